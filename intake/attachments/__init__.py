@@ -1,0 +1,1 @@
+"""Attachments: the English-only policy and the work it needs (text extraction, OCR)."""

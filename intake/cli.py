@@ -1,0 +1,55 @@
+"""The command line: ``python main.py [COMMAND]``; with no command it starts the playground."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# (subcommand module under intake.commands, in the order --help lists them)
+COMMANDS = (
+    "playground",
+    "run",
+    "staff",
+    "staff_user",
+    "conversations",
+    "sla",
+    "check_attachment",
+    "doctor",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python main.py",
+        description="Orangesky Intake: a guided Telegram support intake that files Redmine tickets.",
+    )
+    parser.add_argument(
+        "--port", type=int, default=None, help="port of the playground (when no command is given)"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"intake.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"intake.commands.{name}":
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        # No command: the playground, or the real bot when BOT_TOKEN is set.
+        from intake.commands import playground
+
+        return playground.default(args)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

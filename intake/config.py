@@ -1,0 +1,80 @@
+"""Settings from the environment (and an optional ``.env`` file).
+
+A missing or invalid setting becomes one ``ConfigError`` line that names the variable;
+the token is a ``SecretStr`` so it never shows in a repr, a log or an error.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE = "./data/intake.sqlite3"
+TELEGRAM_API_URL = "https://api.telegram.org"
+
+
+class ConfigError(Exception):
+    """One line for the user: what is wrong and which variable to fix."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    bot_token: SecretStr | None = Field(default=None, alias="BOT_TOKEN")
+    telegram_api_url: str = Field(default=TELEGRAM_API_URL, alias="TELEGRAM_API_URL")
+    database: Path = Field(default=Path(DEFAULT_DATABASE), alias="INTAKE_DATABASE")
+    staff_chat_id: int | None = Field(default=None, alias="STAFF_CHAT_ID")
+    webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
+    support_channel: str = Field(default="Orangesky Lab Support", alias="SUPPORT_CHANNEL")
+    download_limit_mb: int = Field(default=20, alias="TELEGRAM_DOWNLOAD_LIMIT_MB", ge=1)
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        token = value.get_secret_value().strip()
+        left, _, right = token.partition(":")
+        if not left.isdigit() or not right:
+            # Never echo the value: it may be a real token pasted with a typo.
+            raise ValueError("expected the form 123456:ABC... given by @BotFather")
+        return SecretStr(token)
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _url_shape(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def download_limit_bytes(self) -> int:
+        return self.download_limit_mb * 1024 * 1024
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; raise ConfigError naming the first bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field_name = str(error["loc"][0]) if error.get("loc") else "?"
+        variable = _alias_of(field_name)
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        raise ConfigError(f"{variable}: {message}") from None
+
+
+def _alias_of(name: str) -> str:
+    for field_name, info in Settings.model_fields.items():
+        if name in (field_name, info.alias):
+            return info.alias or field_name.upper()
+    return name.upper()
+
+
+def database_path() -> Path:
+    """The SQLite file, for commands that need nothing else from the settings."""
+    return Path(os.environ.get("INTAKE_DATABASE") or DEFAULT_DATABASE)

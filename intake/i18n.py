@@ -1,0 +1,83 @@
+"""Locales: which one a user gets, and gettext for code that runs outside a handler.
+
+Plain Python (no aiogram): the bot's i18n middleware, the outbox worker and the staff app
+all come here. Catalogs live in the top-level ``locales/`` directory and are compiled to
+``.mo`` at start-up when the ``.po`` is newer, so a fresh checkout needs no build step.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+EN = "en"
+ZH = "zh_Hans"
+LOCALES = (EN, ZH)
+DOMAIN = "messages"
+
+
+def locales_dir() -> Path:
+    override = os.environ.get("INTAKE_LOCALES")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent.parent / "locales"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    """Mark a string for extraction without translating it here."""
+    return message
+
+
+def resolve_locale(language_code: str | None) -> str:
+    """Telegram language_code to our locale: any zh* is Chinese, everything else English.
+
+    Never raises: a missing, empty or odd code is English.
+    """
+    code = (language_code or "").strip().lower().replace("_", "-")
+    return ZH if code.startswith("zh") else EN
+
+
+def normalize_locale(value: str | None) -> str:
+    """Accept 'zh', 'zh_Hans', 'zh-CN', 'en-US'... and return one of LOCALES."""
+    return resolve_locale(value) if value not in LOCALES else value  # type: ignore[return-value]
+
+
+def compile_catalogs(directory: Path | None = None) -> list[Path]:
+    """Compile every ``.po`` whose ``.mo`` is missing or older. Returns what was written."""
+    directory = directory or locales_dir()
+    written = []
+    for po_path in sorted(directory.glob("*/LC_MESSAGES/*.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        tmp = mo_path.with_suffix(".mo.tmp")
+        with tmp.open("wb") as mo_file:
+            write_mo(mo_file, catalog, use_fuzzy=False)
+        tmp.replace(mo_path)
+        written.append(mo_path)
+    return written
+
+
+@cache
+def translations(locale: str) -> _gettext.NullTranslations:
+    compile_catalogs()
+    return Translations.load(str(locales_dir()), [normalize_locale(locale)], DOMAIN)
+
+
+def gettext(locale: str, message: str, /, **params: object) -> str:
+    """Translate for an explicit locale, then fill ``{placeholders}``."""
+    text = translations(locale).gettext(message)
+    return text.format(**params) if params else text
+
+
+def ngettext(locale: str, singular: str, plural: str, n: int, /, **params: object) -> str:
+    text = translations(locale).ngettext(singular, plural, n)
+    return text.format(n=n, **params)

@@ -1,0 +1,1 @@
+"""Impact levels, the questions that pick one, and first-response deadlines."""

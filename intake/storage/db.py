@@ -1,0 +1,201 @@
+"""Open the SQLite file (WAL) and bring its schema up to date with versioned migrations.
+
+Every table the product uses is created here, so a newcomer reads the whole data model
+in one place. New columns or tables go in a new migration at the end; never edit an old one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("intake")
+
+
+def open_db(path: str | Path = ":memory:") -> Database:
+    """Open (creating if needed) the database and apply pending migrations."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    else:
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+    db = Database(conn)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA busy_timeout=30000")
+    migrations.apply(db)
+    return db
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,            -- Telegram user id
+            username TEXT,
+            first_name TEXT,
+            last_name TEXT,
+            telegram_language TEXT,            -- language_code seen at first contact
+            language TEXT NOT NULL,            -- our locale: 'en' or 'zh_Hans'
+            redmine_login TEXT,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE conversations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            chat_id INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'in_progress',
+                -- in_progress | submitted | queued | filed | failed | cancelled
+            language TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            ended_at TEXT,
+            summary TEXT,
+            impact TEXT,
+            has_refused INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute("CREATE INDEX conversations_user ON conversations(user_id, id)")
+    db.execute("CREATE INDEX conversations_started ON conversations(started_at)")
+    db.execute(
+        """
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id INTEGER REFERENCES conversations(id),
+            user_id INTEGER,
+            chat_id INTEGER NOT NULL,
+            direction TEXT NOT NULL,           -- in | out
+            kind TEXT NOT NULL,                -- text | command | callback | photo | document | ...
+            text TEXT,
+            step TEXT,                         -- FSM state when it happened
+            language TEXT,
+            telegram_message_id INTEGER,
+            update_id INTEGER,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX messages_conversation ON messages(conversation_id, id)")
+    db.execute(
+        """
+        CREATE TABLE updates (
+            update_id INTEGER PRIMARY KEY,
+            bot_id INTEGER NOT NULL DEFAULT 0,
+            received_at TEXT NOT NULL,
+            payload TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id INTEGER NOT NULL UNIQUE REFERENCES conversations(id),
+            receipt TEXT UNIQUE,               -- OS-000123, derived from id
+            user_id INTEGER NOT NULL,
+            chat_id INTEGER NOT NULL,
+            language TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            fields TEXT NOT NULL,              -- the TicketDraft as JSON
+            impact TEXT,
+            impact_suggested TEXT,
+            impact_reason TEXT,
+            opened_at TEXT NOT NULL,
+            due_at TEXT,
+            sink TEXT NOT NULL,                -- local | redmine
+            status TEXT NOT NULL,              -- stored | queued | filing | filed | failed
+            external_id TEXT,
+            external_url TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            next_attempt_at TEXT,
+            notified_queued INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            filed_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX tickets_status ON tickets(status, next_attempt_at)")
+    db.execute(
+        """
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+            ticket_id INTEGER REFERENCES tickets(id),
+            user_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,                -- photo | document | caption | followup
+            file_id TEXT,
+            file_unique_id TEXT,
+            file_name TEXT,
+            mime_type TEXT,
+            size INTEGER,
+            caption TEXT,
+            verdict TEXT NOT NULL DEFAULT 'pending',  -- pending | accepted | refused | unchecked
+            verdict_language TEXT,
+            verdict_reason TEXT,
+            verdict_excerpt TEXT,
+            checked_ms INTEGER,
+            external_id TEXT,                  -- Redmine attachment id once uploaded
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX attachments_conversation ON attachments(conversation_id, id)")
+    db.execute(
+        """
+        CREATE TABLE attachment_blobs (
+            attachment_id INTEGER PRIMARY KEY REFERENCES attachments(id),
+            data BLOB NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE fsm (
+            key TEXT PRIMARY KEY,
+            state TEXT,
+            data TEXT NOT NULL DEFAULT '{}'
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE staff_users (
+            name TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT
+        )"""
+    )
+    # Full-text search over messages in both languages. The trigram tokenizer finds
+    # substrings of 3+ characters; two-character Chinese words are matched with LIKE
+    # by the review queries (see intake/storage/review.py).
+    db.execute(
+        """
+        CREATE VIRTUAL TABLE messages_fts USING fts5(
+            text, content='messages', content_rowid='id', tokenize='trigram'
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+            INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, text) VALUES('delete', old.id, old.text);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER messages_au AFTER UPDATE ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, text) VALUES('delete', old.id, old.text);
+            INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+        END"""
+    )
