@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 from intake.impact.levels import Level, get_level
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
-OPENS = (6, time(15, 0))  # (weekday, local time): Sunday 15:00 Pacific
-CLOSES = (4, time(17, 0))  # Friday 17:00 Pacific
+OPENS_AT = time(15, 0)  # Sunday, Pacific wall time
+CLOSES_AT = time(17, 0)  # Friday, Pacific wall time
 HOLIDAYS_ENV = "SUPPORT_HOLIDAYS"
 
 Holidays = Iterable[date]
@@ -52,8 +52,8 @@ def _week_windows(start: datetime, holidays: frozenset[date]) -> Iterator[Interv
     sunday = local_day - timedelta(days=(local_day.weekday() + 1) % 7)
     while True:
         friday = sunday + timedelta(days=5)
-        cursor = _pacific(sunday, OPENS[1])
-        end = _pacific(friday, CLOSES[1])
+        cursor = _pacific(sunday, OPENS_AT)
+        end = _pacific(friday, CLOSES_AT)
         for offset in range(6):
             day = sunday + timedelta(days=offset)
             if day not in holidays:

@@ -1,0 +1,110 @@
+from datetime import timedelta
+
+import pytest
+
+from intake.impact.levels import (
+    DEFAULT_PRIORITIES,
+    EMERGENCY,
+    HIGHLY_DEGRADED,
+    LEVEL_KEYS,
+    LEVELS,
+    LOW,
+    MEDIUM,
+    get_level,
+    priority_for,
+    priority_map_from_env,
+)
+
+
+def test_four_levels_most_severe_first_with_the_pages_response_times_and_hours():
+    assert LEVEL_KEYS == ("emergency", "highly-degraded", "medium", "low")
+    assert [(lvl.response, lvl.hours) for lvl in LEVELS] == [
+        (timedelta(minutes=30), "24x7"),
+        (timedelta(hours=4), "24x5"),
+        (timedelta(hours=8), "24x5"),
+        (timedelta(hours=24), "24x5"),
+    ]
+    assert [lvl.severity for lvl in LEVELS] == sorted(
+        (lvl.severity for lvl in LEVELS), reverse=True
+    )
+    assert [lvl.response_minutes for lvl in LEVELS] == [30, 240, 480, 1440]
+
+
+def test_every_level_has_name_summary_definition_and_example():
+    for level in LEVELS:
+        for text in (level.name, level.summary, level.definition, level.example, level.hours_text):
+            assert text.strip()
+
+
+def test_only_emergency_is_always_staffed():
+    assert [lvl.key for lvl in LEVELS if lvl.always_staffed] == ["emergency"]
+
+
+@pytest.mark.parametrize(
+    ("value", "level"),
+    [
+        ("emergency", EMERGENCY),
+        ("EMERGENCY", EMERGENCY),
+        ("highly-degraded", HIGHLY_DEGRADED),
+        ("highly_degraded", HIGHLY_DEGRADED),
+        ("Highly Degraded", HIGHLY_DEGRADED),
+        (" medium ", MEDIUM),
+        ("Medium Impact", MEDIUM),
+        ("low-impact", LOW),
+        (LOW, LOW),
+    ],
+)
+def test_get_level_accepts_keys_names_and_levels(value, level):
+    assert get_level(value) is level
+
+
+@pytest.mark.parametrize("value", ["", "urgent", "high", "critical", "emergencies", "5"])
+def test_get_level_refuses_unknown_levels_naming_the_valid_ones(value):
+    with pytest.raises(ValueError, match="emergency, highly-degraded, medium, low"):
+        get_level(value)
+
+
+def test_default_priorities_follow_redmines_defaults():
+    assert DEFAULT_PRIORITIES == {
+        "emergency": "Immediate",
+        "highly-degraded": "Urgent",
+        "medium": "High",
+        "low": "Normal",
+    }
+    assert priority_for("highly-degraded") == "Urgent"
+    assert priority_for(LOW) == "Normal"
+
+
+@pytest.mark.parametrize("value", [None, "", "  ", ","])
+def test_empty_priority_config_gives_the_defaults(value):
+    assert priority_map_from_env(value) == DEFAULT_PRIORITIES
+
+
+def test_priority_config_overrides_the_levels_it_names_and_keeps_the_rest():
+    mapping = priority_map_from_env(" emergency = P1 ,highly-degraded=Very high, ")
+    assert mapping == {
+        "emergency": "P1",
+        "highly-degraded": "Very high",
+        "medium": "High",
+        "low": "Normal",
+    }
+    assert priority_for("emergency", mapping) == "P1"
+
+
+def test_full_priority_config_from_the_issue():
+    value = "emergency=Immediate,highly-degraded=Urgent,medium=High,low=Low"
+    assert priority_map_from_env(value)["low"] == "Low"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("emergency", "expected level=Priority"),
+        ("urgent=Immediate", "unknown impact level"),
+        ("low=", "empty priority name"),
+        ("low=Normal,low=Low", "given twice"),
+    ],
+)
+def test_bad_priority_config_is_refused_clearly(value, message):
+    with pytest.raises(ValueError, match=message):
+        priority_map_from_env(value)
