@@ -199,3 +199,12 @@ def m001_core(db: Database) -> None:
             INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
         END"""
     )
+
+
+@migrations()
+def m005_ticket_reference(db: Database) -> None:
+    # The intake reference written into Redmine's "Intake reference" field: the receipt plus a
+    # random suffix, so two installations (or test databases) filing to one Redmine never
+    # mistake each other's issues for their own when looking for an already filed ticket.
+    db.execute("ALTER TABLE tickets ADD COLUMN reference TEXT")
+    db.execute("CREATE UNIQUE INDEX tickets_reference ON tickets(reference)")

@@ -1,0 +1,394 @@
+"""All SQL about tickets: creating one on submit, the outbox's claims and outcomes, and the
+attachments and transcript a filer reads.
+
+Times are stored as ISO 8601 UTC strings with a fixed width, so string order is time order and
+``next_attempt_at <= now`` works in SQL.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from intake.draft import TicketDraft
+from intake.tickets.sink import receipt_number
+
+STATUSES = ("stored", "queued", "filing", "filed", "failed")
+
+
+def iso(when: datetime) -> str:
+    """UTC, microseconds, fixed width: comparable as text."""
+    if when.tzinfo is None:
+        raise ValueError("naive datetime")
+    return when.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    id: int
+    conversation_id: int
+    receipt: str
+    reference: str
+    user_id: int
+    chat_id: int
+    language: str
+    summary: str
+    fields: str
+    impact: str | None
+    impact_suggested: str | None
+    impact_reason: str | None
+    opened_at: str
+    due_at: str | None
+    sink: str
+    status: str
+    external_id: str | None
+    external_url: str | None
+    attempts: int
+    last_error: str | None
+    next_attempt_at: str | None
+    notified_queued: int
+    created_at: str
+    updated_at: str
+    filed_at: str | None
+
+    @property
+    def draft(self) -> TicketDraft:
+        return TicketDraft.from_dict(json.loads(self.fields))
+
+    @property
+    def opened(self) -> datetime:
+        return datetime.fromisoformat(self.opened_at)
+
+    @property
+    def due(self) -> datetime | None:
+        return parse_iso(self.due_at)
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    id: int
+    kind: str
+    file_name: str | None
+    mime_type: str | None
+    size: int | None
+    caption: str | None
+    verdict: str
+    verdict_language: str | None
+    verdict_reason: str | None
+    verdict_excerpt: str | None
+    external_id: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    id: int
+    direction: str  # in | out
+    kind: str
+    text: str | None
+    language: str | None
+    created_at: str
+
+
+@contextmanager
+def _tx(db: Database) -> Iterator[None]:
+    """One write transaction (the connection is in autocommit mode); joins an open one."""
+    if db.conn.in_transaction:
+        yield
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _build(cls: type, row: dict[str, Any]) -> Any:
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in row.items() if k in names})
+
+
+def _one(db: Database, sql: str, params: tuple | dict = ()) -> dict[str, Any] | None:
+    for row in db.query(sql, params):
+        return row
+    return None
+
+
+def create_ticket(
+    db: Database,
+    draft: TicketDraft,
+    *,
+    conversation_id: int,
+    opened_at: datetime,
+    sink: str,
+    status: str,
+    due_at: datetime | None = None,
+    now: datetime | None = None,
+) -> TicketRow:
+    """Commit one ticket for a conversation and link the draft's attachments to it.
+
+    Idempotent per conversation (the column is UNIQUE): a repeated submit returns the first
+    ticket rather than a second one.
+    """
+    existing = _one(db, "SELECT id FROM tickets WHERE conversation_id = ?", (conversation_id,))
+    if existing:
+        return get_ticket(db, existing["id"])  # type: ignore[return-value]
+    conv = _one(
+        db, "SELECT user_id, chat_id, language FROM conversations WHERE id = ?", (conversation_id,)
+    )
+    if conv is None:
+        raise LookupError(f"conversation {conversation_id} does not exist")
+    stamp = iso(now or utcnow())
+    with _tx(db):
+        cursor = db.execute(
+            """INSERT INTO tickets (conversation_id, user_id, chat_id, language, summary, fields,
+                   impact, impact_suggested, impact_reason, opened_at, due_at, sink, status,
+                   next_attempt_at, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                conversation_id, conv["user_id"], conv["chat_id"], conv["language"],
+                draft.summary, json.dumps(draft.to_dict(), ensure_ascii=False),
+                draft.impact or None, draft.impact_suggested or None,
+                draft.impact_reason or None, iso(opened_at),
+                iso(due_at) if due_at else None, sink, status,
+                stamp if status == "queued" else None, stamp, stamp,
+            ),
+        )
+        ticket_id = int(cursor.lastrowid)
+        receipt = receipt_number(ticket_id)
+        db.execute(
+            "UPDATE tickets SET receipt = ?, reference = ? WHERE id = ?",
+            (receipt, f"{receipt}-{secrets.token_hex(3)}", ticket_id),
+        )
+        ids = [a.attachment_id for a in draft.attachments]
+        if ids:
+            marks = ",".join("?" * len(ids))
+            db.execute(
+                f"""UPDATE attachments SET ticket_id = ?
+                    WHERE conversation_id = ? AND id IN ({marks})""",
+                (ticket_id, conversation_id, *ids),
+            )
+        db.execute(
+            "UPDATE conversations SET status = ?, updated_at = ? WHERE id = ?",
+            (status, stamp, conversation_id),
+        )
+    return get_ticket(db, ticket_id)  # type: ignore[return-value]
+
+
+def get_ticket(db: Database, ticket_id: int) -> TicketRow | None:
+    row = _one(db, "SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+    return _build(TicketRow, row) if row else None
+
+
+def get_ticket_by_receipt(db: Database, receipt: str) -> TicketRow | None:
+    row = _one(db, "SELECT * FROM tickets WHERE receipt = ?", (receipt.strip().upper(),))
+    return _build(TicketRow, row) if row else None
+
+
+def list_tickets(
+    db: Database, *, status: str | None = None, user_id: int | None = None, limit: int = 100
+) -> list[TicketRow]:
+    where, params = [], []
+    if status:
+        where.append("status = ?")
+        params.append(status)
+    if user_id is not None:
+        where.append("user_id = ?")
+        params.append(user_id)
+    sql = "SELECT * FROM tickets" + (" WHERE " + " AND ".join(where) if where else "")
+    sql += " ORDER BY id DESC LIMIT ?"
+    return [_build(TicketRow, r) for r in db.query(sql, (*params, limit))]
+
+
+def count_by_status(db: Database) -> dict[str, int]:
+    return {r["status"]: r["n"] for r in db.query(
+        "SELECT status, count(*) AS n FROM tickets GROUP BY status")}
+
+
+def claim_due_tickets(
+    db: Database, *, now: datetime, lease_until: datetime, limit: int = 10
+) -> list[TicketRow]:
+    """Move due ``queued`` tickets (and ``filing`` ones whose lease ran out: a crashed worker)
+    to ``filing`` with a lease, atomically, and return them."""
+    with _tx(db):
+        ids = [
+            r["id"]
+            for r in db.query(
+                """SELECT id FROM tickets
+                   WHERE status IN ('queued', 'filing') AND sink = 'redmine'
+                     AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                   ORDER BY next_attempt_at, id LIMIT ?""",
+                (iso(now), limit),
+            )
+        ]
+        if ids:
+            marks = ",".join("?" * len(ids))
+            db.execute(
+                f"""UPDATE tickets SET status = 'filing', next_attempt_at = ?, updated_at = ?
+                    WHERE id IN ({marks})""",
+                (iso(lease_until), iso(now), *ids),
+            )
+    return [t for t in (get_ticket(db, i) for i in ids) if t is not None]
+
+
+def release_claims(db: Database, *, now: datetime) -> int:
+    """Return ``filing`` tickets to ``queued`` (at start-up: no other worker holds them)."""
+    with _tx(db):
+        cursor = db.execute(
+            """UPDATE tickets SET status = 'queued', next_attempt_at = ?, updated_at = ?
+               WHERE status = 'filing'""",
+            (iso(now), iso(now)),
+        )
+    return cursor.rowcount
+
+
+def next_due_at(db: Database) -> datetime | None:
+    """When the earliest queued (or leased) ticket becomes due; None when nothing waits."""
+    row = _one(
+        db,
+        """SELECT min(coalesce(next_attempt_at, '')) AS due FROM tickets
+           WHERE status IN ('queued', 'filing') AND sink = 'redmine'""",
+    )
+    if not row or row["due"] is None:
+        return None
+    return parse_iso(row["due"]) or utcnow()
+
+
+def mark_filed(
+    db: Database,
+    ticket_id: int,
+    *,
+    external_id: str,
+    external_url: str,
+    now: datetime | None = None,
+    note: str | None = None,
+) -> TicketRow:
+    """Record the Redmine issue; ``note`` (e.g. why it was filed under the service account)
+    lands in ``last_error`` for the staff view."""
+    stamp = iso(now or utcnow())
+    with _tx(db):
+        db.execute(
+            """UPDATE tickets SET status = 'filed', external_id = ?, external_url = ?,
+                   filed_at = ?, updated_at = ?, next_attempt_at = NULL, last_error = ?
+               WHERE id = ?""",
+            (external_id, external_url, stamp, stamp, note, ticket_id),
+        )
+        _sync_conversation(db, ticket_id, "filed", stamp)
+    return get_ticket(db, ticket_id)  # type: ignore[return-value]
+
+
+def mark_attempt_failed(
+    db: Database, ticket_id: int, *, error: str, next_attempt_at: datetime,
+    now: datetime | None = None,
+) -> TicketRow:
+    """One more failed attempt; back to ``queued`` until ``next_attempt_at``."""
+    with _tx(db):
+        db.execute(
+            """UPDATE tickets SET status = 'queued', attempts = attempts + 1, last_error = ?,
+                   next_attempt_at = ?, updated_at = ? WHERE id = ?""",
+            (error[:1000], iso(next_attempt_at), iso(now or utcnow()), ticket_id),
+        )
+    return get_ticket(db, ticket_id)  # type: ignore[return-value]
+
+
+def mark_failed(
+    db: Database, ticket_id: int, *, reason: str, now: datetime | None = None
+) -> TicketRow:
+    stamp = iso(now or utcnow())
+    with _tx(db):
+        db.execute(
+            """UPDATE tickets SET status = 'failed', attempts = attempts + 1, last_error = ?,
+                   next_attempt_at = NULL, updated_at = ? WHERE id = ?""",
+            (reason[:1000], stamp, ticket_id),
+        )
+        _sync_conversation(db, ticket_id, "failed", stamp)
+    return get_ticket(db, ticket_id)  # type: ignore[return-value]
+
+
+def requeue(db: Database, ticket_id: int, *, now: datetime | None = None) -> TicketRow:
+    """Put a failed ticket back in the queue (an operator fixed the cause)."""
+    stamp = iso(now or utcnow())
+    with _tx(db):
+        db.execute(
+            """UPDATE tickets SET status = 'queued', next_attempt_at = ?, updated_at = ?
+               WHERE id = ? AND status = 'failed'""",
+            (stamp, stamp, ticket_id),
+        )
+        _sync_conversation(db, ticket_id, "queued", stamp)
+    return get_ticket(db, ticket_id)  # type: ignore[return-value]
+
+
+def mark_notified_queued(db: Database, ticket_id: int) -> None:
+    with _tx(db):
+        db.execute("UPDATE tickets SET notified_queued = 1 WHERE id = ?", (ticket_id,))
+
+
+def _sync_conversation(db: Database, ticket_id: int, status: str, stamp: str) -> None:
+    db.execute(
+        """UPDATE conversations SET status = ?, updated_at = ?
+           WHERE id = (SELECT conversation_id FROM tickets WHERE id = ?)""",
+        (status, stamp, ticket_id),
+    )
+
+
+# -- what a filer reads -----------------------------------------------------------------------
+
+
+def ticket_attachments(
+    db: Database, ticket_id: int, *, kind: str | None = None
+) -> list[AttachmentRow]:
+    """The ticket's attachment rows in the order they came (no bytes)."""
+    sql = "SELECT * FROM attachments WHERE ticket_id = ?"
+    params: tuple = (ticket_id,)
+    if kind:
+        sql += " AND kind = ?"
+        params = (ticket_id, kind)
+    return [_build(AttachmentRow, r) for r in db.query(sql + " ORDER BY id", params)]
+
+
+def get_attachment(db: Database, attachment_id: int) -> AttachmentRow | None:
+    row = _one(db, "SELECT * FROM attachments WHERE id = ?", (attachment_id,))
+    return _build(AttachmentRow, row) if row else None
+
+
+def attachment_data(db: Database, attachment_id: int) -> bytes | None:
+    row = _one(db, "SELECT data FROM attachment_blobs WHERE attachment_id = ?", (attachment_id,))
+    return bytes(row["data"]) if row else None
+
+
+def set_attachment_external_id(db: Database, attachment_id: int, external_id: str) -> None:
+    with _tx(db):
+        db.execute(
+            "UPDATE attachments SET external_id = ? WHERE id = ?", (external_id, attachment_id)
+        )
+
+
+def transcript(db: Database, conversation_id: int) -> list[MessageRow]:
+    """The conversation's messages, both directions, oldest first."""
+    return [
+        _build(MessageRow, r)
+        for r in db.query(
+            "SELECT * FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,)
+        )
+    ]
+
+
+def user_row(db: Database, user_id: int) -> dict[str, Any] | None:
+    return _one(db, "SELECT * FROM users WHERE id = ?", (user_id,))

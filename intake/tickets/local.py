@@ -1,0 +1,60 @@
+"""The local sink: the ticket stays in SQLite (status ``stored``) for the staff app to read.
+
+Used when Redmine is not configured (no ``REDMINE_URL``), and in the playground.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from intake.draft import TicketDraft
+from intake.storage import tickets as store
+from intake.tickets.sink import Receipt
+
+DueAt = Callable[[str, datetime], datetime | None]
+
+
+def default_due_at(impact: str, opened_at: datetime) -> datetime | None:
+    """First-response due time from intake.impact.sla; None for a missing or unknown level."""
+    if not impact:
+        return None
+    from intake.impact.sla import first_response_due
+
+    try:
+        return first_response_due(impact, opened_at)
+    except (KeyError, ValueError):
+        return None
+
+
+def receipt_for(row: store.TicketRow) -> Receipt:
+    return Receipt(
+        ticket_id=row.id,
+        receipt=row.receipt,
+        status=row.status,
+        due_at=row.due,
+        external_id=row.external_id,
+        external_url=row.external_url,
+    )
+
+
+class LocalSink:
+    name = "local"
+
+    def __init__(self, db: Database, *, due_at: DueAt = default_due_at) -> None:
+        self.db = db
+        self._due_at = due_at
+
+    def submit(self, draft: TicketDraft, *, conversation_id: int, opened_at: datetime) -> Receipt:
+        row = store.create_ticket(
+            self.db,
+            draft,
+            conversation_id=conversation_id,
+            opened_at=opened_at,
+            due_at=self._due_at(draft.impact, opened_at),
+            sink=self.name,
+            status="stored",
+        )
+        return receipt_for(row)

@@ -1,0 +1,80 @@
+"""Redmine settings from the environment: where, which key, and every name resolved at run time.
+
+Names (project, tracker, custom fields, priorities) rather than ids, because ids differ between
+Redmine installations; the filer resolves them once and the doctor checks they resolve.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Impact level keys (intake.impact) in the order the support page lists them.
+IMPACT_LEVELS = ("emergency", "highly-degraded", "medium", "low")
+
+
+class RedmineSettings(BaseSettings):
+    """Every field reads ``REDMINE_<FIELD>`` (e.g. ``REDMINE_CF_BROWSER``)."""
+
+    model_config = SettingsConfigDict(env_prefix="REDMINE_", extra="ignore")
+
+    url: str | None = None
+    api_key: SecretStr | None = None
+    project: str = "support"
+    tracker: str = "Support"
+    # Custom field names.
+    cf_browser: str = "Browser"
+    cf_browser_version: str = "Browser version"
+    cf_os: str = "OS"
+    cf_product_version: str = "Orangesky version"
+    cf_impact: str = "Impact"
+    cf_language: str = "Language"
+    cf_telegram_user: str = "Telegram user"
+    cf_reference: str = "Intake reference"
+    # Impact level -> priority name.
+    priority_emergency: str = "Immediate"
+    priority_highly_degraded: str = "Urgent"
+    priority_medium: str = "High"
+    priority_low: str = "Normal"
+    max_attachment_bytes: int = 5 * 1024 * 1024
+    register_url: str | None = None
+    # Redmine 5 defaults to Textile; no REST call reveals the setting, so it is configured.
+    text_formatting: Literal["textile", "common_mark"] = "textile"
+    timeout_seconds: float = 30.0
+
+    @model_validator(mode="after")
+    def _normalise(self) -> RedmineSettings:
+        if self.url:
+            self.url = self.url.rstrip("/")
+            if not self.register_url:
+                self.register_url = self.url + "/account/register"
+        return self
+
+    @property
+    def configured(self) -> bool:
+        """Without a URL and a key the local sink stays in use."""
+        return bool(self.url and self.api_key and self.api_key.get_secret_value())
+
+    def custom_field_names(self) -> dict[str, str]:
+        """Our key -> the Redmine custom field name."""
+        return {
+            "browser": self.cf_browser,
+            "browser_version": self.cf_browser_version,
+            "os": self.cf_os,
+            "product_version": self.cf_product_version,
+            "impact": self.cf_impact,
+            "language": self.cf_language,
+            "telegram_user": self.cf_telegram_user,
+            "reference": self.cf_reference,
+        }
+
+    def priority_names(self) -> dict[str, str]:
+        """Impact level key -> the Redmine priority name."""
+        return {
+            "emergency": self.priority_emergency,
+            "highly-degraded": self.priority_highly_degraded,
+            "medium": self.priority_medium,
+            "low": self.priority_low,
+        }

@@ -1,0 +1,434 @@
+"""The Redmine sink: ``submit`` queues (commits, returns the receipt at once); ``RedmineFiler``
+files a queued ticket exactly once and adds follow-ups to a filed one.
+
+Exactly once: the ticket's reference goes into the "Intake reference" custom field, and every
+attempt first looks for an issue that already carries it, so a crash between Redmine's 201 and
+our commit finds the issue instead of creating a second. Upload tokens are used once, so every
+attempt uploads afresh.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from intake.draft import TicketDraft
+from intake.storage import tickets as store
+from intake.tickets.local import DueAt, default_due_at, receipt_for
+from intake.tickets.redmine.client import RedmineClient
+from intake.tickets.redmine.config import RedmineSettings
+from intake.tickets.redmine.errors import RedmineError, RedmineForbidden, RedmineUnknownUser
+from intake.tickets.redmine.render import (
+    LANGUAGE_NAMES,
+    LEVEL_NAMES,
+    AttachmentLine,
+    IssueContent,
+    Markup,
+    TranscriptLine,
+    format_size,
+    render_description,
+    render_subject,
+)
+from intake.tickets.sink import Receipt
+
+log = logging.getLogger(__name__)
+
+# Why a ticket was not filed as the customer (English, for the engineer; the user is told
+# through intake.tickets.notices).
+FALLBACK_UNKNOWN_LOGIN = "login_unknown"
+FALLBACK_NOT_ADMIN = "not_admin"
+
+
+class RedmineConfigError(RedmineError):
+    """A name in the settings does not resolve; retried, because an operator can fix it."""
+
+    retryable = True
+
+
+class AttachmentTooLarge(ValueError):
+    def __init__(self, file_name: str, size: int, limit: int) -> None:
+        super().__init__(f"{file_name}: {size} bytes is over the {limit}-byte limit")
+        self.file_name, self.size, self.limit = file_name, size, limit
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    project_id: int
+    tracker_id: int
+    priority_ids: dict[str, int]  # impact level -> priority id
+    field_ids: dict[str, int]  # our key (see RedmineSettings.custom_field_names) -> id
+    is_admin: bool
+
+
+@dataclass(frozen=True)
+class FilingResult:
+    ticket_id: int
+    issue_id: int
+    url: str
+    created: bool  # False: an issue with our reference already existed (found, not created)
+    as_customer: bool
+    fallback: str | None = None  # FALLBACK_* when a given login could not be used
+    not_uploaded: tuple[str, ...] = ()  # file names listed but not attached
+
+
+class RedmineSink:
+    """The dialogue's sink when Redmine is configured. Never waits for Redmine."""
+
+    name = "redmine"
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        due_at: DueAt = default_due_at,
+        wake: Callable[[], None] | None = None,
+    ) -> None:
+        self.db = db
+        self._due_at = due_at
+        self._wake = wake  # e.g. Outbox.wake: file now rather than at the next poll
+
+    def submit(self, draft: TicketDraft, *, conversation_id: int, opened_at: datetime) -> Receipt:
+        row = store.create_ticket(
+            self.db,
+            draft,
+            conversation_id=conversation_id,
+            opened_at=opened_at,
+            due_at=self._due_at(draft.impact, opened_at),
+            sink=self.name,
+            status="queued",
+        )
+        if self._wake is not None:
+            self._wake()
+        return receipt_for(row)
+
+
+class RedmineFiler:
+    """Files queued tickets and follow-ups; reference data is resolved once and cached."""
+
+    def __init__(self, db: Database, client: RedmineClient, settings: RedmineSettings) -> None:
+        self.db = db
+        self.client = client
+        self.settings = settings
+        self._ref: ReferenceData | None = None
+
+    # -- reference data -----------------------------------------------------------------------
+
+    async def resolve(self, *, refresh: bool = False) -> ReferenceData:
+        if self._ref is not None and not refresh:
+            return self._ref
+        s = self.settings
+        me = await self.client.current_user()
+        project = await self.client.project(s.project)
+        trackers = {t["name"]: t["id"] for t in project.get("trackers", [])}
+        if s.tracker not in trackers:
+            raise RedmineConfigError(
+                f"tracker {s.tracker!r} is not enabled in project {s.project!r}"
+            )
+        fields = {f["name"]: f["id"] for f in project.get("issue_custom_fields", [])}
+        if me.get("admin"):
+            # Fields "for all projects" are not listed on the project; only admins see them.
+            for cf in await self.client.custom_fields():
+                if cf.get("customized_type") != "issue":
+                    continue
+                if cf.get("is_for_all"):
+                    fields.setdefault(cf["name"], cf["id"])
+                if cf["name"] == s.cf_reference and not cf.get("is_filter"):
+                    # Redmine ignores cf_N= for a field that is not a filter: the duplicate
+                    # check would then see only the first page of issues.
+                    raise RedmineConfigError(
+                        f"custom field {s.cf_reference!r} must be usable as a filter"
+                    )
+        missing = [n for n in s.custom_field_names().values() if n not in fields]
+        if missing:
+            raise RedmineConfigError(
+                "custom fields not enabled for project "
+                f"{s.project!r}: {', '.join(missing)} (run: python main.py doctor)"
+            )
+        priorities = {p["name"]: p["id"] for p in await self.client.priorities()}
+        unknown = [n for n in s.priority_names().values() if n not in priorities]
+        if unknown:
+            raise RedmineConfigError(f"priorities not found: {', '.join(unknown)}")
+        self._ref = ReferenceData(
+            project_id=int(project["id"]),
+            tracker_id=int(trackers[s.tracker]),
+            priority_ids={k: priorities[n] for k, n in s.priority_names().items()},
+            field_ids={k: fields[n] for k, n in s.custom_field_names().items()},
+            is_admin=bool(me.get("admin")),
+        )
+        return self._ref
+
+    # -- filing -------------------------------------------------------------------------------
+
+    async def find_filed(self, reference: str) -> dict[str, Any] | None:
+        ref = await self.resolve()
+        found = await self.client.find_issues_by_custom_field(
+            ref.project_id, ref.field_ids["reference"], reference
+        )
+        return found[0] if found else None
+
+    def issue_url(self, issue_id: int) -> str:
+        return f"{self.client.base_url}/issues/{issue_id}"
+
+    async def file(self, ticket_id: int) -> FilingResult:
+        """File one ticket (idempotent) and record the issue; raises RedmineError on failure."""
+        ticket = store.get_ticket(self.db, ticket_id)
+        if ticket is None:
+            raise LookupError(f"ticket {ticket_id} does not exist")
+        if ticket.status == "filed" and ticket.external_id:
+            return FilingResult(ticket_id, int(ticket.external_id), ticket.external_url or "",
+                                created=False, as_customer=False)
+        ref = await self.resolve()
+        existing = await self.find_filed(ticket.reference)
+        if existing is not None:
+            log.info("ticket %s already filed as issue %s", ticket.receipt, existing["id"])
+            return self._record(ticket, existing["id"], created=False, as_customer=False,
+                                fallback=None, not_uploaded=())
+        login = self._login(ticket)
+        fallback = None
+        switch_user = None
+        if login and ref.is_admin:
+            switch_user = login
+        elif login:
+            fallback = FALLBACK_NOT_ADMIN
+        try:
+            issue, not_uploaded = await self._create(ticket, ref, switch_user, login, fallback)
+        except RedmineUnknownUser:
+            fallback = FALLBACK_UNKNOWN_LOGIN
+            log.info("ticket %s: Redmine login unknown or locked; filing as service account",
+                     ticket.receipt)
+            issue, not_uploaded = await self._create(ticket, ref, None, login, fallback)
+            switch_user = None
+        return self._record(ticket, issue["id"], created=True, as_customer=switch_user is not None,
+                            fallback=fallback, not_uploaded=not_uploaded)
+
+    def _record(self, ticket: store.TicketRow, issue_id: int, *, created: bool, as_customer: bool,
+                fallback: str | None, not_uploaded: tuple[str, ...]) -> FilingResult:
+        url = self.issue_url(int(issue_id))
+        note = f"filed by the service account ({fallback})" if fallback else None
+        store.mark_filed(self.db, ticket.id, external_id=str(issue_id), external_url=url,
+                         note=note)
+        return FilingResult(ticket.id, int(issue_id), url, created=created,
+                            as_customer=as_customer, fallback=fallback, not_uploaded=not_uploaded)
+
+    def _login(self, ticket: store.TicketRow) -> str | None:
+        login = ticket.draft.redmine_login.strip()
+        if not login:
+            user = store.user_row(self.db, ticket.user_id) or {}
+            login = (user.get("redmine_login") or "").strip()
+        return login or None
+
+    async def _create(
+        self,
+        ticket: store.TicketRow,
+        ref: ReferenceData,
+        switch_user: str | None,
+        login: str | None,
+        fallback: str | None,
+    ) -> tuple[dict[str, Any], tuple[str, ...]]:
+        uploads, lines = await self._upload_all(ticket, switch_user)
+        content = self._content(ticket, lines, login=login, as_customer=switch_user is not None,
+                                fallback=fallback)
+        draft = ticket.draft
+        values = {
+            "browser": draft.browser,
+            "browser_version": draft.browser_version,
+            "os": " ".join(p for p in (draft.os, draft.os_version) if p),
+            "product_version": draft.product_version,
+            "impact": LEVEL_NAMES.get(ticket.impact or "", ticket.impact or ""),
+            "language": LANGUAGE_NAMES.get(ticket.language, ticket.language),
+            "telegram_user": content.customer,
+            "reference": ticket.reference,
+        }
+        issue: dict[str, Any] = {
+            "project_id": ref.project_id,
+            "tracker_id": ref.tracker_id,
+            "subject": render_subject(content),
+            "description": render_description(content, self.settings.text_formatting),
+            "custom_fields": [
+                {"id": ref.field_ids[k], "value": v[:255]} for k, v in values.items()
+            ],
+        }
+        if ticket.impact in ref.priority_ids:
+            issue["priority_id"] = ref.priority_ids[ticket.impact]
+        if uploads:
+            issue["uploads"] = uploads
+        created = await self.client.create_issue(issue, switch_user=switch_user)
+        return created, tuple(line.file_name for line in lines if not line.uploaded
+                              and line.verdict != "refused")
+
+    async def _upload_all(
+        self, ticket: store.TicketRow, switch_user: str | None
+    ) -> tuple[list[dict[str, Any]], list[AttachmentLine]]:
+        """Upload every attachment that may go (fresh tokens each attempt); list them all."""
+        limit = self.settings.max_attachment_bytes
+        uploads: list[dict[str, Any]] = []
+        lines: list[AttachmentLine] = []
+        for row in store.ticket_attachments(self.db, ticket.id):
+            if row.kind == "followup":
+                continue
+            name = row.file_name or f"attachment-{row.id}"
+            line = dict(file_name=name, size=row.size, mime_type=row.mime_type,
+                        verdict=row.verdict, verdict_language=row.verdict_language,
+                        verdict_reason=row.verdict_reason, verdict_excerpt=row.verdict_excerpt)
+            if row.verdict == "refused":
+                lines.append(AttachmentLine(**line, not_uploaded_reason="refused by the policy"))
+                continue
+            if row.size is not None and row.size > limit:
+                lines.append(AttachmentLine(**line, not_uploaded_reason=(
+                    f"larger than Redmine's limit of {format_size(limit)}")))
+                continue
+            data = store.attachment_data(self.db, row.id)
+            if data is None:
+                lines.append(AttachmentLine(**line, not_uploaded_reason="file not kept"))
+                continue
+            if len(data) > limit:
+                line["size"] = len(data)
+                lines.append(AttachmentLine(**line, not_uploaded_reason=(
+                    f"larger than Redmine's limit of {format_size(limit)}")))
+                continue
+            token = await self.client.upload(data, name, switch_user=switch_user)
+            upload = {"token": token, "filename": name,
+                      "content_type": row.mime_type or "application/octet-stream"}
+            if row.caption:
+                upload["description"] = " ".join(row.caption.split())[:255]
+            uploads.append(upload)
+            lines.append(AttachmentLine(**line, uploaded=True))
+        return uploads, lines
+
+    def _content(self, ticket: store.TicketRow, lines: list[AttachmentLine], *,
+                 login: str | None, as_customer: bool, fallback: str | None) -> IssueContent:
+        draft = ticket.draft
+        return IssueContent(
+            receipt=ticket.receipt,
+            reference=ticket.reference,
+            summary=draft.summary or ticket.summary,
+            language=ticket.language,
+            impact=ticket.impact,
+            opened_at=ticket.opened,
+            due_at=ticket.due,
+            environment={
+                "Browser": draft.browser,
+                "Browser version": draft.browser_version,
+                "Operating system": " ".join(p for p in (draft.os, draft.os_version) if p),
+                "Orangesky version": draft.product_version,
+                "Other details": draft.extra,
+            },
+            description=draft.description_text,
+            customer=self.customer_name(ticket),
+            redmine_login=login,
+            filed_as_customer=as_customer,
+            fallback_reason=_fallback_words(fallback, login),
+            impact_suggested=ticket.impact_suggested,
+            impact_reason=ticket.impact_reason,
+            impact_answers=dict(draft.impact_answers),
+            attachments=lines,
+            transcript=[
+                TranscriptLine(at=datetime.fromisoformat(m.created_at), direction=m.direction,
+                               text=m.text or f"({m.kind})", language=m.language)
+                for m in store.transcript(self.db, ticket.conversation_id)
+            ],
+        )
+
+    def customer_name(self, ticket: store.TicketRow) -> str:
+        user = store.user_row(self.db, ticket.user_id) or {}
+        name = " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p)
+        handle = f"@{user['username']}" if user.get("username") else None
+        parts = [p for p in (handle, f"Telegram id {ticket.user_id}") if p]
+        return f"{name} ({', '.join(parts)})" if name else ", ".join(parts)
+
+    # -- follow-ups ---------------------------------------------------------------------------
+
+    async def add_comment(self, ticket_id: int, text: str) -> FilingResult:
+        """A customer's comment from the chat becomes a note on the filed issue."""
+        ticket, issue_id = self._filed(ticket_id)
+        m = Markup(self.settings.text_formatting)
+        header = (f"Follow-up from the customer in Telegram "
+                  f"({LANGUAGE_NAMES.get(ticket.language, ticket.language)}):")
+        return await self._note(ticket, issue_id, header + "\n\n" + m.block(text), uploads=None)
+
+    async def add_attachment(self, ticket_id: int, attachment_id: int) -> FilingResult:
+        """Upload one stored attachment to the filed issue, with a note naming it.
+
+        Raises AttachmentTooLarge before any upload when it is over the configured limit.
+        """
+        ticket, issue_id = self._filed(ticket_id)
+        row = store.get_attachment(self.db, attachment_id)
+        data = store.attachment_data(self.db, attachment_id)
+        if row is None or data is None:
+            raise LookupError(f"attachment {attachment_id} has no stored bytes")
+        name = row.file_name or f"attachment-{row.id}"
+        if len(data) > self.settings.max_attachment_bytes:
+            raise AttachmentTooLarge(name, len(data), self.settings.max_attachment_bytes)
+        m = Markup(self.settings.text_formatting)
+        note = (
+            "Follow-up attachment from the customer in Telegram: "
+            f"{m.inline(name, in_table=False)} ({format_size(len(data))}, verdict: {row.verdict})"
+        )
+        if row.caption:
+            note += "\n\n" + m.block(row.caption)
+        result = await self._note(ticket, issue_id, note, uploads=(row, name, data))
+        store.set_attachment_external_id(self.db, attachment_id, f"issue:{issue_id}")
+        return result
+
+    def _filed(self, ticket_id: int) -> tuple[store.TicketRow, int]:
+        ticket = store.get_ticket(self.db, ticket_id)
+        if ticket is None or ticket.status != "filed" or not ticket.external_id:
+            raise LookupError(f"ticket {ticket_id} is not filed yet")
+        return ticket, int(ticket.external_id)
+
+    async def _note(self, ticket: store.TicketRow, issue_id: int, note: str,
+                    uploads: tuple[store.AttachmentRow, str, bytes] | None) -> FilingResult:
+        ref = await self.resolve()
+        login = self._login(ticket)
+        switch_user = login if login and ref.is_admin else None
+        fallback = FALLBACK_NOT_ADMIN if login and not ref.is_admin else None
+
+        async def send(as_user: str | None, text: str) -> None:
+            files = None
+            if uploads is not None:
+                row, name, data = uploads
+                token = await self.client.upload(data, name, switch_user=as_user)
+                files = [{"token": token, "filename": name,
+                          "content_type": row.mime_type or "application/octet-stream"}]
+            await self.client.add_note(issue_id, text, uploads=files, switch_user=as_user)
+
+        try:
+            await send(switch_user, note)
+        except RedmineUnknownUser:
+            fallback = FALLBACK_UNKNOWN_LOGIN
+            switch_user = None
+            m = Markup(self.settings.text_formatting)
+            named = f"On behalf of {m.inline(self.customer_name(ticket), in_table=False)}.\n\n"
+            await send(None, named + note)
+        return FilingResult(ticket.id, issue_id, self.issue_url(issue_id), created=False,
+                            as_customer=switch_user is not None, fallback=fallback)
+
+
+def _fallback_words(fallback: str | None, login: str | None) -> str | None:
+    if fallback == FALLBACK_UNKNOWN_LOGIN:
+        return "the customer's Redmine login is unknown or locked, so this issue is filed on "\
+               "their behalf."
+    if fallback == FALLBACK_NOT_ADMIN:
+        return "the configured API key is not an administrator's, so it cannot act as the "\
+               "customer."
+    if not login:
+        return "the customer has not linked a Redmine account."
+    return None
+
+
+async def check_login(client: RedmineClient, login: str) -> bool | None:
+    """Whether ``login`` is an active Redmine user: True, False, or None when the key may
+    not list users (not an admin) and so cannot tell."""
+    login = login.strip()
+    if not login:
+        return False
+    try:
+        users = await client.find_users(login)
+    except RedmineForbidden:
+        return None
+    return any(u.get("login", "").lower() == login.lower() for u in users)

@@ -1,0 +1,201 @@
+"""A real Redmine for the Redmine tests, plus factories for tickets in a fresh database.
+
+The server comes from the env file that ``.ci/redmine.sh start DIR`` writes: named by
+REDMINE_TEST_ENV, or started here for the session. Without it the real-server tests skip
+locally but fail under CI=true, so CI can never pass them silently.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+
+from intake.draft import AttachmentRef, TicketDraft
+from intake.storage.db import open_db
+from intake.tickets.redmine.client import RedmineClient
+from intake.tickets.redmine.config import RedmineSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def read_env_file(path: str | Path) -> dict[str, str]:
+    env = {}
+    for line in Path(path).read_text().splitlines():
+        if "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            env[key.strip()] = value.strip().strip("'\"")
+    return env
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"Redmine is required in CI: {reason}")
+    pytest.skip(f"no Redmine: {reason}")
+
+
+@pytest.fixture(scope="session")
+def redmine_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    path = os.environ.get("REDMINE_TEST_ENV")
+    started: Path | None = None
+    if not path:
+        directory = tmp_path_factory.mktemp("redmine")
+        script = ROOT / ".ci" / "redmine.sh"
+        proc = subprocess.run(
+            ["bash", str(script), "start", str(directory)],
+            capture_output=True, text=True, timeout=900,
+        )
+        if proc.returncode != 0:
+            _unavailable(f".ci/redmine.sh failed: {proc.stderr[-2000:]}")
+        path = proc.stdout.strip().splitlines()[-1]
+        started = directory
+    if not Path(path).exists():
+        _unavailable(f"env file {path} does not exist")
+    env = read_env_file(path)
+    yield env
+    if started is not None:
+        subprocess.run(["bash", str(ROOT / ".ci" / "redmine.sh"), "stop", str(started)],
+                       capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def settings(redmine_env: dict[str, str]) -> RedmineSettings:
+    return RedmineSettings(
+        url=redmine_env["REDMINE_URL"],
+        api_key=SecretStr(redmine_env["REDMINE_API_KEY"]),
+        project=redmine_env.get("REDMINE_PROJECT_IDENTIFIER", "support"),
+        tracker="Support",
+        text_formatting=redmine_env.get("REDMINE_TEXT_FORMATTING", "textile"),  # type: ignore[arg-type]
+        timeout_seconds=10,
+    )
+
+
+@pytest.fixture
+async def client(settings: RedmineSettings) -> AsyncIterator[RedmineClient]:
+    assert settings.url and settings.api_key
+    async with RedmineClient(settings.url, settings.api_key, timeout=10) as c:
+        yield c
+
+
+@pytest.fixture
+def db(tmp_path: Path):
+    database = open_db(tmp_path / "intake.db")
+    yield database
+    database.conn.close()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class Factory:
+    """Rows a dialogue would have written: a user, a conversation, messages, attachments."""
+
+    def __init__(self, db) -> None:
+        self.db = db
+        self._user = 1000
+
+    def conversation(
+        self,
+        *,
+        language: str = "en",
+        username: str | None = "alice",
+        first_name: str = "Alice",
+        redmine_login: str | None = None,
+        messages: list[tuple[str, str]] = (),  # (direction, text)
+    ) -> int:
+        self._user += 1
+        uid = self._user
+        now = _now()
+        self.db.execute(
+            """INSERT INTO users (id, username, first_name, language, redmine_login,
+                   first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (uid, username, first_name, language, redmine_login, now, now),
+        )
+        cur = self.db.execute(
+            """INSERT INTO conversations (user_id, chat_id, language, started_at, updated_at)
+               VALUES (?, ?, ?, ?, ?)""",
+            (uid, uid, language, now, now),
+        )
+        conv = int(cur.lastrowid)
+        for direction, text in messages:
+            self.db.execute(
+                """INSERT INTO messages (conversation_id, user_id, chat_id, direction, kind,
+                       text, language, created_at) VALUES (?, ?, ?, ?, 'text', ?, ?, ?)""",
+                (conv, uid, uid, direction, text, language, now),
+            )
+        return conv
+
+    def attachment(
+        self, conversation_id: int, name: str, data: bytes, *, mime: str = "text/plain",
+        verdict: str = "accepted", kind: str = "document", reason: str | None = None,
+        keep_bytes: bool = True,
+    ) -> AttachmentRef:
+        conv = self.db.execute(
+            "SELECT user_id FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        cur = self.db.execute(
+            """INSERT INTO attachments (conversation_id, user_id, kind, file_name, mime_type,
+                   size, verdict, verdict_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (conversation_id, conv[0], kind, name, mime, len(data), verdict, reason, _now()),
+        )
+        aid = int(cur.lastrowid)
+        if keep_bytes:
+            self.db.execute(
+                "INSERT INTO attachment_blobs (attachment_id, data) VALUES (?, ?)", (aid, data)
+            )
+        return AttachmentRef(aid, name, len(data), mime, verdict)
+
+
+@pytest.fixture
+def factory(db) -> Factory:
+    return Factory(db)
+
+
+def make_draft(**overrides) -> TicketDraft:
+    values = dict(
+        summary="Orders page shows 502",
+        browser="Firefox",
+        browser_version="121.0",
+        os="Ubuntu",
+        os_version="22.04",
+        product_version="4.2.1",
+        extra="",
+        impact="highly-degraded",
+        impact_suggested="highly-degraded",
+        description=["Sending orders fails with 502 since this morning."],
+    )
+    values.update(overrides)
+    return TicketDraft(**values)
+
+
+@pytest.fixture
+def draft_factory() -> Callable[..., TicketDraft]:
+    return make_draft
+
+
+async def issue_html(env: dict[str, str], issue_id: int) -> str:
+    """The issue page as a signed-in admin sees it (the API key does not open HTML pages)."""
+    url = env["REDMINE_URL"]
+    jar = aiohttp.CookieJar(unsafe=True)  # loopback IP: cookies need the unsafe jar
+    async with aiohttp.ClientSession(cookie_jar=jar) as s:
+        async with s.get(f"{url}/login") as r:
+            token = re.search(r'name="authenticity_token" value="([^"]+)"', await r.text())
+        assert token, "no login form"
+        data = {
+            "authenticity_token": token.group(1),
+            "username": env["REDMINE_ADMIN_LOGIN"],
+            "password": env["REDMINE_ADMIN_PASSWORD"],
+        }
+        async with s.post(f"{url}/login", data=data, allow_redirects=False) as r:
+            assert r.status == 302, r.status
+        async with s.get(f"{url}/issues/{issue_id}") as r:
+            assert r.status == 200
+            return await r.text()
