@@ -1,0 +1,40 @@
+"""Helpers for tests and the playground: an emulator as an async context manager, a Bot for it.
+
+This module imports aiogram (the emulator itself does not): it is the client side's glue.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from .server import BotAPIEmulator
+
+__all__ = ["create_bot", "running_emulator"]
+
+
+@contextlib.asynccontextmanager
+async def running_emulator(
+    host: str = "127.0.0.1", port: int = 0, **options: Any
+) -> AsyncIterator[BotAPIEmulator]:
+    """``async with running_emulator() as emu:`` — started on a free port, stopped after."""
+    emu = BotAPIEmulator(**options)
+    await emu.start(host=host, port=port)
+    try:
+        yield emu
+    finally:
+        await emu.stop()
+
+
+def create_bot(emu: BotAPIEmulator, token: str | None = None, **bot_options: Any) -> Bot:
+    """A real aiogram ``Bot`` with a real ``AiohttpSession`` pointed at the emulator.
+
+    The caller closes it: ``await bot.session.close()`` (or ``async with create_bot(emu):``).
+    """
+    session = AiohttpSession(api=TelegramAPIServer.from_base(emu.base_url))
+    return Bot(token or emu.token, session=session, **bot_options)
