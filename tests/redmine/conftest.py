@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -143,7 +143,8 @@ class Factory:
         ).fetchone()
         cur = self.db.execute(
             """INSERT INTO attachments (conversation_id, user_id, kind, file_name, mime_type,
-                   size, verdict, verdict_reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   size, verdict, verdict_reason, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (conversation_id, conv[0], kind, name, mime, len(data), verdict, reason, _now()),
         )
         aid = int(cur.lastrowid)
@@ -179,6 +180,12 @@ def make_draft(**overrides) -> TicketDraft:
 @pytest.fixture
 def draft_factory() -> Callable[..., TicketDraft]:
     return make_draft
+
+
+@pytest.fixture
+def issue_page(redmine_env: dict[str, str]) -> Callable[[int], Awaitable[str]]:
+    """Fetch an issue's HTML page as the signed-in admin."""
+    return lambda issue_id: issue_html(redmine_env, issue_id)
 
 
 async def issue_html(env: dict[str, str], issue_id: int) -> str:

@@ -29,13 +29,6 @@ def _values(issue: dict) -> dict[str, str]:
     return {cf["name"]: cf.get("value") for cf in issue["custom_fields"]}
 
 
-async def _download(client, url: str) -> bytes:
-    session = client._http()
-    async with session.get(url, headers={"X-Redmine-API-Key": client._key.get_secret_value()}) as r:
-        assert r.status == 200
-        return await r.read()
-
-
 async def test_redmine_issue_with_two_attachments_and_every_custom_field(
     db, factory, draft_factory, settings, client
 ):
@@ -77,8 +70,8 @@ async def test_redmine_issue_with_two_attachments_and_every_custom_field(
     assert issue["subject"] == "Orders page shows 502"
     files = {a["filename"]: a for a in issue["attachments"]}
     assert set(files) == {"shot.png", "app.log"}  # the refused one is listed, not attached
-    assert await _download(client, files["app.log"]["content_url"]) == log_bytes
-    assert await _download(client, files["shot.png"]["content_url"]) == PNG
+    assert await client.download(files["app.log"]["content_url"]) == log_bytes
+    assert await client.download(files["shot.png"]["content_url"]) == PNG
     description = issue["description"]
     assert "chinese.png" in description and "refused by the policy" in description
     assert "订单页面显示 502" in description  # the transcript

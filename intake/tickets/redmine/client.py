@@ -108,6 +108,24 @@ class RedmineClient:
             raise RedmineError(f"{method} {path}: unexpected {ctype or 'untyped'} body", status)
         return jsonlib.loads(body)
 
+    async def download(self, content_url: str) -> bytes:
+        """An attachment's bytes (``content_url`` from an issue's attachments)."""
+        if not content_url.startswith(self.base_url + "/"):
+            raise ValueError("not a URL of this Redmine")  # never send the key elsewhere
+        self.request_count += 1
+        headers = {"X-Redmine-API-Key": self._key.get_secret_value()}
+        try:
+            async with self._http().get(content_url, headers=headers) as response:
+                body = await response.read()
+                if response.status >= 400:
+                    raise _error("GET", "/attachments/download", response.status, body,
+                                 response.headers.get("Content-Type", ""))
+                return body
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise RedmineUnavailable(
+                f"GET attachment: {type(exc).__name__}: cannot reach Redmine"
+            ) from None
+
     # -- writes -------------------------------------------------------------------------------
 
     async def upload(
