@@ -110,7 +110,8 @@ def first_response_due(
 
     The level's response time is counted only inside its support hours; an opening outside
     them starts the clock at the next opening. A due time may equal a closing instant (the
-    response is due by Friday 17:00, not after the weekend). Naive datetimes raise ValueError.
+    response is due by Friday 17:00, not after the weekend). Holidays pause 24x5 levels only:
+    Emergency is on call every day. Naive datetimes raise ValueError.
     """
     require_aware(opened_at, "opened_at")
     lvl = get_level(level)
