@@ -111,10 +111,12 @@ class Outbox:
     async def run_once(self) -> int:
         """File every ticket due now; returns how many were attempted."""
         done = 0
+        # Claim against the pass's start time, so a ticket that failed in this pass (and is due
+        # again after a short back-off) waits for the next pass instead of spinning here.
+        start = self.clock()
         while True:
-            now = self.clock()
             claimed = store.claim_due_tickets(
-                self.db, now=now, lease_until=now + self.lease, limit=self.batch
+                self.db, now=start, lease_until=self.clock() + self.lease, limit=self.batch
             )
             if not claimed:
                 return done
