@@ -229,3 +229,37 @@ def attachment_blob(db: Database, attachment_id: int) -> bytes | None:
         "SELECT data FROM attachment_blobs WHERE attachment_id = ?", [attachment_id]
     ).fetchone()
     return bytes(row[0]) if row else None
+
+
+def conversation_for_chat(db: Database, chat_id: int) -> tuple[int | None, str | None]:
+    """(newest conversation id, the user's language) for a private chat, for outgoing records."""
+    row = db.execute(
+        "SELECT (SELECT id FROM conversations WHERE chat_id = ? ORDER BY id DESC LIMIT 1), "
+        "(SELECT language FROM users WHERE id = ?)",
+        [chat_id, chat_id],
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def store_attachment_blob(db: Database, attachment_id: int, data: bytes) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO attachment_blobs (attachment_id, data) VALUES (?, ?)",
+        [attachment_id, data],
+    )
+
+
+def attachment_verdicts(db: Database, attachment_ids: list[int]) -> dict[int, str]:
+    """Current verdicts by id: the checks finish in the background, the table is the truth."""
+    if not attachment_ids:
+        return {}
+    marks = ",".join("?" for _ in attachment_ids)
+    rows = db.execute(
+        f"SELECT id, verdict FROM attachments WHERE id IN ({marks})",  # noqa: S608
+        attachment_ids,
+    ).fetchall()
+    return {row[0]: row[1] for row in rows}
+
+
+def get_attachment_row(db: Database, attachment_id: int) -> dict[str, Any] | None:
+    rows = list(db.query("SELECT * FROM attachments WHERE id = ?", [attachment_id]))
+    return rows[0] if rows else None

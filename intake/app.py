@@ -1,0 +1,131 @@
+"""Factories that wire the bot: no work at import time, everything passed in.
+
+Tests build a fresh dispatcher per test on the same database to simulate a restart;
+``main.py run`` and the playground use the same factories.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand, ErrorEvent
+from aiogram.utils.i18n import I18n
+from sqlite_utils import Database
+
+from intake.attachments.checker import AttachmentChecker
+from intake.bot.attachment_work import AttachmentWork
+from intake.bot.flow import DialogueOptions
+from intake.bot.middlewares import (
+    FlowMiddleware,
+    OutgoingRecorder,
+    RetryMiddleware,
+    UpdateRecorder,
+    UserI18nMiddleware,
+)
+from intake.bot.routers import create_routers
+from intake.i18n import EN, N_, compile_catalogs, gettext, locales_dir
+from intake.storage.fsm import SQLiteStorage
+from intake.tickets.sink import TicketSink
+
+logger = logging.getLogger(__name__)
+
+
+def create_bot(
+    token: str, db: Database, *, api_url: str | None = None, retry: RetryMiddleware | None = None
+) -> Bot:
+    """A real aiogram Bot with its real aiohttp session, pointed at ``api_url`` if given."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
+    session.middleware(retry or RetryMiddleware())
+    session.middleware(OutgoingRecorder(db))
+    return Bot(
+        token=token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def create_i18n() -> I18n:
+    compile_catalogs()
+    return I18n(path=locales_dir(), default_locale=EN, domain="messages")
+
+
+def create_dispatcher(
+    *,
+    db: Database,
+    sink: TicketSink,
+    checker: AttachmentChecker,
+    options: DialogueOptions | None = None,
+    storage: BaseStorage | None = None,
+    i18n: I18n | None = None,
+) -> Dispatcher:
+    options = options or DialogueOptions()
+    attachment_work = AttachmentWork(db, checker)
+    dp = Dispatcher(
+        storage=storage or SQLiteStorage(db),
+        events_isolation=SimpleEventIsolation(),
+        db=db,
+        sink=sink,
+        checker=checker,
+        options=options,
+        attachment_work=attachment_work,
+    )
+    dp.update.outer_middleware(UpdateRecorder(db))
+    UserI18nMiddleware(i18n or create_i18n()).setup(dp)
+    flow_middleware = FlowMiddleware(options)
+    dp.message.outer_middleware(flow_middleware)
+    dp.callback_query.outer_middleware(flow_middleware)
+    dp.include_routers(*create_routers())
+    dp.errors.register(_on_error)
+    dp.startup.register(_set_commands)
+    dp.shutdown.register(attachment_work.aclose)
+    return dp
+
+
+async def _set_commands(bot: Bot) -> None:
+    """The command menu in both languages (Telegram picks by the user's app language)."""
+    for locale, language_code in ((EN, None), ("zh_Hans", "zh")):
+        commands = [
+            BotCommand(command=name, description=gettext(locale, text))
+            for name, text in COMMAND_DESCRIPTIONS
+        ]
+        await bot.set_my_commands(commands, language_code=language_code)
+
+
+COMMAND_DESCRIPTIONS = (
+    ("start", N_("Open a new support request")),
+    ("back", N_("Go back one step")),
+    ("status", N_("Show what you have entered")),
+    ("language", N_("Switch between English and Chinese")),
+    ("cancel", N_("Discard the request")),
+    ("help", N_("What I can do")),
+)
+
+
+async def _on_error(event: ErrorEvent, **data: Any) -> bool:
+    """Log, tell the user their answers are kept, and ask the current step again."""
+    logger.error("error while handling update %s", event.update.update_id, exc_info=event.exception)
+    user_row = data.get("user_row")
+    chat = data.get("event_chat")
+    bot: Bot | None = data.get("bot")
+    if user_row is None or chat is None or bot is None or chat.type != "private":
+        return True
+    try:
+        await bot.send_message(
+            chat.id,
+            gettext(
+                user_row.language,
+                "Sorry, something went wrong on our side. Your answers are kept; "
+                "please try again, or send /status to see where we are.",
+            ),
+        )
+    except Exception:
+        logger.exception("could not report an error to the user")
+    return True

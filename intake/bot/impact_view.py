@@ -1,0 +1,136 @@
+"""The impact step as the user sees it: suggestion, questions, the level card, overrides."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from html import escape
+from typing import Any
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from intake.bot.keyboards import Pick, footer, nav_button
+from intake.draft import TicketDraft
+from intake.impact import format as impact_format
+from intake.impact.levels import LEVELS, get_level
+from intake.impact.questions import next_question, suggest_from_text
+from intake.impact.sla import first_response_due
+
+Prompt = tuple[str, InlineKeyboardMarkup]
+
+# Sub-stages of the impact step, kept in FSM data under "impact_stage".
+SUGGEST, QUESTION, RESULT, CHOOSE = "suggest", "question", "result", "choose"
+
+
+def level_name(key: str) -> str:
+    if not key:
+        return "—"
+    return _(get_level(key).name)
+
+
+def prompt(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    stage = data.get("impact_stage") or QUESTION
+    if stage == SUGGEST and draft.impact_suggested:
+        return _suggestion(draft, locale)
+    if stage == CHOOSE:
+        return _choose(draft, locale)
+    if stage == RESULT and draft.impact_suggested:
+        return _result(draft, locale)
+    return _question(draft, locale)
+
+
+def _suggestion(draft: TicketDraft, locale: str) -> Prompt:
+    text = (
+        _("⚖️ From what you wrote, this sounds like:")
+        + "\n\n"
+        + level_card(draft.impact_suggested, locale)
+        + "\n\n"
+        + _("Is that right?")
+    )
+    builder = InlineKeyboardBuilder()
+    builder.row(nav_button(_("✅ Yes, that's right"), "impact", "accept"))
+    builder.row(nav_button(_("Answer a few questions instead"), "impact", "questions"))
+    builder.row(nav_button(_("Choose another level"), "impact", "choose"))
+    return text, footer(builder, locale, "impact").as_markup()
+
+
+def _question(draft: TicketDraft, locale: str) -> Prompt:
+    question = next_question(draft.impact_answers)
+    if question is None:  # answers already decide: show the result instead
+        return _result(draft, locale)
+    text = _("⚖️ How badly are you affected?") + "\n\n" + _(question.text)
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Yes"), callback_data=Pick(step="impact", value=f"{question.key}=yes"))
+    builder.button(text=_("No"), callback_data=Pick(step="impact", value=f"{question.key}=no"))
+    builder.adjust(2)
+    return text, footer(builder, locale, "impact").as_markup()
+
+
+def level_card(level_key: str, locale: str, opened_at: datetime | None = None) -> str:
+    """Level, definition, first-response time, due time and whether support is staffed now."""
+    level = get_level(level_key)
+    opened_at = opened_at or datetime.now(UTC)
+    due = first_response_due(level, opened_at)
+    return "\n".join(
+        [
+            _("<b>{level}</b>: {definition}").format(
+                level=_(level.name), definition=_(level.definition)
+            ),
+            _("Example: {example}").format(example=_(level.example)),
+            "",
+            _("⏱ First response within {time} ({hours} support).").format(
+                time=impact_format.format_response_time(level, locale),
+                hours=level.hours,
+            ),
+            _("If you send the ticket now, expect it by {due}.").format(
+                due=escape(impact_format.format_due(due, locale))
+            ),
+            impact_format.staffed_text(level, opened_at, locale),
+        ]
+    )
+
+
+def _result(draft: TicketDraft, locale: str) -> Prompt:
+    text = _("⚖️ Your impact level:") + "\n\n" + level_card(draft.impact_suggested, locale)
+    builder = InlineKeyboardBuilder()
+    builder.row(nav_button(_("✅ Confirm"), "impact", "confirm"))
+    builder.row(nav_button(_("Choose another level"), "impact", "choose"))
+    return text, footer(builder, locale, "impact").as_markup()
+
+
+def _choose(draft: TicketDraft, locale: str) -> Prompt:
+    text = _("⚖️ Choose the level that fits best:")
+    for level in sorted(LEVELS, key=lambda item: -item.severity):
+        text += "\n\n" + _("<b>{level}</b>: {summary}").format(
+            level=_(level.name), summary=_(level.summary)
+        )
+    builder = InlineKeyboardBuilder()
+    for level in sorted(LEVELS, key=lambda item: -item.severity):
+        builder.button(text=_(level.name), callback_data=Pick(step="impact", value=level.key))
+    builder.adjust(2)
+    return text, footer(builder, locale, "impact").as_markup()
+
+
+def reason_prompt(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    text = _(
+        "✍️ You chose <b>{chosen}</b> instead of the suggested <b>{suggested}</b>. "
+        "In a sentence, why? This helps the engineer."
+    ).format(chosen=level_name(data.get("impact_chosen", "")), suggested=level_name(draft.impact_suggested))
+    builder = InlineKeyboardBuilder()
+    return text, footer(builder, locale, "impact_reason").as_markup()
+
+
+def prepare(draft: TicketDraft) -> tuple[TicketDraft, str]:
+    """Where the impact step starts: the chosen level, a suggestion, or the questions."""
+    if draft.impact:
+        draft.impact_suggested = draft.impact_suggested or draft.impact
+        return draft, RESULT
+    words = " ".join([draft.summary, draft.extra, *draft.description])
+    suggested = suggest_from_text(words)
+    if suggested is not None:
+        draft.impact_suggested = suggested.key
+        return draft, SUGGEST
+    draft.impact_suggested = ""
+    draft.impact_answers = {}
+    return draft, QUESTION

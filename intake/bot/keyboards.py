@@ -1,0 +1,83 @@
+"""Callback data factories and keyboard builders. Every button's data stays under 64 bytes."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from intake.i18n import EN, ZH
+
+
+class Lang(CallbackData, prefix="lang"):
+    """Switch the dialogue language; ``step`` is where the button was shown."""
+
+    code: str
+    step: str
+
+
+class Pick(CallbackData, prefix="pick"):
+    """A choice at a step: a browser, an OS, an impact answer or level."""
+
+    step: str
+    value: str
+
+
+class Nav(CallbackData, prefix="nav"):
+    """Moving through the dialogue: begin, back, skip, done, confirm, cancel..."""
+
+    step: str
+    action: str
+
+
+class Edit(CallbackData, prefix="edit"):
+    """Jump from the review card to one field's step."""
+
+    field: str
+
+
+def other_language(locale: str) -> str:
+    return EN if locale == ZH else ZH
+
+
+def language_button(locale: str, step: str) -> InlineKeyboardButton:
+    target = other_language(locale)
+    # Each language is named in itself, as language pickers do.
+    label = "🌐 中文" if target == ZH else "🌐 English"
+    return InlineKeyboardButton(text=label, callback_data=Lang(code=target, step=step).pack())
+
+
+def footer(
+    builder: InlineKeyboardBuilder, locale: str, step: str, *, back: bool = True
+) -> InlineKeyboardBuilder:
+    """The row every step ends with: Back (where there is a step before) and the language."""
+    row = []
+    if back:
+        row.append(
+            InlineKeyboardButton(
+                text=_("⬅️ Back"), callback_data=Nav(step=step, action="back").pack()
+            )
+        )
+    row.append(language_button(locale, step))
+    builder.row(*row)
+    return builder
+
+
+def choices(
+    step: str, options: list[tuple[str, str]], *, per_row: int = 3
+) -> InlineKeyboardBuilder:
+    """Buttons for (value, label) options, ``per_row`` to a row."""
+    builder = InlineKeyboardBuilder()
+    for value, label in options:
+        builder.button(text=label, callback_data=Pick(step=step, value=value))
+    builder.adjust(per_row)
+    return builder
+
+
+def nav_button(text: str, step: str, action: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=Nav(step=step, action=action).pack())
+
+
+def single_row(*buttons: InlineKeyboardButton) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[list(buttons)])

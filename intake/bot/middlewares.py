@@ -1,0 +1,262 @@
+"""Cross-cutting work: record every update first, pick the user's locale, retry requests.
+
+- ``UpdateRecorder`` (outer, on updates): stores the update before anything acts on it,
+  drops a repeated ``update_id``, keeps the users table fresh and logs the inbound message.
+- ``UserI18nMiddleware``: the locale comes from our users table, never raises.
+- ``RetryMiddleware`` (Bot session): honours 429 ``retry_after`` and retries 5xx and network
+  errors with backoff, a bounded number of times (aiogram does not retry by itself).
+- ``OutgoingRecorder`` (Bot session): logs what the bot sent into the conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import contextvars
+import logging
+from collections.abc import Awaitable, Callable
+from html import unescape
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.methods import EditMessageText, SendDocument, SendMessage, SendPhoto
+from aiogram.methods.base import Response, TelegramMethod, TelegramType
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
+from aiogram.utils.i18n import I18nMiddleware
+from sqlite_utils import Database
+
+from intake.bot.states import step_of
+from intake.i18n import resolve_locale
+from intake.storage import records
+
+logger = logging.getLogger(__name__)
+
+# The dialogue step being shown, so outgoing messages are logged with it.
+current_step: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "current_step", default=None
+)
+
+
+def describe_message(message: Message) -> tuple[str, str | None]:
+    """(kind, text) of an incoming message as staff should read it."""
+    if message.text is not None:
+        return ("command" if message.text.startswith("/") else "text"), message.text
+    if message.photo:
+        return "photo", message.caption
+    if message.document:
+        name = message.document.file_name or "file"
+        return "document", f"{name}\n{message.caption}" if message.caption else name
+    if message.sticker:
+        return "sticker", message.sticker.emoji
+    for kind in ("voice", "audio", "video", "video_note", "animation", "location", "contact"):
+        if getattr(message, kind, None) is not None:
+            return kind, message.caption
+    return "other", message.caption
+
+
+def describe_callback(callback: CallbackQuery) -> str:
+    """The label of the tapped button (what the user saw), falling back to its data."""
+    markup = getattr(callback.message, "reply_markup", None)
+    if markup is not None:
+        for row in markup.inline_keyboard:
+            for button in row:
+                if button.callback_data == callback.data:
+                    return button.text
+    return callback.data or ""
+
+
+class UpdateRecorder(BaseMiddleware):
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, Update)
+        bot: Bot = data["bot"]
+        payload = event.model_dump(mode="json", exclude_none=True)
+        if not records.record_update(self.db, event.update_id, payload, bot_id=bot.id):
+            logger.info("ignoring repeated update %s", event.update_id)
+            return None
+        user: User | None = data.get("event_from_user")
+        if user is None or user.is_bot:
+            return await handler(event, data)
+        user_row = records.touch_user(
+            self.db,
+            user.id,
+            language_code=user.language_code,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            username=user.username,
+        )
+        data["user_row"] = user_row
+        latest = records.latest_conversation(self.db, user.id)
+        data["conversation_id"] = latest[0] if latest else None
+        step = step_of(data.get("raw_state"))
+        current_step.set(step)
+        data["inbound_message_id"] = self._record_inbound(event, data, user_row.language, step)
+        return await handler(event, data)
+
+    def _record_inbound(
+        self, update: Update, data: dict[str, Any], language: str, step: str | None
+    ) -> int | None:
+        chat = data.get("event_chat")
+        user = data["event_from_user"]
+        if update.message is not None:
+            kind, text = describe_message(update.message)
+            message_id = update.message.message_id
+        elif update.callback_query is not None:
+            kind, text = "callback", describe_callback(update.callback_query)
+            message_id = None
+        elif update.edited_message is not None:
+            kind, text = "edit", update.edited_message.text or update.edited_message.caption
+            message_id = update.edited_message.message_id
+        else:
+            return None
+        return records.record_message(
+            self.db,
+            conversation_id=data["conversation_id"],
+            user_id=user.id,
+            chat_id=chat.id if chat else user.id,
+            direction="in",
+            kind=kind,
+            text=text,
+            step=step,
+            language=language,
+            telegram_message_id=message_id,
+            update_id=update.update_id,
+        )
+
+
+class UserI18nMiddleware(I18nMiddleware):
+    """The user's stored language; a new user gets theirs from Telegram's language_code."""
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        user_row = data.get("user_row")
+        if user_row is not None:
+            return user_row.language
+        user: User | None = data.get("event_from_user")
+        return resolve_locale(user.language_code if user else None)
+
+
+class RetryMiddleware(BaseRequestMiddleware):
+    """Bounded retries: 429 waits what Telegram asks, 5xx and network errors back off."""
+
+    def __init__(
+        self, attempts: int = 5, base_delay: float = 0.5, max_delay: float = 30.0
+    ) -> None:
+        self.attempts = attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                if attempt == self.attempts or exc.retry_after > self.max_delay:
+                    raise
+                delay = float(exc.retry_after)
+                logger.warning("%s: 429, retrying in %.1fs", type(method).__name__, delay)
+            except (TelegramServerError, TelegramNetworkError) as exc:
+                if attempt == self.attempts:
+                    raise
+                delay = min(self.base_delay * 2 ** (attempt - 1), self.max_delay)
+                logger.warning(
+                    "%s: %s, retrying in %.1fs", type(method).__name__, type(exc).__name__, delay
+                )
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(html_text: str | None) -> str | None:
+    """Our messages are HTML; staff read them as the customer saw them, without tags."""
+    if html_text is None:
+        return None
+    return unescape(_TAG.sub("", html_text))
+
+
+_RECORDED = (SendMessage, EditMessageText, SendPhoto, SendDocument)
+
+
+class OutgoingRecorder(BaseRequestMiddleware):
+    """Log each message the bot sends or edits into the user's newest conversation."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        response = await make_request(bot, method)
+        if isinstance(method, _RECORDED):
+            try:
+                self._record(method, response)
+            except Exception:  # recording must never break sending
+                logger.exception("could not record an outgoing message")
+        return response
+
+    def _record(self, method: TelegramMethod[Any], response: Any) -> None:
+        chat_id = getattr(method, "chat_id", None)
+        if not isinstance(chat_id, int) or chat_id < 0:
+            return  # groups and channels are not conversations
+        text = plain_text(getattr(method, "text", None) or getattr(method, "caption", None))
+        message_id = getattr(response, "message_id", None)  # make_request returns the result
+        conversation_id, language = records.conversation_for_chat(self.db, chat_id)
+        records.record_message(
+            self.db,
+            conversation_id=conversation_id,
+            user_id=None,
+            chat_id=chat_id,
+            direction="out",
+            kind="edit" if isinstance(method, EditMessageText) else "text",
+            text=text,
+            step=current_step.get(),
+            language=language,
+            telegram_message_id=message_id,
+        )
+
+
+class FlowMiddleware(BaseMiddleware):
+    """Give each message and button handler a ``flow`` for its user (after i18n is set)."""
+
+    def __init__(self, options: Any) -> None:
+        self.options = options
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        from intake.bot.flow import Flow  # flow imports this module for current_step
+
+        state = data.get("state")
+        user: User | None = data.get("event_from_user")
+        chat = data.get("event_chat")
+        if state is not None and user is not None:
+            data["flow"] = Flow(
+                state=state,
+                db=data["db"],
+                options=self.options,
+                i18n=data["i18n"],
+                user_id=user.id,
+                chat_id=chat.id if chat else user.id,
+            )
+        return await handler(event, data)

@@ -1,0 +1,328 @@
+"""What the bot says at each step: text and keyboard, in the user's language.
+
+Every string goes through gettext; customer text is HTML-escaped before it is shown
+(messages are sent with parse_mode=HTML).
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from intake.bot import impact_view
+from intake.bot.keyboards import Edit, choices, footer, language_button, nav_button
+from intake.draft import SUMMARY_MAX, TicketDraft
+from intake.environment import BROWSERS, SYSTEMS
+
+Prompt = tuple[str, InlineKeyboardMarkup]
+
+
+def welcome(locale: str, first_name: str | None) -> Prompt:
+    name = escape(first_name or "")
+    text = (
+        _("👋 Hello {name}! I am Orangesky's support assistant.").format(name=name)
+        + "\n\n"
+        + _(
+            "I will help you open a support ticket in a few short steps: a one-line summary, "
+            "your browser and system, how badly you are affected, a description and any "
+            "screenshots or logs. It takes about three minutes."
+        )
+        + "\n\n"
+        + _("You can switch between English and Chinese at any time.")
+    )
+    builder = InlineKeyboardBuilder()
+    builder.row(nav_button(_("▶️ Start"), "welcome", "begin"))
+    builder.row(language_button(locale, "welcome"))
+    return text, builder.as_markup()
+
+
+def _progress(step: str) -> str:
+    numbers = {
+        "summary": 1,
+        "browser": 2,
+        "browser_version": 2,
+        "os": 2,
+        "os_version": 2,
+        "product_version": 2,
+        "extra": 2,
+        "impact": 3,
+        "impact_reason": 3,
+        "description": 4,
+        "attachments": 5,
+        "account": 6,
+        "review": 6,
+    }
+    return _("Step {n} of {total}").format(n=numbers.get(step, 1), total=6)
+
+
+def _with_progress(step: str, body: str) -> str:
+    return f"<i>{_progress(step)}</i>\n{body}"
+
+
+def ask(step: str, draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    """The prompt for ``step``; ``data`` is the FSM data (sub-stage of multi-part steps)."""
+    builder = _ASKERS[step]
+    text, markup = builder(draft, locale, data)
+    return _with_progress(step, text), markup
+
+
+def _summary(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    text = _(
+        "📝 In one line, what is the problem? This becomes the ticket's title "
+        "(up to {max} characters)."
+    ).format(max=SUMMARY_MAX)
+    if draft.summary:
+        text += "\n\n" + _("Now: {value}").format(value=_quote(draft.summary))
+    builder = InlineKeyboardBuilder()
+    if draft.summary:
+        builder.row(nav_button(_("Keep it ✔️"), "summary", "keep"))
+    return text, footer(builder, locale, "summary", back=False).as_markup()
+
+
+def _browser(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    if data.get("browser_other"):
+        text = _("🌐 Type the name of your browser (for example Opera or Vivaldi).")
+        builder = InlineKeyboardBuilder()
+    else:
+        text = _(
+            "🌐 Which browser do you use Orangesky in?\n"
+            "Tip: you can also paste your browser's User-Agent and I will read browser, "
+            "version and system from it."
+        )
+        builder = choices("browser", [(b, b) for b in BROWSERS] + [("other", _("Other…"))], per_row=3)
+    return text, footer(builder, locale, "browser").as_markup()
+
+
+def _browser_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    text = _("🔢 Which version of {browser}? For example 121 or 121.0.6167.85.").format(
+        browser=escape(draft.browser or _("your browser"))
+    )
+    if data.get("show_version_help"):
+        text += "\n\n" + browser_version_help(draft.browser)
+    builder = InlineKeyboardBuilder()
+    builder.row(nav_button(_("I don't know"), "browser_version", "help"))
+    return text, footer(builder, locale, "browser_version").as_markup()
+
+
+def browser_version_help(browser: str) -> str:
+    helps = {
+        "Chrome": _("In Chrome, open the menu ⋮ → Help → About Google Chrome."),
+        "Firefox": _("In Firefox, open the menu ☰ → Help → About Firefox."),
+        "Safari": _("In Safari, open the Safari menu → About Safari."),
+        "Edge": _("In Edge, open the menu … → Help and feedback → About Microsoft Edge."),
+    }
+    return helps.get(
+        browser,
+        _("Usually the browser's menu has Help → About, which shows the version."),
+    ) + "\n" + _("Or paste your User-Agent: search the web for “what is my user agent”.")
+
+
+def _os(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    if data.get("os_other"):
+        text = _("💻 Type your operating system or Linux distribution (for example Arch Linux).")
+        builder = InlineKeyboardBuilder()
+    else:
+        text = _("💻 Which operating system or Linux distribution?")
+        builder = choices("os", [(s, s) for s in SYSTEMS] + [("other", _("Other…"))], per_row=3)
+    return text, footer(builder, locale, "os").as_markup()
+
+
+def _os_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    text = _("🔢 Which version of {os}? For example 11, 14.2 or 22.04.").format(
+        os=escape(draft.os or _("your system"))
+    )
+    builder = InlineKeyboardBuilder()
+    builder.row(nav_button(_("I don't know"), "os_version", "skip"))
+    return text, footer(builder, locale, "os_version").as_markup()
+
+
+def _product_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    text = _(
+        "🍊 Which Orangesky version or deployment are you on? For example 4.2.1, "
+        "or “cloud”. The version is shown under Help → About in Orangesky."
+    )
+    builder = InlineKeyboardBuilder()
+    builder.row(nav_button(_("I don't know"), "product_version", "skip"))
+    return text, footer(builder, locale, "product_version").as_markup()
+
+
+def _extra(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    text = _(
+        "🏷 Anything else that identifies your setup? For example the server address, "
+        "cluster name or account ID. This is optional."
+    )
+    builder = InlineKeyboardBuilder()
+    builder.row(nav_button(_("Skip ⏭"), "extra", "skip"))
+    return text, footer(builder, locale, "extra").as_markup()
+
+
+def _description(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    text = _(
+        "🗒 Describe what happens: what you did, what you expected and what you saw instead. "
+        "Send as many messages as you like, then tap Done."
+    )
+    builder = InlineKeyboardBuilder()
+    if draft.description:
+        text += "\n\n" + _("Received so far: {count} message(s).").format(
+            count=len(draft.description)
+        )
+        builder.row(
+            nav_button(_("✅ Done"), "description", "done"),
+            nav_button(_("🗑 Start over"), "description", "clear"),
+        )
+    return text, footer(builder, locale, "description").as_markup()
+
+
+def _attachments(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    text = _(
+        "📎 Screenshots, logs or other files help a lot. Send them now (several at once is "
+        "fine), or skip. Please note: attachments must be in English."
+    )
+    if draft.attachments:
+        text += "\n\n" + attachment_list(draft)
+    builder = InlineKeyboardBuilder()
+    label = _("✅ Done") if draft.attachments else _("Skip ⏭")
+    builder.row(nav_button(label, "attachments", "done"))
+    return text, footer(builder, locale, "attachments").as_markup()
+
+
+VERDICT_ICONS = {"accepted": "✅", "refused": "⛔", "unchecked": "⚠️", "pending": "⏳"}
+
+
+def attachment_list(draft: TicketDraft) -> str:
+    lines = [_("Files so far:")]
+    for ref in draft.attachments:
+        lines.append(f"{VERDICT_ICONS.get(ref.verdict, '•')} {escape(ref.file_name)}")
+    return "\n".join(lines)
+
+
+def _account(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    register_url = data.get("register_url", "")
+    text = _(
+        "👤 Do you have an account on Orangesky's Redmine? Send your Redmine login and the "
+        "ticket will be filed in your name, so you can follow it there. Never send a password "
+        "or an API key."
+    )
+    if register_url:
+        text += "\n" + _("No account yet? You can register at {url}").format(
+            url=escape(register_url)
+        )
+    builder = InlineKeyboardBuilder()
+    if draft.redmine_login:
+        builder.row(nav_button(_("Keep {login}").format(login=draft.redmine_login[:30]), "account", "keep"))
+    builder.row(nav_button(_("Skip ⏭"), "account", "skip"))
+    return text, footer(builder, locale, "account").as_markup()
+
+
+def _impact(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    return impact_view.prompt(draft, locale, data)
+
+
+def _impact_reason(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    return impact_view.reason_prompt(draft, locale, data)
+
+
+def _review(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    return review_card(draft, locale, with_account=bool(data.get("with_account")))
+
+
+def _quote(value: str) -> str:
+    return f"<b>{escape(value)}</b>"
+
+
+def _dash(value: str) -> str:
+    return escape(value) if value else "—"
+
+
+def draft_lines(draft: TicketDraft, *, with_account: bool) -> list[str]:
+    """Every collected field, one line each (the review card and /status)."""
+    description = draft.description_text
+    if len(description) > 600:
+        description = description[:600] + "…"
+    lines = [
+        _("<b>Summary:</b> {value}").format(value=_dash(draft.summary)),
+        _("<b>Browser:</b> {value}").format(
+            value=_dash(" ".join(p for p in (draft.browser, draft.browser_version) if p))
+        ),
+        _("<b>System:</b> {value}").format(
+            value=_dash(" ".join(p for p in (draft.os, draft.os_version) if p))
+        ),
+        _("<b>Orangesky version:</b> {value}").format(value=_dash(draft.product_version)),
+        _("<b>Other details:</b> {value}").format(value=_dash(draft.extra)),
+        _("<b>Impact:</b> {value}").format(value=impact_view.level_name(draft.impact)),
+        _("<b>Description:</b> {value}").format(value=_dash(description)),
+        _("<b>Attachments:</b> {value}").format(
+            value=", ".join(
+                f"{VERDICT_ICONS.get(a.verdict, '')}{escape(a.file_name)}"
+                for a in draft.attachments
+            )
+            or "—"
+        ),
+    ]
+    if with_account:
+        login = draft.redmine_login
+        lines.append(
+            _("<b>Redmine login:</b> {value}").format(
+                value=escape(login) if login else _("none (filed by our service account)")
+            )
+        )
+    return lines
+
+
+def status_text(draft: TicketDraft, *, with_account: bool) -> str:
+    return "\n".join([_("📋 What I have so far:"), "", *draft_lines(draft, with_account=with_account)])
+
+
+def review_card(draft: TicketDraft, locale: str, *, with_account: bool) -> Prompt:
+    lines = [
+        _("🔎 Please check your ticket before it is sent:"),
+        "",
+        *draft_lines(draft, with_account=with_account),
+    ]
+    builder = InlineKeyboardBuilder()
+    edits = [
+        ("summary", _("Summary")),
+        ("browser", _("Browser")),
+        ("browser_version", _("Version")),
+        ("os", _("System")),
+        ("os_version", _("System version")),
+        ("product_version", _("Orangesky version")),
+        ("extra", _("Other details")),
+        ("impact", _("Impact")),
+        ("description", _("Description")),
+        ("attachments", _("Attachments")),
+    ]
+    if with_account:
+        edits.append(("account", _("Redmine login")))
+    for field, label in edits:
+        builder.button(text="✏️ " + label, callback_data=Edit(field=field))
+    builder.adjust(2)
+    builder.row(
+        nav_button(_("✅ Confirm and send"), "review", "confirm"),
+    )
+    builder.row(
+        nav_button(_("✖️ Cancel"), "review", "cancel"),
+        language_button(locale, "review"),
+    )
+    return "\n".join(lines), builder.as_markup()
+
+
+_ASKERS = {
+    "summary": _summary,
+    "browser": _browser,
+    "browser_version": _browser_version,
+    "os": _os,
+    "os_version": _os_version,
+    "product_version": _product_version,
+    "extra": _extra,
+    "impact": _impact,
+    "impact_reason": _impact_reason,
+    "description": _description,
+    "attachments": _attachments,
+    "account": _account,
+    "review": _review,
+}

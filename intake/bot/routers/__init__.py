@@ -1,0 +1,18 @@
+"""One router per concern, built fresh by factories (a Router attaches to one dispatcher)."""
+
+from aiogram import Router
+
+from intake.bot.routers import attachments, commands, fallback, group, impact, review, steps
+
+
+def create_routers() -> list[Router]:
+    """In the order they must see updates: groups, commands, steps, catch-alls last."""
+    return [
+        group.create_router(),
+        commands.create_router(),
+        impact.create_router(),
+        attachments.create_router(),
+        review.create_router(),
+        steps.create_router(),
+        fallback.create_router(),
+    ]

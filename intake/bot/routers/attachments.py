@@ -1,0 +1,112 @@
+"""The attachments step: photos and documents (albums too), each checked for English."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from intake.attachments import messages as verdict_messages
+from intake.attachments.policy import Verdict, check_text
+from intake.bot.attachment_work import AttachmentWork, IncomingFile
+from intake.bot.flow import Flow
+from intake.bot.keyboards import Nav, nav_button, single_row
+from intake.bot.prompts import VERDICT_ICONS
+from intake.bot.states import Intake
+from intake.draft import DESCRIPTION_MAX, AttachmentRef
+from intake.storage import records
+
+
+def create_router() -> Router:
+    router = Router(name="attachments")
+    router.message.filter(F.chat.type == "private")
+
+    @router.message(Intake.attachments, F.photo | F.document)
+    async def on_file(message: Message, flow: Flow, bot: Bot, attachment_work: AttachmentWork) -> None:
+        name, mime, size, file_id, unique_id = describe_file(message)
+        conversation_id = await flow.conversation_id()
+        if conversation_id is None:
+            await flow.repeat(message, _("Please send /start first."))
+            return
+        limit = min(flow.options.download_limit_bytes, flow.options.attachment_limit_bytes)
+        if size is not None and size > limit:
+            attachment_id = records.add_attachment(
+                flow.db, conversation_id=conversation_id, user_id=flow.user_id,
+                kind="photo" if message.photo else "document", file_name=name, mime_type=mime,
+                size=size, file_id=file_id, file_unique_id=unique_id, caption=message.caption,
+            )
+            records.set_attachment_verdict(
+                flow.db, attachment_id, verdict="unchecked", language=None, reason="too_large",
+                excerpt="", elapsed_ms=0,
+            )
+            await flow.repeat(
+                message,
+                _("⚠️ {name} is {size} MB; the limit is {limit} MB, so it was not added. Please "
+                  "compress it, split it, or send only the relevant part.").format(
+                    name=escape(name), size=f"{size / 1_048_576:.1f}",
+                    limit=f"{limit / 1_048_576:.0f}",
+                ),
+            )
+            return
+        attachment_id = records.add_attachment(
+            flow.db, conversation_id=conversation_id, user_id=flow.user_id,
+            kind="photo" if message.photo else "document", file_name=name, mime_type=mime,
+            size=size, file_id=file_id, file_unique_id=unique_id, caption=message.caption,
+        )
+        draft = await flow.draft()
+        draft.attachments.append(AttachmentRef(attachment_id, name, size, mime, "pending"))
+        await flow.save(draft)
+        incoming = IncomingFile(attachment_id, flow.chat_id, file_id, name, mime, message.caption)
+        attachment_work.start(bot, incoming, announcer(bot, flow.i18n, flow.locale))
+
+    @router.message(Intake.attachments, F.text & ~F.text.startswith("/"))
+    async def on_text(message: Message, flow: Flow) -> None:
+        """Text here is about the attachments: it must be English too, then joins the description."""
+        value = (message.text or "").strip()
+        verdict = check_text(value)
+        if verdict.verdict == "refused":
+            await flow.repeat(message, verdict_messages.user_message(verdict, flow.locale))
+            return
+        draft = await flow.draft()
+        if len(draft.description_text) + len(value) > DESCRIPTION_MAX:
+            await flow.repeat(message, _("The description is full. Please tap Done."))
+            return
+        draft.description.append(value)
+        await flow.save(draft)
+        await flow.repeat(message, _("Added to the description."))
+
+    @router.callback_query(Intake.attachments, Nav.filter((F.step == "attachments") & (F.action == "done")))
+    async def done(callback: CallbackQuery, flow: Flow) -> None:
+        await callback.answer()
+        await flow.forward("attachments", callback, edit=True)
+
+    return router
+
+
+def describe_file(message: Message) -> tuple[str, str | None, int | None, str, str]:
+    """(file name, MIME type, size, file_id, file_unique_id) of a photo or document."""
+    if message.document is not None:
+        doc = message.document
+        name = doc.file_name or f"file_{message.message_id}"
+        return name, doc.mime_type, doc.file_size, doc.file_id, doc.file_unique_id
+    photo = message.photo[-1]  # type: ignore[index]  # the largest size
+    name = f"photo_{message.message_id}.jpg"
+    return name, "image/jpeg", photo.file_size, photo.file_id, photo.file_unique_id
+
+
+def announcer(bot: Bot, i18n: I18n, locale: str):
+    """Tell the user one file's verdict, in their language, with the Done button."""
+
+    async def announce(incoming: IncomingFile, verdict: Verdict) -> None:
+        with i18n.use_locale(locale):
+            icon = VERDICT_ICONS.get(verdict.verdict, "•")
+            text = f"{icon} <b>{escape(incoming.file_name)}</b>\n" + escape(
+                verdict_messages.user_message(verdict, locale)
+            )
+            markup = single_row(nav_button(_("✅ Done with files"), "attachments", "done"))
+        await bot.send_message(incoming.chat_id, text, reply_markup=markup)
+
+    return announce

@@ -1,0 +1,139 @@
+"""Commands that work at any step: /start /cancel /back /help /language /status,
+and the language button every step's message carries."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from intake.bot import prompts
+from intake.bot.flow import Flow
+from intake.bot.keyboards import Lang, Nav, nav_button
+from intake.i18n import LOCALES
+from intake.storage import records
+
+# Steps where a draft exists that /start would throw away.
+_QUIET_STEPS = (None, "welcome", "done")
+
+
+def create_router() -> Router:
+    router = Router(name="commands")
+    router.message.filter(F.chat.type == "private")
+
+    @router.message(CommandStart())
+    async def start(message: Message, flow: Flow, inbound_message_id: int | None) -> None:
+        step = await flow.step()
+        draft = await flow.draft()
+        if step in _QUIET_STEPS or draft == type(draft)():
+            await flow.begin(message, inbound_message_id=inbound_message_id)
+            return
+        builder = InlineKeyboardBuilder()
+        builder.row(
+            nav_button(_("Start over"), "any", "restart"),
+            nav_button(_("Continue"), "any", "resume"),
+        )
+        await flow.reply(
+            message,
+            _("You have a request in progress. Start over and discard what you entered?"),
+            builder.as_markup(),
+        )
+
+    @router.callback_query(Nav.filter(F.action == "restart"))
+    async def restart(callback: CallbackQuery, flow: Flow) -> None:
+        await callback.answer()
+        await cancel_current(flow)
+        await flow.begin(callback, inbound_message_id=None)
+
+    @router.callback_query(Nav.filter(F.action == "resume"))
+    async def resume(callback: CallbackQuery, flow: Flow) -> None:
+        await callback.answer()
+        step = await flow.step()
+        if step and step not in _QUIET_STEPS:
+            await flow.show(step, callback, edit=True)
+
+    @router.message(Command("cancel"))
+    async def cancel(message: Message, flow: Flow) -> None:
+        step = await flow.step()
+        if step in (None, "done"):
+            await flow.reply(message, _("There is nothing to cancel. Send /start to open a request."))
+            return
+        await cancel_current(flow)
+        await flow.reply(
+            message,
+            _("Cancelled. Nothing was sent. Send /start whenever you want to open a request."),
+        )
+
+    @router.message(Command("back"))
+    async def back(message: Message, flow: Flow) -> None:
+        if await flow.step() in _QUIET_STEPS:
+            await flow.reply(message, _("There is no step to go back to. Send /start to begin."))
+            return
+        await flow.back(message)
+
+    @router.message(Command("help"))
+    async def help_(message: Message, flow: Flow) -> None:
+        await flow.repeat(message, help_text())
+
+    @router.message(Command("status"))
+    async def status(message: Message, flow: Flow) -> None:
+        step = await flow.step()
+        if step in (None,):
+            await flow.reply(message, _("No request in progress. Send /start to open one."))
+            return
+        draft = await flow.draft()
+        await flow.repeat(
+            message, prompts.status_text(draft, with_account=flow.options.with_account)
+        )
+
+    @router.message(Command("language"))
+    async def language(message: Message, flow: Flow) -> None:
+        target = "zh_Hans" if flow.locale == "en" else "en"
+        await switch_to(flow, target, message, edit=False)
+
+    @router.callback_query(Lang.filter())
+    async def language_button(callback: CallbackQuery, callback_data: Lang, flow: Flow) -> None:
+        if callback_data.code not in LOCALES:
+            await callback.answer()
+            await flow.repeat(callback, _("That button no longer works."))
+            return
+        await callback.answer()
+        await switch_to(flow, callback_data.code, callback, edit=True)
+
+    return router
+
+
+def help_text() -> str:
+    return "\n".join(
+        [
+            _("I help you open an Orangesky support ticket. Commands:"),
+            _("/start: open a new request"),
+            _("/back: go back one step"),
+            _("/status: show what you have entered"),
+            _("/language: switch between English and Chinese"),
+            _("/cancel: discard the request"),
+            _("/help: this message"),
+        ]
+    )
+
+
+async def cancel_current(flow: Flow) -> None:
+    conversation_id = await flow.conversation_id()
+    step = await flow.step()
+    if conversation_id is not None and step not in (None, "done"):
+        records.update_conversation(flow.db, conversation_id, status="cancelled")
+    await flow.state.clear()
+
+
+async def switch_to(flow: Flow, locale: str, target: Message | CallbackQuery, *, edit: bool) -> None:
+    """Change the language and ask the current step again in it; nothing is lost."""
+    await flow.set_language(locale)
+    step = await flow.step()
+    if step == "welcome":
+        await flow.reply(target, *flow.welcome_prompt(), edit=edit)
+    elif step and step != "done":
+        await flow.show(step, target, edit=edit)
+    else:
+        await flow.reply(target, _("From now on I will write in English."))

@@ -1,0 +1,122 @@
+"""The impact step: a suggestion from the user's words, the questions, the level, overrides."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from intake.bot.flow import Flow
+from intake.bot.impact_view import CHOOSE, QUESTION, RESULT, SUGGEST
+from intake.bot.keyboards import Nav, Pick
+from intake.bot.states import Intake
+from intake.impact.levels import BY_KEY
+from intake.impact.questions import (
+    BY_KEY as QUESTIONS,
+)
+from intake.impact.questions import (
+    Override,
+    OverrideError,
+    apply_override,
+    decide,
+    next_question,
+)
+
+
+def create_router() -> Router:
+    router = Router(name="impact")
+
+    @router.callback_query(Intake.impact, Nav.filter((F.step == "impact") & (F.action == "accept")))
+    @router.callback_query(Intake.impact, Nav.filter((F.step == "impact") & (F.action == "confirm")))
+    async def confirm(callback: CallbackQuery, flow: Flow) -> None:
+        await callback.answer()
+        draft = await flow.draft()
+        if not draft.impact_suggested:
+            await flow.repeat(callback, _("That button no longer works."))
+            return
+        draft.impact = draft.impact_suggested
+        draft.impact_reason = ""
+        await flow.save(draft, impact_stage=RESULT)
+        await flow.forward("impact", callback, edit=True)
+
+    @router.callback_query(Intake.impact, Nav.filter((F.step == "impact") & (F.action == "questions")))
+    async def questions(callback: CallbackQuery, flow: Flow) -> None:
+        await callback.answer()
+        draft = await flow.draft()
+        draft.impact_answers = {}
+        await flow.save(draft, impact_stage=QUESTION)
+        await flow.show("impact", callback, edit=True)
+
+    @router.callback_query(Intake.impact, Nav.filter((F.step == "impact") & (F.action == "choose")))
+    async def choose(callback: CallbackQuery, flow: Flow) -> None:
+        await callback.answer()
+        await flow.state.update_data(impact_stage=CHOOSE)
+        await flow.show("impact", callback, edit=True)
+
+    @router.callback_query(Intake.impact, Pick.filter(F.step == "impact"))
+    async def pick(callback: CallbackQuery, callback_data: Pick, flow: Flow) -> None:
+        await callback.answer()
+        value = callback_data.value
+        if "=" in value:
+            await answer_question(callback, flow, *value.split("=", 1))
+        elif value in BY_KEY:
+            await choose_level(callback, flow, value)
+        else:
+            await flow.repeat(callback, _("That button no longer works."))
+
+    @router.message(Intake.impact_reason, F.text & ~F.text.startswith("/"))
+    async def reason(message: Message, flow: Flow) -> None:
+        data = await flow.data()
+        draft = await flow.draft()
+        chosen = data.get("impact_chosen")
+        try:
+            override = Override.create(
+                draft.impact_suggested, chosen or "", message.text or "", draft.impact_answers
+            )
+        except (OverrideError, ValueError) as exc:
+            note = _(exc.message) if isinstance(exc, OverrideError) else _("Please try again.")
+            await flow.repeat(message, note)
+            return
+        draft = apply_override(draft, override)
+        await flow.save(draft, impact_stage=RESULT, impact_chosen=None)
+        await flow.forward("impact_reason", message)
+
+    return router
+
+
+async def answer_question(callback: CallbackQuery, flow: Flow, key: str, answer: str) -> None:
+    draft = await flow.draft()
+    expected = next_question(draft.impact_answers)
+    data = await flow.data()
+    if (
+        data.get("impact_stage") not in (QUESTION, None)
+        or expected is None
+        or expected.key != key
+        or key not in QUESTIONS
+        or answer not in ("yes", "no")
+    ):
+        await flow.repeat(callback, _("That button is from an earlier step."))
+        return
+    draft.impact_answers[key] = answer
+    stage = QUESTION
+    if next_question(draft.impact_answers) is None:
+        draft.impact_suggested = decide(draft.impact_answers).key
+        stage = RESULT
+    await flow.save(draft, impact_stage=stage)
+    await flow.show("impact", callback, edit=True)
+
+
+async def choose_level(callback: CallbackQuery, flow: Flow, key: str) -> None:
+    draft = await flow.draft()
+    if (await flow.data()).get("impact_stage") != CHOOSE:
+        await flow.repeat(callback, _("That button is from an earlier step."))
+        return
+    if not draft.impact_suggested or draft.impact_suggested == key:
+        draft.impact_suggested = draft.impact_suggested or key
+        draft.impact = key
+        draft.impact_reason = ""
+        await flow.save(draft, impact_stage=RESULT)
+        await flow.forward("impact", callback, edit=True)
+        return
+    await flow.state.update_data(impact_chosen=key)
+    await flow.show("impact_reason", callback, edit=True)

@@ -1,0 +1,363 @@
+"""The text and button steps: welcome, summary, environment, description, account."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from intake import environment
+from intake.bot.flow import Flow
+from intake.bot.keyboards import Lang, Nav, Pick, nav_button
+from intake.bot.states import Intake
+from intake.draft import DESCRIPTION_MAX, FIELD_MAX, SUMMARY_MAX
+from intake.language import suggest_switch
+from intake.storage import records
+
+NAME_MAX = 40
+LOGIN_PATTERN = r"^[A-Za-z0-9_.@\-]{1,60}$"
+
+
+def create_router() -> Router:
+    router = Router(name="steps")
+    router.message.filter(F.chat.type == "private")
+    text = F.text & ~F.text.startswith("/")
+
+    # --- welcome -------------------------------------------------------------------
+
+    @router.callback_query(Intake.welcome, Nav.filter(F.action == "begin"))
+    async def begin(callback: CallbackQuery, flow: Flow) -> None:
+        await callback.answer()
+        await flow.show("summary", callback, edit=True)
+
+    # --- summary (also taken from the welcome step: people just start typing) --------
+
+    @router.message(Intake.welcome, text)
+    @router.message(Intake.summary, text)
+    async def summary(message: Message, flow: Flow) -> None:
+        value = clean(message.text)
+        if not await accept_length(flow, message, value, SUMMARY_MAX):
+            return
+        draft = await flow.draft()
+        draft.summary = value
+        await flow.save(draft)
+        await offer_language(flow, message, value)
+        await flow.forward("summary", message)
+
+    @router.callback_query(Intake.summary, Nav.filter(F.action == "keep"))
+    async def keep_summary(callback: CallbackQuery, flow: Flow) -> None:
+        await callback.answer()
+        await flow.forward("summary", callback, edit=True)
+
+    # --- browser -------------------------------------------------------------------
+
+    @router.callback_query(Intake.browser, Pick.filter(F.step == "browser"))
+    async def pick_browser(callback: CallbackQuery, callback_data: Pick, flow: Flow) -> None:
+        await callback.answer()
+        if callback_data.value == "other":
+            await flow.state.update_data(browser_other=True)
+            await flow.show("browser", callback, edit=True)
+            return
+        if callback_data.value not in environment.BROWSERS:
+            await flow.repeat(callback, _("That button no longer works."))
+            return
+        draft = await flow.draft()
+        if draft.browser != callback_data.value:
+            draft.browser_version = ""
+        draft.browser = callback_data.value
+        await flow.save(draft, browser_other=False)
+        await flow.forward("browser", callback, edit=True)
+
+    @router.message(Intake.browser, text)
+    @router.message(Intake.browser_version, text, F.func(lambda m: environment.looks_like_user_agent(m.text)))
+    async def typed_browser(message: Message, flow: Flow) -> None:
+        value = clean(message.text)
+        if environment.looks_like_user_agent(value):
+            await confirm_user_agent(flow, message, value)
+            return
+        if not await accept_length(flow, message, value, NAME_MAX):
+            return
+        known = {b.lower(): b for b in environment.BROWSERS}
+        draft = await flow.draft()
+        draft.browser = known.get(value.lower(), value)
+        draft.browser_version = ""
+        await flow.save(draft, browser_other=False)
+        await flow.forward("browser", message)
+
+    @router.callback_query(Nav.filter((F.step == "ua") & (F.action == "yes")))
+    async def user_agent_yes(callback: CallbackQuery, flow: Flow) -> None:
+        await callback.answer()
+        data = await flow.data()
+        parsed = data.get("ua")
+        if not parsed:
+            await flow.repeat(callback, _("That button no longer works."))
+            return
+        draft = await flow.draft()
+        draft.browser, draft.browser_version = parsed["browser"], parsed["browser_version"]
+        draft.os, draft.os_version = parsed["os"], parsed["os_version"]
+        await flow.save(draft, ua=None, browser_other=False, os_other=False)
+        if data.get("return_to_review"):
+            await flow.forward("os_version", callback, edit=True)
+        elif not draft.os:
+            await flow.show("os", callback, edit=True)
+        elif not draft.os_version:
+            await flow.show("os_version", callback, edit=True)
+        else:
+            await flow.forward("os_version", callback, edit=True)
+
+    @router.callback_query(Nav.filter((F.step == "ua") & (F.action == "no")))
+    async def user_agent_no(callback: CallbackQuery, flow: Flow) -> None:
+        await callback.answer()
+        await flow.state.update_data(ua=None)
+        step = await flow.step()
+        await flow.show(step or "browser", callback, edit=True)
+
+    # --- browser version -----------------------------------------------------------
+
+    @router.message(Intake.browser_version, text)
+    async def browser_version(message: Message, flow: Flow) -> None:
+        value = clean(message.text)
+        if not environment.is_version(value):
+            await flow.repeat(
+                message,
+                _("“{value}” does not look like a version number. It looks like 121 or 17.2.1.")
+                .format(value=short(value)),
+            )
+            return
+        draft = await flow.draft()
+        draft.browser_version = environment.normalize_version(value)
+        await flow.save(draft, show_version_help=False)
+        await flow.forward("browser_version", message)
+
+    @router.callback_query(Intake.browser_version, Nav.filter(F.action == "help"))
+    async def browser_version_help(callback: CallbackQuery, flow: Flow) -> None:
+        await callback.answer()
+        await flow.state.update_data(show_version_help=True)
+        await flow.show("browser_version", callback, edit=True)
+
+    # --- operating system ----------------------------------------------------------
+
+    @router.callback_query(Intake.os, Pick.filter(F.step == "os"))
+    async def pick_os(callback: CallbackQuery, callback_data: Pick, flow: Flow) -> None:
+        await callback.answer()
+        if callback_data.value == "other":
+            await flow.state.update_data(os_other=True)
+            await flow.show("os", callback, edit=True)
+            return
+        if callback_data.value not in environment.SYSTEMS:
+            await flow.repeat(callback, _("That button no longer works."))
+            return
+        draft = await flow.draft()
+        if draft.os != callback_data.value:
+            draft.os_version = ""
+        draft.os = callback_data.value
+        await flow.save(draft, os_other=False)
+        await flow.forward("os", callback, edit=True)
+
+    @router.message(Intake.os, text)
+    async def typed_os(message: Message, flow: Flow) -> None:
+        value = clean(message.text)
+        if not await accept_length(flow, message, value, NAME_MAX):
+            return
+        known = {s.lower(): s for s in environment.SYSTEMS}
+        draft = await flow.draft()
+        draft.os = known.get(value.lower(), value)
+        draft.os_version = ""
+        await flow.save(draft, os_other=False)
+        await flow.forward("os", message)
+
+    @router.message(Intake.os_version, text)
+    async def os_version(message: Message, flow: Flow) -> None:
+        value = clean(message.text)
+        if not await accept_length(flow, message, value, NAME_MAX):
+            return
+        draft = await flow.draft()
+        draft.os_version = value
+        await flow.save(draft)
+        await flow.forward("os_version", message)
+
+    # --- product version and other details -----------------------------------------
+
+    @router.message(Intake.product_version, text)
+    async def product_version(message: Message, flow: Flow) -> None:
+        value = clean(message.text)
+        if not await accept_length(flow, message, value, NAME_MAX * 2):
+            return
+        draft = await flow.draft()
+        draft.product_version = value
+        await flow.save(draft)
+        await flow.forward("product_version", message)
+
+    @router.message(Intake.extra, text)
+    async def extra(message: Message, flow: Flow) -> None:
+        value = clean(message.text)
+        if not await accept_length(flow, message, value, FIELD_MAX * 2):
+            return
+        draft = await flow.draft()
+        draft.extra = value
+        await flow.save(draft)
+        await offer_language(flow, message, value)
+        await flow.forward("extra", message)
+
+    @router.callback_query(Nav.filter(F.action == "skip"))
+    async def skip(callback: CallbackQuery, callback_data: Nav, flow: Flow) -> None:
+        await callback.answer()
+        step = await flow.step()
+        skippable = {"os_version", "product_version", "extra", "account"}
+        if step != callback_data.step or step not in skippable:
+            await flow.repeat(callback, _("That button is from an earlier step."))
+            return
+        draft = await flow.draft()
+        setattr(draft, {"account": "redmine_login"}.get(step, step), "")
+        await flow.save(draft)
+        await flow.forward(step, callback, edit=True)
+
+    # --- description ---------------------------------------------------------------
+
+    @router.message(Intake.description, text)
+    async def description(message: Message, flow: Flow) -> None:
+        value = (message.text or "").strip()
+        if not value:
+            await flow.repeat(message, _("That message was empty."))
+            return
+        draft = await flow.draft()
+        if len(draft.description_text) + len(value) > DESCRIPTION_MAX:
+            await flow.repeat(
+                message,
+                _("The description is full ({max} characters). Please tap Done, or attach a "
+                  "text file with the rest.").format(max=DESCRIPTION_MAX),
+            )
+            return
+        draft.description.append(value)
+        await flow.save(draft)
+        await offer_language(flow, message, value)
+        await flow.show("description", message)
+
+    @router.callback_query(Intake.description, Nav.filter(F.action == "done"))
+    async def description_done(callback: CallbackQuery, flow: Flow) -> None:
+        await callback.answer()
+        draft = await flow.draft()
+        if not draft.description:
+            await flow.repeat(callback, _("Please describe the problem in at least one message."))
+            return
+        await flow.forward("description", callback, edit=True)
+
+    @router.callback_query(Intake.description, Nav.filter(F.action == "clear"))
+    async def description_clear(callback: CallbackQuery, flow: Flow) -> None:
+        await callback.answer(_("Description cleared."))
+        draft = await flow.draft()
+        draft.description = []
+        await flow.save(draft)
+        await flow.show("description", callback, edit=True)
+
+    # --- Redmine account -------------------------------------------------------------
+
+    @router.message(Intake.account, text)
+    async def account(message: Message, flow: Flow) -> None:
+        value = clean(message.text)
+        if not re.fullmatch(LOGIN_PATTERN, value):
+            await flow.repeat(
+                message,
+                _("A Redmine login is one word of letters, digits and . _ - @ (no spaces)."),
+            )
+            return
+        draft = await flow.draft()
+        draft.redmine_login = value
+        records.set_user_redmine_login(flow.db, flow.user_id, value)
+        await flow.save(draft)
+        await flow.forward("account", message)
+
+    @router.callback_query(Intake.account, Nav.filter(F.action == "keep"))
+    async def keep_account(callback: CallbackQuery, flow: Flow) -> None:
+        await callback.answer()
+        await flow.forward("account", callback, edit=True)
+
+    # --- back ----------------------------------------------------------------------
+
+    @router.callback_query(Nav.filter(F.action == "back"))
+    async def back(callback: CallbackQuery, callback_data: Nav, flow: Flow) -> None:
+        await callback.answer()
+        if await flow.step() != callback_data.step:
+            await flow.repeat(callback, _("That button is from an earlier step."))
+            return
+        await flow.back(callback, edit=True)
+
+    return router
+
+
+def clean(value: str | None) -> str:
+    """One-line answers: surrounding and repeated whitespace removed."""
+    return " ".join((value or "").split())
+
+
+def short(value: str, limit: int = 40) -> str:
+    return escape(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
+async def accept_length(
+    flow: Flow, message: Message, value: str, limit: int
+) -> bool:
+    """Refuse empty or too long answers with a short explanation and the same step again."""
+    if not value:
+        await flow.repeat(message, _("That message was empty."))
+        return False
+    if len(value) > limit:
+        await flow.repeat(
+            message,
+            _("That is {length} characters; please keep it under {limit}. You can add details "
+              "in the description later.").format(length=len(value), limit=limit),
+        )
+        return False
+    return True
+
+
+async def confirm_user_agent(flow: Flow, message: Message, value: str) -> None:
+    parsed = environment.from_user_agent(value)
+    if parsed is None:
+        await flow.repeat(message, _("I could not read that User-Agent. Please choose your browser."))
+        return
+    await flow.state.update_data(
+        ua={
+            "browser": parsed.browser,
+            "browser_version": parsed.browser_version,
+            "os": parsed.os,
+            "os_version": parsed.os_version,
+        }
+    )
+    system = " ".join(p for p in (parsed.os, parsed.os_version) if p) or "—"
+    builder = InlineKeyboardBuilder()
+    builder.row(nav_button(_("Yes, correct"), "ua", "yes"), nav_button(_("No"), "ua", "no"))
+    await flow.reply(
+        message,
+        _("From your User-Agent I read: <b>{browser} {version}</b> on <b>{system}</b>. "
+          "Is that right?").format(
+            browser=short(parsed.browser), version=short(parsed.browser_version),
+            system=short(system),
+        ),
+        builder.as_markup(),
+    )
+
+
+async def offer_language(flow: Flow, message: Message, text: str) -> None:
+    """Offer a one-tap switch when the user clearly writes in the other language (once)."""
+    target = suggest_switch(text, flow.locale)
+    if target is None or target == flow.locale:
+        return
+    data = await flow.data()
+    if data.get("language_offered"):
+        return
+    await flow.state.update_data(language_offered=True)
+    builder = InlineKeyboardBuilder()
+    step = await flow.step() or "summary"
+    label = "🌐 切换到中文" if target == "zh_Hans" else "🌐 Switch to English"
+    builder.button(text=label, callback_data=Lang(code=target, step=step))
+    await flow.reply(
+        message,
+        _("It looks like you prefer the other language. Tap below to switch; nothing you "
+          "entered is lost."),
+        builder.as_markup(),
+    )

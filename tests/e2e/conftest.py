@@ -1,0 +1,57 @@
+"""End-to-end: the real aiogram Bot and Dispatcher poll the Bot API emulator over loopback.
+
+``intake`` is the running product (BotRunner, as ``main.py run`` starts it); ``restart()``
+stops it and starts a fresh dispatcher on the same SQLite file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+
+from intake.config import Settings
+from intake.emulator.server import BotAPIEmulator
+from intake.emulator.users import SimulatedUser
+from intake.runtime import BotRunner, Services, build_services
+from intake.storage.db import open_db
+
+
+@dataclass
+class Running:
+    emulator: BotAPIEmulator
+    services: Services
+    runner: BotRunner
+
+    async def restart(self) -> None:
+        await self.runner.stop()
+        self.runner = BotRunner(self.services, self.emulator.token, self.emulator.base_url)
+        await self.runner.start(polling_timeout=1)
+
+    def user(self, **kwargs) -> SimulatedUser:
+        return self.emulator.user(**kwargs)
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotAPIEmulator]:
+    emu = BotAPIEmulator()
+    await emu.start()
+    yield emu
+    await emu.stop()
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(INTAKE_DATABASE=tmp_path / "intake.sqlite3", STAFF_CHAT_ID=-100500)
+
+
+@pytest.fixture
+async def intake(emulator, settings) -> AsyncIterator[Running]:
+    services = build_services(settings, db=open_db(settings.database))
+    runner = BotRunner(services, emulator.token, emulator.base_url)
+    await runner.start(polling_timeout=1)
+    running = Running(emulator, services, runner)
+    yield running
+    await running.runner.stop()
+    await services.aclose()

@@ -1,0 +1,96 @@
+"""A user's moves through the dialogue, as small functions the e2e tests compose."""
+
+from __future__ import annotations
+
+from intake.emulator.users import SimulatedUser
+
+EN = {
+    "start": "Start",
+    "summary": "In one line",
+    "browser": "Which browser",
+    "version": "Which version of",
+    "os": "Which operating system",
+    "os_version": "Which version of",
+    "product": "Which Orangesky version",
+    "extra": "Anything else that identifies",
+    "impact": "sounds like",
+    "question": "How badly are you affected",
+    "description": "Describe what happens",
+    "attachments": "Screenshots, logs",
+    "review": "Please check your ticket",
+    "receipt": "Your ticket",
+    "done": "Done",
+    "skip": "Skip",
+    "yes_right": "Yes, that's right",
+    "confirm": "Confirm and send",
+}
+ZH = {
+    "start": "开始",
+    "summary": "一句话",
+    "browser": "浏览器",
+    "version": "版本",
+    "os": "操作系统",
+    "os_version": "版本",
+    "product": "Orangesky 版本",
+    "extra": "其他",
+    "impact": "听起来",
+    "question": "影响",
+    "description": "描述",
+    "attachments": "截图",
+    "review": "请核对",
+    "receipt": "工单",
+    "done": "完成",
+    "skip": "跳过",
+    "yes_right": "是的",
+    "confirm": "确认并提交",
+}
+
+
+async def says(user: SimulatedUser, text: str, timeout: float = 5.0):
+    """The newest bot message (sent or edited after now) containing ``text``."""
+    return await user.wait_for(text, timeout=timeout, new=True)
+
+
+async def tap_and_expect(user: SimulatedUser, button: str, expect: str, timeout: float = 5.0):
+    tap = await user.tap(lambda b: button in b.text)
+    message = await user.wait_for(expect, timeout=timeout)
+    return tap, message
+
+
+async def complete_intake(
+    user: SimulatedUser,
+    words: dict[str, str] = EN,
+    *,
+    summary: str = "Orangesky shows 502 errors for all users",
+    description: str = "Since 9:00 every page returns 502 Bad Gateway.",
+) -> str:
+    """From /start to the receipt; returns the receipt message's text."""
+    await user.send_command("/start")
+    await user.wait_for(lambda m: any(words["start"] in t for t in m.button_texts))
+    await user.tap(lambda b: words["start"] in b.text)
+    await user.wait_for(words["summary"])
+    await user.send_text(summary)
+    await user.wait_for(words["browser"])
+    await user.tap("Firefox")
+    await user.wait_for(words["version"])
+    await user.send_text("121.0")
+    await user.wait_for(words["os"])
+    await user.tap("Ubuntu")
+    await user.wait_for(lambda m: "Ubuntu" in (m.text or "") and words["os_version"] in m.text)
+    await user.send_text("22.04")
+    await user.wait_for(words["product"])
+    await user.send_text("4.2.1")
+    await user.wait_for(words["extra"])
+    await user.tap(lambda b: words["skip"] in b.text)
+    await user.wait_for(words["impact"])
+    await user.tap(lambda b: words["yes_right"] in b.text)
+    await user.wait_for(words["description"])
+    await user.send_text(description)
+    await user.wait_for(lambda m: words["done"] in " ".join(m.button_texts))
+    await user.tap(lambda b: words["done"] in b.text)
+    await user.wait_for(words["attachments"])
+    await user.tap(lambda b: words["skip"] in b.text)
+    await user.wait_for(words["review"])
+    await user.tap(lambda b: words["confirm"] in b.text)
+    receipt = await user.wait_for("OS-", timeout=10)
+    return receipt.text or ""
