@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Impact level keys (intake.impact) in the order the support page lists them.
@@ -18,7 +18,9 @@ IMPACT_LEVELS = ("emergency", "highly-degraded", "medium", "low")
 class RedmineSettings(BaseSettings):
     """Every field reads ``REDMINE_<FIELD>`` (e.g. ``REDMINE_CF_BROWSER``)."""
 
-    model_config = SettingsConfigDict(env_prefix="REDMINE_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="REDMINE_", extra="ignore", validate_assignment=True
+    )
 
     url: str | None = None
     api_key: SecretStr | None = None
@@ -44,13 +46,17 @@ class RedmineSettings(BaseSettings):
     text_formatting: Literal["textile", "common_mark"] = "textile"
     timeout_seconds: float = 30.0
 
-    @model_validator(mode="after")
-    def _normalise(self) -> RedmineSettings:
-        if self.url:
-            self.url = self.url.rstrip("/")
-            if not self.register_url:
-                self.register_url = self.url + "/account/register"
-        return self
+    @field_validator("url")
+    @classmethod
+    def _strip_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else None
+
+    @property
+    def registration_url(self) -> str | None:
+        """Where a customer without an account signs up (REDMINE_REGISTER_URL overrides)."""
+        if self.register_url:
+            return self.register_url
+        return self.url + "/account/register" if self.url else None
 
     @property
     def configured(self) -> bool:
