@@ -5,17 +5,18 @@ This module imports aiogram (the emulator itself does not): it is the client sid
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
 from .server import BotAPIEmulator
 
-__all__ = ["create_bot", "running_emulator"]
+__all__ = ["create_bot", "polling", "running_emulator"]
 
 
 @contextlib.asynccontextmanager
@@ -38,3 +39,29 @@ def create_bot(emu: BotAPIEmulator, token: str | None = None, **bot_options: Any
     """
     session = AiohttpSession(api=TelegramAPIServer.from_base(emu.base_url))
     return Bot(token or emu.token, session=session, **bot_options)
+
+
+@contextlib.asynccontextmanager
+async def polling(
+    dp: Dispatcher, bot: Bot, *, polling_timeout: int = 10, **kwargs: Any
+) -> AsyncIterator[asyncio.Task]:
+    """Run ``dp.start_polling(bot)`` in the background for the block; stop it cleanly after.
+
+    ``kwargs`` reach the handlers like ``start_polling``'s (``db=...`` and the like).
+    """
+    task = asyncio.create_task(
+        dp.start_polling(
+            bot, handle_signals=False, close_bot_session=False,
+            polling_timeout=polling_timeout, **kwargs,
+        )
+    )
+    try:
+        yield task
+    finally:
+        if not task.done():
+            try:
+                await dp.stop_polling()
+            except RuntimeError:  # polling had not started yet
+                task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
