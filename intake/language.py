@@ -204,10 +204,13 @@ def _prose(text: str) -> str:
     return "\n".join(kept_lines)
 
 
+_CJK_CHARS = "\u3000-\u30ff\u3400-\u9fff\uff00-\uffef"  # not Hangul: Korean has real spaces
+_CJK_GAP = re.compile(f"(?<=[{_CJK_CHARS}])[ \t]+(?=[{_CJK_CHARS}])")
+
+
 def _collapse_cjk_spaces(text: str) -> str:
     """OCR puts spaces between Han characters ('无 法 导出'); join them back."""
-    return re.sub(r"(?<=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])[ \t]+"
-                  r"(?=[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af])", "", text)
+    return _CJK_GAP.sub("", text)
 
 
 def _script_counts(text: str, min_run: int) -> tuple[dict[str, float], dict[str, int]]:
@@ -277,14 +280,15 @@ def _arabic_language(text: str) -> str:
 
 
 def _excerpt(text: str, script: str | None = None, limit: int = 60) -> str:
-    """The first line holding letters of ``script`` (or any letters), shortened."""
-    for line in text.splitlines():
-        line = " ".join(line.split())
-        if not line:
-            continue
-        if script is None or any(_script(ch) == script for ch in line):
-            return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-    return ""
+    """The line with the most letters of ``script`` (or the first line with text), shortened."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if script is not None:
+        lines.sort(key=lambda line: -sum(_script(ch) == script for ch in line))
+    if not lines:
+        return ""
+    line = lines[0]
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 _detector_lock = threading.Lock()
@@ -378,9 +382,8 @@ def _latin(prose: str, raw_text: str) -> LanguageGuess:
 
 def analyse(text: str, *, ocr: bool = False) -> LanguageGuess:
     """Decide the language of ``text``; ``ocr=True`` ignores isolated CJK glyphs (icons)."""
-    text = unicodedata.normalize("NFKC", text or "")
-    if ocr:
-        text = _collapse_cjk_spaces(text)
+    shown = _collapse_cjk_spaces(text or "") if ocr else (text or "")
+    text = unicodedata.normalize("NFKC", shown)  # fullwidth Latin and digits become ASCII
     if not text.strip():
         return LanguageGuess(None, "empty", 1.0, "")
     prose = _prose(text)
@@ -399,7 +402,7 @@ def analyse(text: str, *, ocr: bool = False) -> LanguageGuess:
             and sum(raw.get(s, 0) for s in _CJK) >= min_chars:
         language = _cjk_language(raw)
         script = "Hangul" if language == "ko" else "Kana" if language == "ja" else "Han"
-        return LanguageGuess(language, "script", cjk / total, _excerpt(prose, script))
+        return LanguageGuess(language, "script", cjk / total, _excerpt(shown, script))
     if best_other and weighted[best_other] / total >= SCRIPT_SHARE \
             and raw[best_other] >= min_chars:
         if best_other == "Cyrillic":
@@ -409,9 +412,9 @@ def analyse(text: str, *, ocr: bool = False) -> LanguageGuess:
         else:
             language = _SCRIPT_LANGUAGE[best_other]
         return LanguageGuess(language, "script", weighted[best_other] / total,
-                             _excerpt(prose, best_other))
+                             _excerpt(shown, best_other))
     latin_only = "".join(ch if _script(ch) in (None, "Latin") else " " for ch in prose)
-    return _latin(latin_only, text)
+    return _latin(latin_only, shown)
 
 
 def detect_language(text: str) -> str | None:

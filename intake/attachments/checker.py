@@ -1,0 +1,134 @@
+"""Running the attachment policy off the event loop: a process pool with limits.
+
+OCR and PDF parsing take from a tenth of a second to several seconds of CPU, which must never
+stall the bot's other conversations. ``AttachmentChecker`` runs ``policy.check`` in worker
+processes (forkserver, or spawn where there is none; never fork, which would copy the bot's
+event loop and sockets), with
+
+- a bounded queue: at most ``max_queue`` files admitted at once, the rest wait their turn;
+- a per-file time limit that starts when a worker takes the file, not while it queues;
+- recovery: a file that runs over its limit, or a worker that dies, gives an 'unchecked'
+  verdict, and the pool is killed (Tesseract children included) and started again.
+
+It starts nothing until the first file, and ``check`` never raises (except cancellation).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from intake.attachments import policy
+from intake.attachments.policy import Verdict
+
+
+def _worker_init() -> None:
+    """Each worker: one thread for Tesseract, its own process group, modules warmed."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()  # so a recycle can kill the worker together with its tesseract child
+    from intake.language import english_words
+
+    english_words()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["intake.attachments.policy"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class AttachmentChecker:
+    def __init__(self, max_workers: int = 2, max_queue: int = 16,
+                 timeout_s: float = 30.0) -> None:
+        self.max_workers = max_workers
+        self.max_queue = max(max_queue, max_workers)
+        self.timeout_s = timeout_s
+        self._pool: ProcessPoolExecutor | None = None
+        self._admitted: asyncio.Semaphore | None = None
+        self._running: asyncio.Semaphore | None = None
+        self.recycles = 0
+
+    def _semaphores(self) -> tuple[asyncio.Semaphore, asyncio.Semaphore]:
+        if self._admitted is None or self._running is None:
+            self._admitted = asyncio.Semaphore(self.max_queue)
+            self._running = asyncio.Semaphore(self.max_workers)
+        return self._admitted, self._running
+
+    def _ensure_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.max_workers,
+                                             mp_context=_context(), initializer=_worker_init)
+        return self._pool
+
+    async def check(self, data: bytes, file_name: str | None, mime_type: str | None,
+                    caption: str | None = None) -> Verdict:
+        """The policy's verdict on one file, computed in a worker process."""
+        admitted, running = self._semaphores()
+        async with admitted, running:
+            for attempt in range(2):
+                pool = self._ensure_pool()
+                loop = asyncio.get_running_loop()
+                try:
+                    future = loop.run_in_executor(pool, policy.check, data, file_name,
+                                                  mime_type, caption)
+                    return await asyncio.wait_for(future, self.timeout_s)
+                except TimeoutError:
+                    self._recycle(pool)
+                    return policy.unchecked(
+                        "timeout", f"Checking the file took longer than {self.timeout_s:g} s.",
+                        int(self.timeout_s * 1000))
+                except BrokenProcessPool:
+                    # A worker died (killed, out of memory) or another file's timeout
+                    # recycled the pool under us: try once more on a fresh pool.
+                    self._recycle(pool)
+                    if attempt:
+                        return policy.unchecked("timeout", "The checking process stopped "
+                                                           "unexpectedly.")
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - the contract: never raise
+                    return policy.unchecked("corrupt", f"The file could not be checked "
+                                                       f"({type(exc).__name__}).")
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def check_text(self, text: str) -> Verdict:
+        """Captions and typed text are cheap: checked right here, no pool needed."""
+        return policy.check_text(text)
+
+    def _recycle(self, pool: ProcessPoolExecutor) -> None:
+        """Kill a pool that holds a stuck or dead worker; the next check starts a new one."""
+        if self._pool is not pool:
+            return  # already replaced by another file's recycle
+        self._pool = None
+        self.recycles += 1
+        _kill(pool)
+
+    async def aclose(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            _kill(pool)
+            await asyncio.to_thread(pool.shutdown, wait=True)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        pid = process.pid
+        if pid is None:
+            continue
+        try:
+            os.killpg(pid, signal.SIGKILL)  # the worker's group: it and its tesseract
+        except (ProcessLookupError, PermissionError, AttributeError, OSError):
+            try:
+                process.kill()
+            except (ProcessLookupError, OSError):
+                pass

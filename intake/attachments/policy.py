@@ -1,0 +1,258 @@
+"""The English-only attachment policy: bytes in, a Verdict out.
+
+Orangesky's support page: "Any attached media used for issue resolution must be sent in
+English." ``check`` is synchronous and pure (no I/O but Tesseract), so it runs in a worker
+process (checker.py) and never on the event loop. Per type:
+
+- text and logs (any encoding), Office documents, PDFs with a text layer: the text's language;
+- images and scanned PDF pages: OCR, then the text's language; no text at all is accepted;
+- zip and gzip archives: the texts (and a few images) inside, within limits (zip bombs);
+- audio and voice: unchecked ('audio'): we cannot transcribe here; ask for a written description;
+- video: unchecked ('video'): frame sampling needs a video decoder we do not ship;
+- anything else, or broken: unchecked ('unsupported', 'corrupt', 'encrypted', 'too_large').
+
+A caption is checked too: a Chinese caption on an English log refuses the message's text.
+Verdicts: 'accepted' (English, or nothing to judge), 'refused' (another language, with an
+excerpt as evidence), 'unchecked' (we could not tell, with why).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import warnings
+from dataclasses import dataclass, replace
+
+from intake.attachments import extract
+from intake.attachments.extract import Unreadable
+from intake.attachments.messages import LANGUAGE_NAMES
+from intake.language import LanguageGuess, analyse
+
+ACCEPTED, REFUSED, UNCHECKED = "accepted", "refused", "unchecked"
+MAX_BYTES = extract.MAX_BYTES
+MAX_IMAGE_PIXELS = 40_000_000  # decompression bombs: a 40 MP screenshot is already absurd
+MAX_OCR_PAGES = 3  # scanned PDF pages and archive images read by OCR, per file
+EXCERPT_CHARS = 60
+
+REASONS = {
+    ACCEPTED: ("english", "no_text", "undetermined"),
+    REFUSED: ("not_english",),
+    UNCHECKED: ("audio", "video", "corrupt", "encrypted", "too_large", "unsupported",
+                "ocr_unavailable", "timeout", "missing"),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str  # 'accepted' | 'refused' | 'unchecked'
+    language: str | None  # ISO 639-1 of the text found, e.g. 'en', 'zh', 'ja'
+    excerpt: str  # for a refusal: a short piece of the text in the other language
+    reason: str  # a short code, see REASONS
+    detail: str  # one English sentence for staff and the command line
+    elapsed_ms: int
+    # What was checked: 'image', 'pdf', 'text', 'archive', 'audio', 'video', 'caption',
+    # 'message' (text typed at the attachment step), 'unknown'. Picks the customer's wording.
+    kind: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {"verdict": self.verdict, "language": self.language, "reason": self.reason,
+                "detail": self.detail, "excerpt": self.excerpt, "elapsed_ms": self.elapsed_ms,
+                "kind": self.kind}
+
+
+def unchecked(reason: str, detail: str, elapsed_ms: int = 0) -> Verdict:
+    return Verdict(UNCHECKED, None, "", reason, detail, elapsed_ms)
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+def _from_guess(guess: LanguageGuess, what: str) -> Verdict:
+    """Turn a language decision about ``what`` (e.g. 'the text') into a verdict."""
+    if guess.method == "empty":
+        return Verdict(ACCEPTED, None, "", "no_text", f"No text was found in {what}.", 0)
+    if guess.language == "en":
+        detail = (f"{what[0].upper()}{what[1:]} is technical text (logs, code, identifiers)."
+                  if guess.method == "technical" else f"{what[0].upper()}{what[1:]} is in English.")
+        return Verdict(ACCEPTED, "en", "", "english", detail, 0)
+    if guess.language is None:
+        return Verdict(ACCEPTED, None, "", "undetermined",
+                       f"The language of {what} could not be told with confidence, so it is "
+                       "accepted.", 0)
+    name = LANGUAGE_NAMES.get(guess.language, guess.language)
+    return Verdict(REFUSED, guess.language, _shorten(guess.excerpt), "not_english",
+                   f"{what[0].upper()}{what[1:]} is in {name}, not English.", 0)
+
+
+def check_text(text: str) -> Verdict:
+    """A caption, or text typed at the attachment step."""
+    started = time.perf_counter()
+    verdict = _from_guess(analyse(text), "the text")
+    return replace(verdict, elapsed_ms=_ms(started), kind="message")
+
+
+def check(data: bytes, file_name: str | None, mime_type: str | None,
+          caption: str | None = None) -> Verdict:
+    """Decide whether an attachment follows the English-only rule. Never raises."""
+    started = time.perf_counter()
+    kind = "unknown"
+    try:
+        kind = extract.sniff(data, file_name, mime_type)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pypdf and Pillow warn about odd files
+            verdict = _check_file(data, kind)
+    except Unreadable as exc:
+        verdict = unchecked(exc.reason, exc.detail)
+    except MemoryError:
+        verdict = unchecked("too_large", "The file needs too much memory to check.")
+    except Exception as exc:  # noqa: BLE001 - one odd file must not take the bot down
+        verdict = unchecked("corrupt", f"The file could not be read ({type(exc).__name__}).")
+    verdict = replace(verdict, kind=_KIND_NAMES.get(kind, kind))
+    if caption and caption.strip() and verdict.verdict != REFUSED:
+        caption_verdict = _from_guess(analyse(caption), "the caption")
+        if caption_verdict.verdict == REFUSED:
+            verdict = replace(caption_verdict, kind="caption")
+    return replace(verdict, elapsed_ms=_ms(started))
+
+
+_KIND_NAMES = {"zip": "archive", "gzip": "archive", "heic": "image"}
+
+
+def _ms(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)
+
+
+def _check_file(data: bytes, kind: str) -> Verdict:
+    if len(data) > MAX_BYTES:
+        return unchecked("too_large", f"The file is {len(data) // 2**20} MB; files up to "
+                                      f"{MAX_BYTES // 2**20} MB are checked.")
+    if kind == "audio":
+        return unchecked("audio", "Audio and voice messages cannot be checked for language.")
+    if kind == "video":
+        return unchecked("video", "Videos are not checked for language.")
+    if kind == "heic":
+        return unchecked("unsupported", "HEIC/AVIF photos cannot be read here.")
+    if kind == "image":
+        return _check_image(data, "the image")
+    if kind == "pdf":
+        return _check_pdf(data)
+    if kind == "zip":
+        return _check_archive(extract.read_zip(data))
+    if kind == "gzip":
+        return _check_text(extract.read_gzip(data), "the compressed file")
+    if kind == "text":
+        return _check_text(data, "the text file")
+    return unchecked("unsupported", "This file type cannot be checked for language.")
+
+
+def _check_text(data: bytes, what: str) -> Verdict:
+    text, _encoding = extract.decode_text(data)
+    if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+        text = extract.strip_markup(text)
+    return _from_guess(analyse(extract.sample_text(text)), what)
+
+
+def _open_image(data: bytes):
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise Unreadable("corrupt", "The image is damaged or not an image.") from exc
+    except Image.DecompressionBombError as exc:
+        raise Unreadable("too_large", "The image has too many pixels to check.") from exc
+    if width * height > MAX_IMAGE_PIXELS:
+        raise Unreadable("too_large", f"The image is {width}x{height} pixels; images up to "
+                                      f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels are checked.")
+    try:
+        image.seek(0)
+        image.load()
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise Unreadable("corrupt", "The image is truncated or damaged.") from exc
+    return image
+
+
+def _ocr(image, what: str) -> Verdict:
+    from intake.attachments import ocr
+
+    try:
+        result = ocr.read_image(image)
+    except ocr.OcrUnavailable:
+        return unchecked("ocr_unavailable", "Text recognition (Tesseract) is not installed.")
+    except TimeoutError:
+        return unchecked("timeout", f"Reading the text in {what} took too long.")
+    return _from_guess(result.guess, what)
+
+
+def _check_image(data: bytes, what: str) -> Verdict:
+    return _ocr(_open_image(data), what)
+
+
+def _check_pdf(data: bytes) -> Verdict:
+    count, pages = extract.pdf_pages(data)
+    text = "\n".join(page_text for _, page_text, _ in pages)
+    verdict = _from_guess(analyse(extract.sample_text(text)), "the PDF")
+    if verdict.verdict == REFUSED:
+        return verdict
+    scanned = [(i, page) for i, page_text, page in pages if len(page_text.strip()) < 20]
+    ocr_verdicts = []
+    for index, page in scanned[:MAX_OCR_PAGES]:
+        for width, height, png in extract.pdf_page_images(page, MAX_IMAGE_PIXELS)[:2]:
+            if width * height < 10_000:
+                continue  # logos and bullets
+            page_verdict = _check_image(png, f"page {index + 1} of the PDF")
+            if page_verdict.verdict == REFUSED:
+                return page_verdict
+            ocr_verdicts.append(page_verdict)
+    if verdict.reason == "no_text" and ocr_verdicts:
+        return _combine(ocr_verdicts, "the PDF")
+    if count > len(pages):
+        return replace(verdict, detail=verdict.detail[:-1] + f" (first {len(pages)} of "
+                                                            f"{count} pages read).")
+    return verdict
+
+
+def _check_archive(found: extract.Extracted) -> Verdict:
+    verdicts = []
+    for name, text in found.texts:
+        verdict = _from_guess(analyse(extract.sample_text(text)), name)
+        if verdict.verdict == REFUSED:
+            return replace(verdict, detail=f"{name} in the archive is in {verdict.language}, "
+                                           "not English.")
+        verdicts.append(verdict)
+    for name, image_bytes in found.images[:MAX_OCR_PAGES]:
+        try:
+            verdict = _check_image(image_bytes, name)
+        except Unreadable as exc:
+            verdict = unchecked(exc.reason, f"{name} in the archive: {exc.detail}")
+        if verdict.verdict == REFUSED:
+            return replace(verdict, detail=f"{name} in the archive is in {verdict.language}, "
+                                           "not English.")
+        verdicts.append(verdict)
+    if not verdicts:
+        if found.skipped:
+            return unchecked("unsupported", "The archive holds no file we can check "
+                                            f"({', '.join(found.skipped[:3])}).")
+        return Verdict(ACCEPTED, None, "", "no_text", "The archive is empty.", 0)
+    return _combine(verdicts, "the archive")
+
+
+def _combine(verdicts: list[Verdict], what: str) -> Verdict:
+    """Several accepted/unchecked parts: English if any part is, else the first reason."""
+    for reason in ("english", "undetermined", "no_text"):
+        for verdict in verdicts:
+            if verdict.reason == reason:
+                return replace(verdict, detail=_part_detail(reason, what))
+    return verdicts[0]
+
+
+def _part_detail(reason: str, what: str) -> str:
+    return {
+        "english": f"The text in {what} is in English.",
+        "undetermined": f"The language of {what} could not be told with confidence, so it is "
+                        "accepted.",
+        "no_text": f"No text was found in {what}.",
+    }[reason]
