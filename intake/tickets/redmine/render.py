@@ -21,6 +21,11 @@ ZWSP = "\u200b"
 _OFFTAG = re.compile(r"<(?=\s*/?\s*(?:pre|code|kbd|notextile|redpre)\b)", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+# Why a ticket was not filed as the customer (English, for the engineer; the user is told
+# through intake.tickets.notices).
+FALLBACK_UNKNOWN_LOGIN = "login_unknown"
+FALLBACK_NOT_ADMIN = "not_admin"
+
 LEVEL_NAMES = {
     "emergency": "Emergency",
     "highly-degraded": "Highly Degraded",
@@ -256,3 +261,15 @@ def _transcript_text(lines: list[TranscriptLine]) -> str:
         body = text.replace("\n", "\n    ")
         out.append(f"{stamp} {who}{lang}: {body}")
     return "\n".join(out)
+
+
+def fallback_words(fallback: str | None, login: str | None) -> str | None:
+    if fallback == FALLBACK_UNKNOWN_LOGIN:
+        return "the customer's Redmine login is unknown or locked, so this issue is filed on "\
+               "their behalf."
+    if fallback == FALLBACK_NOT_ADMIN:
+        return "the configured API key is not an administrator's, so it cannot act as the "\
+               "customer."
+    if not login:
+        return "the customer has not linked a Redmine account."
+    return None

@@ -24,12 +24,15 @@ from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.config import RedmineSettings
 from intake.tickets.redmine.errors import RedmineError, RedmineForbidden, RedmineUnknownUser
 from intake.tickets.redmine.render import (
+    FALLBACK_NOT_ADMIN,
+    FALLBACK_UNKNOWN_LOGIN,
     LANGUAGE_NAMES,
     LEVEL_NAMES,
     AttachmentLine,
     IssueContent,
     Markup,
     TranscriptLine,
+    fallback_words,
     format_size,
     render_description,
     render_subject,
@@ -37,12 +40,6 @@ from intake.tickets.redmine.render import (
 from intake.tickets.sink import Receipt
 
 log = logging.getLogger(__name__)
-
-# Why a ticket was not filed as the customer (English, for the engineer; the user is told
-# through intake.tickets.notices).
-FALLBACK_UNKNOWN_LOGIN = "login_unknown"
-FALLBACK_NOT_ADMIN = "not_admin"
-
 
 class RedmineConfigError(RedmineError):
     """A name in the settings does not resolve; retried, because an operator can fix it."""
@@ -322,7 +319,7 @@ class RedmineFiler:
             customer=self.customer_name(ticket),
             redmine_login=login,
             filed_as_customer=as_customer,
-            fallback_reason=_fallback_words(fallback, login),
+            fallback_reason=fallback_words(fallback, login),
             impact_suggested=ticket.impact_suggested,
             impact_reason=ticket.impact_reason,
             impact_answers=dict(draft.impact_answers),
@@ -407,18 +404,6 @@ class RedmineFiler:
             await send(None, named + note)
         return FilingResult(ticket.id, issue_id, self.issue_url(issue_id), created=False,
                             as_customer=switch_user is not None, fallback=fallback)
-
-
-def _fallback_words(fallback: str | None, login: str | None) -> str | None:
-    if fallback == FALLBACK_UNKNOWN_LOGIN:
-        return "the customer's Redmine login is unknown or locked, so this issue is filed on "\
-               "their behalf."
-    if fallback == FALLBACK_NOT_ADMIN:
-        return "the configured API key is not an administrator's, so it cannot act as the "\
-               "customer."
-    if not login:
-        return "the customer has not linked a Redmine account."
-    return None
 
 
 async def check_login(client: RedmineClient, login: str) -> bool | None:

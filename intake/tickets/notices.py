@@ -1,0 +1,128 @@
+"""What the customer is told about their ticket's filing, in their language.
+
+The Telegram notifier (the bot's edge) sends these; the texts live here so the outbox and the
+dialogue say the same thing. Plain Python: msgids go through ``intake.i18n.gettext`` with
+``{named}`` placeholders.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from intake.i18n import N_, gettext
+from intake.tickets.redmine.render import FALLBACK_UNKNOWN_LOGIN, format_size
+
+if TYPE_CHECKING:  # the storage row and filing result are data; no import cost at run time
+    from intake.storage.tickets import TicketRow
+    from intake.tickets.redmine.sink import FilingResult
+
+CHANNEL = "Orangesky Lab Support"  # a proper name: the same in every language
+
+FILED = N_("Your ticket {receipt} is filed in Redmine as issue #{issue_id}:\n{url}")
+FILED_AS_SERVICE = N_(
+    "We could not file it under your Redmine account {login}: that login is unknown or "
+    "locked. Our support account filed it for you, with your name on it."
+)
+NOT_UPLOADED = N_(
+    "These files were too large for Redmine and are listed on the issue but not attached: "
+    "{files}. Please share them another way if the engineer needs them."
+)
+DELAYED = N_(
+    "Redmine is not answering right now. Your ticket {receipt} is safely queued and will be "
+    "filed automatically; we will send you the issue number here."
+)
+DELAYED_EMERGENCY = N_(
+    "Because this is an Emergency, please also post in the Telegram channel \"{channel}\" "
+    "and mention {receipt}, so the on-call engineer sees it at once."
+)
+FAILED = N_(
+    "We could not file your ticket {receipt} in Redmine. Redmine said: {reason}. Our team "
+    "has been told. If it is urgent, please write in the Telegram channel \"{channel}\" and "
+    "mention {receipt}."
+)
+LOGIN_UNKNOWN = N_(
+    "Redmine has no active account with the login {login}. Check the spelling, or skip this "
+    "step: we will file the ticket for you and name you in it."
+)
+LOGIN_LINKED = N_("Linked: your ticket will be filed under your Redmine account {login}.")
+LOGIN_UNCHECKED = N_(
+    "We cannot check Redmine logins right now. We will try to file the ticket under {login}; "
+    "if that does not work, our support account files it with your name on it."
+)
+REGISTER = N_(
+    "No account is needed: we will file the ticket for you. To follow it in Redmine "
+    "yourself, create an account at {url} and link your login next time."
+)
+TOO_LARGE = N_(
+    "{file_name} is {size}, more than the {limit} Redmine accepts. It will be listed on the "
+    "ticket but not attached; please share it another way if the engineer needs it."
+)
+NOT_FILED_YET = N_(
+    "Your ticket {receipt} is not filed in Redmine yet. Follow-ups can be added once it has "
+    "an issue number; we will tell you when."
+)
+FOLLOWUP_NOTE = N_("Your comment was added to issue #{issue_id}.")
+FOLLOWUP_FILE = N_("{file_name} was attached to issue #{issue_id}.")
+FOLLOWUP_LATER = N_(
+    "Redmine is not answering right now, so your follow-up was not added. Please try again "
+    "in a few minutes."
+)
+
+
+def filed_message(ticket: TicketRow, result: FilingResult, login: str | None = None) -> str:
+    """The issue number and link; and why it is not under their account, when it is not."""
+    locale = ticket.language
+    parts = [gettext(locale, FILED, receipt=ticket.receipt, issue_id=result.issue_id,
+                     url=result.url)]
+    if result.fallback == FALLBACK_UNKNOWN_LOGIN:
+        login = login or ticket.draft.redmine_login or "?"
+        parts.append(gettext(locale, FILED_AS_SERVICE, login=login))
+    if result.not_uploaded:
+        parts.append(gettext(locale, NOT_UPLOADED, files=", ".join(result.not_uploaded)))
+    return "\n\n".join(parts)
+
+
+def delayed_message(ticket: TicketRow) -> str:
+    locale = ticket.language
+    text = gettext(locale, DELAYED, receipt=ticket.receipt)
+    if ticket.impact == "emergency":
+        text += "\n\n" + gettext(locale, DELAYED_EMERGENCY, channel=CHANNEL,
+                                 receipt=ticket.receipt)
+    return text
+
+
+def failed_message(ticket: TicketRow, reason: str) -> str:
+    return gettext(ticket.language, FAILED, receipt=ticket.receipt, reason=reason,
+                   channel=CHANNEL)
+
+
+def login_message(locale: str, login: str, known: bool | None) -> str:
+    """After ``check_login``: True linked, False unknown, None cannot tell."""
+    if known is True:
+        return gettext(locale, LOGIN_LINKED, login=login)
+    if known is False:
+        return gettext(locale, LOGIN_UNKNOWN, login=login)
+    return gettext(locale, LOGIN_UNCHECKED, login=login)
+
+
+def register_message(locale: str, url: str) -> str:
+    return gettext(locale, REGISTER, url=url)
+
+
+def too_large_message(locale: str, file_name: str, size: int, limit: int) -> str:
+    return gettext(locale, TOO_LARGE, file_name=file_name, size=format_size(size),
+                   limit=format_size(limit))
+
+
+def not_filed_yet_message(ticket: TicketRow) -> str:
+    return gettext(ticket.language, NOT_FILED_YET, receipt=ticket.receipt)
+
+
+def followup_message(locale: str, issue_id: int, file_name: str | None = None) -> str:
+    if file_name:
+        return gettext(locale, FOLLOWUP_FILE, file_name=file_name, issue_id=issue_id)
+    return gettext(locale, FOLLOWUP_NOTE, issue_id=issue_id)
+
+
+def followup_later_message(locale: str) -> str:
+    return gettext(locale, FOLLOWUP_LATER)
