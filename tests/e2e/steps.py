@@ -94,3 +94,43 @@ async def complete_intake(
     await user.tap(lambda b: words["confirm"] in b.text)
     receipt = await user.wait_for("OS-", timeout=10)
     return receipt.text or ""
+
+
+async def reach_step(user: SimulatedUser, step: str, words: dict[str, str] = EN) -> None:
+    """Walk from /start to ``step`` (summary, browser_version, os or review)."""
+    await user.send_command("/start")
+    await user.wait_for(lambda m: any(words["start"] in t for t in m.button_texts))
+    await user.tap(lambda b: words["start"] in b.text)
+    await user.wait_for(words["summary"])
+    if step == "summary":
+        return
+    await user.send_text("Export to CSV fails with an error")
+    await user.wait_for(words["browser"])
+    await user.tap("Chrome")
+    await user.wait_for(words["version"])
+    if step == "browser_version":
+        return
+    await user.send_text("120.0.6099.109")
+    await user.wait_for(words["os"])
+    if step == "os":
+        return
+    await user.tap("Windows")
+    await user.wait_for(lambda m: "Windows" in (m.text or ""))
+    await user.send_text("11")
+    await user.wait_for(words["product"])
+    await user.send_text("4.2.1")
+    await user.wait_for(words["extra"])
+    await user.send_text("cluster eu-1")
+    await user.wait_for(words["impact"])
+    await user.tap(lambda b: words["yes_right"] in b.text)
+    await user.wait_for(words["description"])
+    await user.send_text("Clicking Export gives error E42; exporting one row at a time works.")
+    await user.wait_for(lambda m: words["done"] in " ".join(m.button_texts))
+    await user.tap(lambda b: words["done"] in b.text)
+    await user.wait_for(words["attachments"])
+    await user.tap(lambda b: words["skip"] in b.text)
+    await user.wait_for(words["review"])
+
+
+def has_chinese(text: str | None) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text or "")

@@ -1,0 +1,56 @@
+"""The review card edits any field and comes back; a restart resumes where the user was."""
+
+from intake.storage import tickets as store
+from tests.e2e.steps import EN, reach_step
+
+
+async def test_editing_a_field_from_the_review_returns_to_the_review(intake):
+    user = intake.user(language_code="en")
+    await reach_step(user, "review")
+    await user.tap(lambda b: "Summary" in b.text)
+    await user.wait_for(EN["summary"], new=True)
+    await user.send_text("CSV export fails for reports over 10k rows")
+    review = await user.wait_for(EN["review"], new=True)
+    assert "CSV export fails for reports over 10k rows" in review.text
+    assert "Chrome 120.0.6099.109" in review.text
+
+
+async def test_editing_the_impact_with_another_level_asks_why_and_keeps_both(intake):
+    user = intake.user(language_code="en")
+    await reach_step(user, "review")
+    await user.tap(lambda b: "Impact" in b.text)
+    await user.wait_for("Your impact level", new=True)
+    await user.tap("Choose another level")
+    await user.wait_for("Choose the level that fits best")
+    await user.tap("Low Impact")
+    await user.wait_for("why", new=True)
+    await user.send_text("We can wait until next week")
+    await user.wait_for(EN["review"], new=True)
+    await user.tap(lambda b: EN["confirm"] in b.text)
+    await user.wait_for("OS-", timeout=10)
+    ticket = store.get_ticket(intake.services.db, 1)
+    assert ticket.impact == "low"
+    assert ticket.impact_suggested == "medium"
+    assert ticket.impact_reason == "We can wait until next week"
+
+
+async def test_a_restart_mid_dialogue_continues_at_the_same_step(intake):
+    user = intake.user(language_code="en")
+    await reach_step(user, "browser_version")
+    await intake.restart()
+    await user.send_text("120.0")
+    await user.wait_for(EN["os"], new=True)
+    await intake.restart()
+    await user.send_command("/status")
+    status = await user.wait_for("What I have so far", new=True)
+    assert "Export to CSV fails with an error" in status.text
+    assert "Chrome 120.0" in status.text
+
+
+async def test_start_during_a_dialogue_asks_before_dropping_the_draft(intake):
+    user = intake.user(language_code="en")
+    await reach_step(user, "browser_version")
+    await user.send_command("/start")
+    await user.wait_for("Start over and discard", new=True)
+    await user.tap("Continue")
+    await user.wait_for("Which version of Chrome", new=True)
