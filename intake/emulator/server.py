@@ -55,7 +55,8 @@ class BotAPIEmulator:
 
     ``callback_answer_timeout``: seconds after which an unanswered callback query can no longer
     be answered (Telegram's is short; None disables it). ``deliver_webhooks``: after setWebhook,
-    POST updates to the URL (otherwise only stored).
+    POST updates to the URL (otherwise only stored). ``first_update_id``: where update ids
+    start, above those a persistent database has seen (the bot drops repeated ids).
     """
 
     def __init__(
@@ -68,6 +69,7 @@ class BotAPIEmulator:
         callback_answer_timeout: float | None = 15.0,
         deliver_webhooks: bool = True,
         request_log_size: int = 500,
+        first_update_id: int = 1,
     ) -> None:
         self.hub = EventHub()
         self.bots: dict[str, BotState] = {}
@@ -79,6 +81,7 @@ class BotAPIEmulator:
                 publish=self.hub.publish,
                 watched=lambda: self.hub.active,
                 callback_answer_timeout=callback_answer_timeout,
+                first_update_id=first_update_id,
             )
         self.token = token
         self.bot = self.bots[token]

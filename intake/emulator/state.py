@@ -107,6 +107,7 @@ class BotState:
         publish: Callable[[ChatEvent], None],
         watched: Callable[[], bool],
         callback_answer_timeout: float | None,
+        first_update_id: int = 1,
     ) -> None:
         self.token = token
         self.id = int(token.split(":", 1)[0])
@@ -139,7 +140,7 @@ class BotState:
         self.commands: dict[tuple[str, str], list[dict]] = {}
         self.settings: dict[str, object] = {}
         self.updates_delivered = 0
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(first_update_id)
         self._file_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._poll_generation = 0

@@ -41,6 +41,12 @@ def record_update(db: Database, update_id: int, payload: dict[str, Any], bot_id:
     return cursor.rowcount == 1
 
 
+def last_update_id(db: Database) -> int:
+    """The highest update_id stored, 0 if none (a restarted local Bot API must start above it)."""
+    row = db.execute("SELECT MAX(update_id) FROM updates").fetchone()
+    return int(row[0] or 0)
+
+
 # --- users -----------------------------------------------------------------------------
 
 
