@@ -1,0 +1,118 @@
+"""How fast the outbox files tickets into a real Redmine, and how many HTTP requests each costs.
+
+    python bench/redmine.py [--tickets 50] [--attachments 2] [--env PATH]
+
+Uses the Redmine named by --env or REDMINE_TEST_ENV (the env file of ``.ci/redmine.sh``), or
+starts one with ``.ci/redmine.sh start`` in a temporary directory. The floor per ticket is one
+upload per attachment, one lookup (the duplicate check) and one create.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from intake.draft import AttachmentRef, TicketDraft  # noqa: E402
+from intake.storage.db import open_db  # noqa: E402
+from intake.tickets.outbox import Outbox  # noqa: E402
+from intake.tickets.redmine.client import RedmineClient  # noqa: E402
+from intake.tickets.redmine.config import RedmineSettings  # noqa: E402
+from intake.tickets.redmine.sink import RedmineFiler, RedmineSink  # noqa: E402
+
+
+class Quiet:
+    async def ticket_filed(self, ticket, result) -> None: ...
+    async def ticket_delayed(self, ticket) -> None: ...
+    async def ticket_failed(self, ticket, reason) -> None:
+        print("FAILED", ticket.receipt, reason, file=sys.stderr)
+
+
+def env_file(arg: str | None) -> str:
+    path = arg or os.environ.get("REDMINE_TEST_ENV")
+    if path:
+        return path
+    directory = tempfile.mkdtemp(prefix="redmine-bench-")
+    out = subprocess.run(["bash", str(ROOT / ".ci" / "redmine.sh"), "start", directory],
+                         check=True, capture_output=True, text=True).stdout
+    return out.strip().splitlines()[-1]
+
+
+def queue(db, n: int, attachments: int) -> None:
+    now = datetime.now(UTC).isoformat()
+    sink = RedmineSink(db)
+    for i in range(n):
+        uid = 10_000 + i
+        db.execute("INSERT INTO users (id, username, first_name, language, first_seen, "
+                   "last_seen) VALUES (?, ?, 'Bench', 'en', ?, ?)", (uid, f"b{i}", now, now))
+        conv = db.execute("INSERT INTO conversations (user_id, chat_id, language, started_at, "
+                          "updated_at) VALUES (?, ?, 'en', ?, ?)", (uid, uid, now, now)).lastrowid
+        for direction, text in (("in", "The orders page shows 502"), ("out", "Which browser?"),
+                                ("in", "Firefox 121 on Ubuntu")):
+            db.execute("INSERT INTO messages (conversation_id, user_id, chat_id, direction, "
+                       "kind, text, language, created_at) VALUES (?, ?, ?, ?, 'text', ?, 'en', ?)",
+                       (conv, uid, uid, direction, text, now))
+        refs = []
+        for k in range(attachments):
+            data = (f"log line {k}\n" * 200).encode()
+            aid = db.execute("INSERT INTO attachments (conversation_id, user_id, kind, file_name, "
+                             "mime_type, size, verdict, created_at) VALUES (?, ?, 'document', ?, "
+                             "'text/plain', ?, 'accepted', ?)",
+                             (conv, uid, f"app{k}.log", len(data), now)).lastrowid
+            db.execute("INSERT INTO attachment_blobs (attachment_id, data) VALUES (?, ?)",
+                       (aid, data))
+            refs.append(AttachmentRef(aid, f"app{k}.log", len(data), "text/plain", "accepted"))
+        draft = TicketDraft(summary=f"Bench ticket {i}", browser="Firefox",
+                            browser_version="121", os="Ubuntu", os_version="22.04",
+                            product_version="4.2", impact="medium",
+                            description=["Orders fail with 502."], attachments=refs)
+        sink.submit(draft, conversation_id=conv, opened_at=datetime.now(UTC))
+
+
+async def bench(env: dict[str, str], n: int, attachments: int) -> None:
+    settings = RedmineSettings(url=env["REDMINE_URL"], api_key=env["REDMINE_API_KEY"])
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_db(Path(tmp) / "bench.db")
+        queue(db, n, attachments)
+        async with RedmineClient(settings.url, settings.api_key) as client:
+            filer = RedmineFiler(db, client, settings)
+            await filer.resolve()
+            setup = client.request_count
+            outbox = Outbox(db, filer, Quiet())
+            start = time.perf_counter()
+            done = await outbox.run_once()
+            elapsed = time.perf_counter() - start
+            per_ticket = (client.request_count - setup) / n
+        filed = db.execute("SELECT count(*) FROM tickets WHERE status = 'filed'").fetchone()[0]
+        db.conn.close()
+    print(f"tickets: {n} with {attachments} attachment(s) each; attempted {done}, filed {filed}")
+    print(f"wall: {elapsed:.2f} s  ->  {n / elapsed:.1f} tickets/s, "
+          f"{1000 * elapsed / n:.0f} ms per ticket")
+    print(f"HTTP requests per ticket: {per_ticket:.2f} (floor {attachments + 2}: "
+          f"{attachments} upload(s) + 1 lookup + 1 create); one-off resolve: {setup}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=50)
+    parser.add_argument("--attachments", type=int, default=2)
+    parser.add_argument("--env", help="env file written by .ci/redmine.sh")
+    args = parser.parse_args()
+    path = env_file(args.env)
+    env = dict(line.split("=", 1) for line in Path(path).read_text().splitlines() if "=" in line)
+    print(f"Redmine {env.get('REDMINE_VERSION', '?')} at {env['REDMINE_URL']} (puma, 1 thread)")
+    asyncio.run(bench(env, args.tickets, args.attachments))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
