@@ -1,0 +1,29 @@
+"""OCR tests need Tesseract and Debian's fonts: skipped locally without them, failed in CI."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from intake.attachments import ocr
+
+from . import factories
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("ocr") is None:
+        return
+    missing = []
+    if not ocr.tesseract_available():
+        missing.append("tesseract-ocr with English data")
+    if not {"chi_sim", "chi_tra"} <= ocr.available_languages():
+        missing.append("tesseract-ocr-chi-sim/-chi-tra")
+    if not factories.fonts_available():
+        missing.append("fonts-noto-cjk / fonts-dejavu-core")
+    if not missing:
+        return
+    message = "OCR test needs: " + ", ".join(missing)
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + " (CI must install them)")
+    pytest.skip(message)

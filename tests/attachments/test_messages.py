@@ -1,0 +1,60 @@
+"""What the customer reads: every reason has a message, Chinese is complete and consistent."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from intake.attachments import messages, policy
+from intake.attachments.policy import REASONS, Verdict
+
+INCOMING = Path(__file__).resolve().parents[2] / "locales" / "incoming" / "attachments.json"
+
+
+def _msgids() -> set[str]:
+    return (set(messages.LANGUAGE_NAMES.values()) | {messages.OTHER_LANGUAGE}
+            | set(messages.UNNAMED.values()) | {messages.UNNAMED_DEFAULT}
+            | {messages.REFUSED_SCREENSHOT, messages.REFUSED_DOCUMENT, messages.REFUSED_TEXT}
+            | set(messages.MESSAGES.values()))
+
+
+@pytest.mark.parametrize("reason", [r for v in ("accepted", "unchecked") for r in REASONS[v]])
+def test_every_reason_has_a_message(reason):
+    verdict = Verdict("unchecked", None, "", reason, "detail", 0, "image")
+    text = messages.user_message(verdict, "en", file_name="shot.png")
+    assert "{" not in text and text
+
+
+def test_refused_screenshot_says_what_was_found_and_what_to_do():
+    verdict = Verdict("refused", "zh", "导出失败", "not_english", "d", 5, "image")
+    text = messages.user_message(verdict, "en")
+    assert text.startswith("This image looks like it is in Chinese (\u201c导出失败\u201d)")
+    assert "switch Orangesky's interface to English" in text
+
+
+def test_refused_document_and_caption_have_their_own_advice():
+    doc = Verdict("refused", "ja", "ログイン", "not_english", "d", 5, "pdf")
+    caption = Verdict("refused", "ru", "Привет", "not_english", "d", 5, "caption")
+    assert "send an English version" in messages.user_message(doc, "en", "manual.pdf")
+    assert messages.user_message(caption, "en").startswith("Your text looks like it is in Russian")
+
+
+def test_unknown_language_code_has_a_name():
+    assert messages.language_name("xx") == "a language other than English"
+    assert messages.language_name(None) == "a language other than English"
+
+
+def test_user_message_accepts_a_real_verdict():
+    verdict = policy.check_text("密码错误")
+    assert "Chinese" in messages.user_message(verdict, "en")
+
+
+def test_chinese_translations_cover_every_message():
+    catalog = json.loads(INCOMING.read_text(encoding="utf-8"))
+    assert set(catalog) == _msgids()
+    for msgid, msgstr in catalog.items():
+        assert msgstr.strip()
+        assert sorted(re.findall(r"\{\w+\}", msgid)) == sorted(re.findall(r"\{\w+\}", msgstr))
