@@ -217,9 +217,15 @@ fields.each { |f| puts "REDMINE_CF_#{f.name.upcase.gsub(/[^A-Z0-9]+/, '_')}_ID=#
 puts "REDMINE_TEXT_FORMATTING=#{Setting.text_formatting}"
 puts "REDMINE_VERSION=#{Redmine::VERSION}"
 RUBY
-bundle exec rails runner "$D/seed.rb" >"$D/log/seed.out" 2>"$D/log/seed.log" \
-    || { cat "$D/log/seed.log" "$D/log/seed.out" >&2; exit 1; }
-log "seeded ($(since))"
+SEED_SUM=$(sha1sum "$D/seed.rb" | cut -c1-40)
+if [[ -s $D/log/seed.out && $(cat "$D/db/.seeded" 2>/dev/null) == "$SEED_SUM" ]]; then
+    log "already seeded"          # a restart: the database keeps what the seed made
+else
+    bundle exec rails runner "$D/seed.rb" >"$D/log/seed.out" 2>"$D/log/seed.log" \
+        || { cat "$D/log/seed.log" "$D/log/seed.out" >&2; exit 1; }
+    echo "$SEED_SUM" > "$D/db/.seeded"
+    log "seeded ($(since))"
+fi
 
 # 6. Wait for the API to answer with the admin key.
 KEY=$(sed -n 's/^REDMINE_API_KEY=//p' "$D/log/seed.out")
