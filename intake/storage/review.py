@@ -330,10 +330,7 @@ def list_conversations(
     params: dict[str, Any] = {}
     hits = matching_conversation_ids(db, filters.query) if filters.query.strip() else None
     where = _filter_sql(filters, params, hits)
-    base = (
-        "FROM conversations c LEFT JOIN tickets t ON t.conversation_id = c.id "
-        f"WHERE {where}"
-    )
+    base = f"FROM conversations c LEFT JOIN tickets t ON t.conversation_id = c.id WHERE {where}"
     total = db.execute(f"SELECT COUNT(*) {base}", params).fetchone()[0]
     params.update(limit=per_page, offset=(page - 1) * per_page)
     rows = db.query(
@@ -507,8 +504,9 @@ def get_conversation(db: Database, conversation_id: int) -> ConversationDetail |
         messages=_messages(db, conversation_id),
         attachments=[
             _attachment(a)
-            for a in db.query(f"{_ATTACHMENT_SQL} WHERE a.conversation_id = ? ORDER BY a.id",
-                              [conversation_id])
+            for a in db.query(
+                f"{_ATTACHMENT_SQL} WHERE a.conversation_id = ? ORDER BY a.id", [conversation_id]
+            )
         ],
         ticket=ticket,
         collected=collected,

@@ -87,9 +87,7 @@ def validate_name(name: str) -> str:
 
 def validate_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise StaffAccountError(
-            f"A password needs at least {MIN_PASSWORD_LENGTH} characters."
-        )
+        raise StaffAccountError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
     return password
 
 

@@ -1,0 +1,172 @@
+"""Labels and formatting shared by the staff pages and the exports (plain Python, no HTTP).
+
+Staff read English labels; what the customer wrote is shown as written, in its own language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from intake.storage.review import parse_time
+
+STATUS_LABELS = {
+    "in_progress": "In progress",
+    "submitted": "Submitted",
+    "queued": "Queued",
+    "filed": "Filed",
+    "failed": "Failed",
+    "cancelled": "Cancelled",
+    "stored": "Stored",
+    "filing": "Filing",
+}
+IMPACT_LABELS = {
+    "emergency": "Emergency",
+    "highly-degraded": "Highly degraded",
+    "medium": "Medium",
+    "low": "Low",
+}
+LANGUAGE_LABELS = {"en": "English", "zh_Hans": "中文 (简体)"}
+HTML_LANG = {"en": "en", "zh_Hans": "zh-Hans"}
+VERDICT_LABELS = {
+    "pending": "Pending",
+    "accepted": "Accepted",
+    "refused": "Refused",
+    "unchecked": "Unchecked",
+}
+KIND_LABELS = {
+    "photo": "Photo",
+    "document": "File",
+    "sticker": "Sticker",
+    "voice": "Voice message",
+    "video": "Video",
+    "callback": "Button",
+    "command": "Command",
+}
+
+# The TicketDraft fields in the order staff read them; unknown keys follow, as stored.
+COLLECTED_LABELS = (
+    ("summary", "Summary"),
+    ("description", "Description"),
+    ("browser", "Browser"),
+    ("os", "Operating system"),
+    ("product_version", "Orangesky version"),
+    ("impact", "Impact"),
+    ("impact_suggested", "Suggested impact"),
+    ("impact_reason", "Why another impact"),
+    ("impact_answers", "Impact answers"),
+    ("redmine_login", "Redmine login"),
+    ("extra", "Other details"),
+    ("attachments", "Attachments"),
+)
+_JOINED = {"browser": "browser_version", "os": "os_version"}
+_IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"}
+
+
+def label(mapping: dict[str, str], value: str | None) -> str:
+    if not value:
+        return "—"
+    return mapping.get(value, value)
+
+
+def utc_text(value: str | None) -> str:
+    """The no-JavaScript rendering of a stored instant; staff.js turns it into local time."""
+    moment = parse_time(value)
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
+
+
+def utc_iso(value: str | None) -> str:
+    moment = parse_time(value)
+    return moment.isoformat().replace("+00:00", "Z") if moment else ""
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def step_label(step: str | None) -> str:
+    """'Intake:summary' -> 'summary' (the state group says nothing new to staff)."""
+    if not step:
+        return ""
+    return step.rsplit(":", 1)[-1].replace("_", " ")
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return ""
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
+
+
+def safe_link(url: str | None) -> str | None:
+    """Only http(s) links are rendered as links (no javascript: or data: from storage)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def is_image(mime_type: str | None, kind: str | None = None) -> bool:
+    return kind == "photo" or (mime_type or "").lower() in _IMAGE_TYPES
+
+
+def safe_filename(name: str | None, fallback: str) -> str:
+    """A file name safe on any disk: no path, no control or reserved characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = re.sub(r'[\x00-\x1f\x7f<>:"|?*]+', "_", name).strip(" .")
+    return name[:150] or fallback
+
+
+def content_disposition(name: str | None, fallback: str) -> str:
+    """``attachment`` with an ASCII name and the UTF-8 one (RFC 6266 / 5987)."""
+    safe = safe_filename(name, fallback)
+    ascii_name = safe.encode("ascii", "ignore").decode("ascii").replace('"', "_").strip()
+    ascii_name = ascii_name if ascii_name.strip("._ ") else fallback
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(safe, safe='')}"
+
+
+def collected_items(collected: dict[str, Any]) -> list[tuple[str, str]]:
+    """The draft as (label, text) rows, skipping empty values."""
+    rows: list[tuple[str, str]] = []
+    seen = {"browser_version", "os_version"}
+    for key, title in COLLECTED_LABELS:
+        seen.add(key)
+        value = collected.get(key)
+        if key in _JOINED:
+            value = " ".join(str(p) for p in (value, collected.get(_JOINED[key])) if p)
+        text = _value_text(key, value)
+        if text:
+            rows.append((title, text))
+    for key, value in collected.items():
+        if key not in seen and (text := _value_text(key, value)):
+            rows.append((key.replace("_", " ").capitalize(), text))
+    return rows
+
+
+def _value_text(key: str, value: Any) -> str:
+    if value in (None, "", [], {}):
+        return ""
+    if key in ("impact", "impact_suggested"):
+        return label(IMPACT_LABELS, str(value))
+    if key == "description" and isinstance(value, list):
+        return "\n\n".join(str(v) for v in value)
+    if key == "attachments" and isinstance(value, list):
+        return "\n".join(
+            f"{a.get('file_name') or 'file'} ({a.get('verdict', 'pending')})"
+            if isinstance(a, dict)
+            else str(a)
+            for a in value
+        )
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,321 @@
+"""Staff pages: sign-in and out, conversations, one conversation, attachments, tickets.
+
+Handlers parse the request, call intake.storage.review, and render; no SQL here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp_jinja2
+from aiohttp import web
+from multidict import MultiMapping
+
+from intake.staff import auth, present
+from intake.staff.export import conversation_to_json, conversation_to_text
+from intake.staff.keys import AUTH_KEY, DB_KEY, PER_PAGE_KEY, SESSION, is_secure
+from intake.staff.thumbs import make_thumbnail
+from intake.storage import review
+from intake.tickets.sink import receipt_number
+
+PageHandler = Callable[[web.Request], Awaitable[dict[str, Any]]]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+FILTER_PARAMS = ("q", "language", "status", "impact", "from", "to", "refused")
+
+
+def add_routes(app: web.Application) -> None:
+    router = app.router
+    sign_in_resource = router.add_resource("/sign-in", name="sign_in")
+    sign_in_resource.add_route("GET", sign_in_page)
+    sign_in_resource.add_route("POST", sign_in_submit)
+    router.add_post("/sign-out", sign_out, name="sign_out")
+    router.add_get("/", home, name="home")
+    router.add_get("/conversations", conversations, name="conversations")
+    router.add_get(r"/conversations/{id:\d+}", conversation, name="conversation")
+    router.add_get(r"/conversations/{id:\d+}/export.{fmt:json|txt}", export, name="export")
+    router.add_get(r"/attachments/{id:\d+}/thumbnail", thumbnail, name="attachment_thumb")
+    router.add_get(r"/attachments/{id:\d+}/download", download, name="attachment_download")
+    router.add_get("/tickets", tickets, name="tickets")
+    router.add_post(r"/tickets/{id:\d+}/retry", retry, name="ticket_retry")
+
+
+def _url(request: web.Request, name: str, **parts: str) -> str:
+    return str(request.app.router[name].url_for(**parts))
+
+
+def render(
+    template: str, request: web.Request, context: dict[str, Any], *, status: int = 200
+) -> web.Response:
+    """Render with what every page needs (aiohttp_jinja2's context processors would store
+    it under a string request key, which warns)."""
+    session = request.get(SESSION)
+    page = {
+        "app": request.app,
+        "staff": session,
+        "csrf_token": session.csrf if session else "",
+        "failed_count": review.count_failed_tickets(request.app[DB_KEY]) if session else 0,
+        "now": request.app[AUTH_KEY].clock(),
+    }
+    return aiohttp_jinja2.render_template(template, request, {**page, **context}, status=status)
+
+
+def page(template: str) -> Callable[[PageHandler], Handler]:
+    def decorate(handler: PageHandler) -> Handler:
+        @functools.wraps(handler)
+        async def wrapper(request: web.Request) -> web.StreamResponse:
+            return render(template, request, await handler(request))
+
+        return wrapper
+
+    return decorate
+
+
+# --- sign-in -------------------------------------------------------------------------------
+
+_MESSAGES = {
+    auth.SignInOutcome.INVALID: "Wrong name or password.",
+    auth.SignInOutcome.LOCKED: (
+        "Too many failed sign-ins for this account. It is locked for 15 minutes."
+    ),
+    auth.SignInOutcome.THROTTLED: (
+        "Too many failed sign-ins from this address. Try again in 15 minutes."
+    ),
+}
+
+
+def _render_sign_in(
+    request: web.Request,
+    *,
+    error: str = "",
+    name: str = "",
+    next_target: str | None = None,
+    status: int = 200,
+) -> web.Response:
+    # Double submit: the same fresh token goes in the form and in a cookie.
+    token = auth.sign_in_token(request)
+    response = render(
+        "sign_in.html",
+        request,
+        {
+            "error": error,
+            "name": name,
+            "next": auth.safe_next(next_target, ""),
+            "sign_in_token": token,
+        },
+        status=status,
+    )
+    auth.set_sign_in_cookie(response, token, secure=is_secure(request))
+    return response
+
+
+async def sign_in_page(request: web.Request) -> web.StreamResponse:
+    state = request.app[AUTH_KEY]
+    if state.sessions.get(request.cookies.get(auth.SESSION_COOKIE)):
+        raise web.HTTPSeeOther(_url(request, "conversations"))
+    return _render_sign_in(request, next_target=request.query.get("next"))
+
+
+async def sign_in_submit(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    token = form.get(auth.CSRF_FIELD)
+    next_target = str(form.get("next", ""))
+    if not auth.same_origin(request) or not auth.tokens_match(
+        request.cookies.get(auth.SIGN_IN_COOKIE), token if isinstance(token, str) else None
+    ):
+        return _render_sign_in(
+            request,
+            error="The sign-in form expired. Please try again.",
+            next_target=next_target,
+            status=403,
+        )
+    name = str(form.get("name", "")).strip()[:64]
+    password = str(form.get("password", ""))[:1024]
+    state = request.app[AUTH_KEY]
+    outcome = await auth.sign_in(
+        request.app[DB_KEY], state, name, password, request.remote or "unknown"
+    )
+    if outcome != auth.SignInOutcome.OK:
+        return _render_sign_in(
+            request, error=_MESSAGES[outcome], name=name, next_target=next_target, status=401
+        )
+    session = state.sessions.create(name)  # a new token: no session fixation
+    target = auth.safe_next(next_target, _url(request, "conversations"))
+    response = web.HTTPSeeOther(target)
+    auth.set_session_cookie(response, session.token, secure=is_secure(request))
+    response.del_cookie(auth.SIGN_IN_COOKIE, path="/")
+    raise response
+
+
+async def sign_out(request: web.Request) -> web.StreamResponse:
+    request.app[AUTH_KEY].sessions.drop(request[SESSION].token)
+    response = web.HTTPSeeOther(_url(request, "sign_in"))
+    response.del_cookie(auth.SESSION_COOKIE, path="/")
+    raise response
+
+
+# --- conversations -------------------------------------------------------------------------
+
+
+async def home(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPSeeOther(_url(request, "conversations"))
+
+
+def _choice(value: str | None, allowed: tuple[str, ...]) -> str | None:
+    return value if value in allowed else None
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def parse_filters(query: MultiMapping[str]) -> review.ConversationFilter:
+    return review.ConversationFilter(
+        query=query.get("q", "").strip()[:200],
+        language=_choice(query.get("language"), review.LANGUAGES),
+        status=_choice(query.get("status"), review.STATUSES),
+        impact=_choice(query.get("impact"), review.IMPACTS),
+        started_from=_date(query.get("from")),
+        started_to=_date(query.get("to")),
+        refused_only=query.get("refused") == "1",
+    )
+
+
+def _page_number(query: MultiMapping[str]) -> int:
+    try:
+        return max(1, min(100_000, int(query.get("page", "1"))))
+    except ValueError:
+        return 1
+
+
+@page("conversations.html")
+async def conversations(request: web.Request) -> dict[str, Any]:
+    filters = parse_filters(request.query)
+    page = review.list_conversations(
+        request.app[DB_KEY],
+        filters,
+        page=_page_number(request.query),
+        per_page=request.app[PER_PAGE_KEY],
+    )
+    kept = {k: request.query[k] for k in FILTER_PARAMS if request.query.get(k)}
+    base = _url(request, "conversations")
+
+    def page_url(number: int) -> str:
+        return f"{base}?{urlencode({**kept, 'page': number})}"
+
+    return {
+        "filters": filters,
+        "form": kept,
+        "filtered": bool(kept),
+        "result": page,
+        "prev_url": page_url(page.page - 1) if page.page > 1 else None,
+        "next_url": page_url(page.page + 1) if page.page < page.pages else None,
+        "back_query": urlencode({**kept, "page": page.page}),
+    }
+
+
+def _id(request: web.Request) -> int:
+    return int(request.match_info["id"])
+
+
+def _detail(request: web.Request) -> review.ConversationDetail:
+    detail = review.get_conversation(request.app[DB_KEY], _id(request))
+    if detail is None:
+        raise web.HTTPNotFound(text="No such conversation.")
+    return detail
+
+
+@page("conversation.html")
+async def conversation(request: web.Request) -> dict[str, Any]:
+    detail = _detail(request)
+    back = request.query.get("back", "")
+    return {
+        "c": detail,
+        "back_url": _url(request, "conversations") + (f"?{back}" if back else ""),
+        "overdue": bool(detail.ticket and detail.ticket.overdue(request.app[AUTH_KEY].clock())),
+    }
+
+
+async def export(request: web.Request) -> web.StreamResponse:
+    detail = _detail(request)
+    fmt = request.match_info["fmt"]
+    if fmt == "json":
+        body, content_type = conversation_to_json(detail), "application/json"
+    else:
+        body, content_type = conversation_to_text(detail), "text/plain"
+    name = f"conversation-{detail.id}.{fmt}"
+    return web.Response(
+        text=body,
+        content_type=content_type,
+        charset="utf-8",
+        headers={"Content-Disposition": present.content_disposition(name, name)},
+    )
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+
+def _attachment(request: web.Request) -> tuple[review.Attachment, bytes]:
+    db = request.app[DB_KEY]
+    attachment = review.get_attachment(db, _id(request))
+    data = review.attachment_data(db, _id(request)) if attachment else None
+    if attachment is None or data is None:
+        raise web.HTTPNotFound(text="No such file.")
+    return attachment, data
+
+
+async def thumbnail(request: web.Request) -> web.StreamResponse:
+    attachment, data = _attachment(request)
+    if not present.is_image(attachment.mime_type, attachment.kind):
+        raise web.HTTPNotFound(text="Not an image.")
+    thumb = await asyncio.to_thread(make_thumbnail, data)
+    if thumb is None:
+        raise web.HTTPNotFound(text="Not a readable image.")
+    kind = "image/png" if thumb.startswith(b"\x89PNG") else "image/jpeg"
+    return web.Response(
+        body=thumb,
+        content_type=kind,
+        headers={"Cache-Control": "private, max-age=3600"},
+    )
+
+
+async def download(request: web.Request) -> web.StreamResponse:
+    attachment, data = _attachment(request)
+    fallback = f"attachment-{attachment.id}"
+    return web.Response(
+        body=data,
+        content_type="application/octet-stream",
+        headers={
+            "Content-Disposition": present.content_disposition(attachment.file_name, fallback),
+            # Even if a browser rendered it, it would run in an empty sandbox.
+            "Content-Security-Policy": "sandbox; default-src 'none'",
+        },
+    )
+
+
+# --- tickets -------------------------------------------------------------------------------
+
+
+@page("tickets.html")
+async def tickets(request: web.Request) -> dict[str, Any]:
+    return {
+        "tickets": review.list_tickets(request.app[DB_KEY]),
+        "retried": request.query.get("retried", "")[:32],
+        "not_retried": request.query.get("not_retried", "")[:32],
+        "retryable": review.RETRYABLE,
+    }
+
+
+async def retry(request: web.Request) -> web.StreamResponse:
+    ticket_id = _id(request)
+    ok = review.retry_ticket(request.app[DB_KEY], ticket_id, now=request.app[AUTH_KEY].clock())
+    receipt = receipt_number(ticket_id)
+    query = {"retried" if ok else "not_retried": receipt}
+    raise web.HTTPSeeOther(f"{_url(request, 'tickets')}?{urlencode(query)}")
