@@ -26,9 +26,21 @@ from intake.attachments import policy
 from intake.attachments.policy import Verdict
 
 
+WORKER_NICENESS = 10
+
+
 def _worker_init() -> None:
-    """Each worker: one thread for Tesseract, its own process group, modules warmed."""
+    """Each worker: one thread for Tesseract, a lower priority, its own process group.
+
+    With two workers busy on two cores the bot's own process must still be scheduled at
+    once: the niceness (inherited by Tesseract) keeps the event loop answering.
+    """
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    if hasattr(os, "nice"):
+        try:
+            os.nice(WORKER_NICENESS)
+        except OSError:
+            pass
     if hasattr(os, "setpgrp"):
         os.setpgrp()  # so a recycle can kill the worker together with its tesseract child
     from intake.language import english_words

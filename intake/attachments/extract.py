@@ -72,10 +72,12 @@ def sniff(data: bytes, file_name: str | None, mime_type: str | None) -> str:
     One of: image, pdf, zip, gzip, audio, video, text, heic, unknown.
     """
     head = data[:64]
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM",
-                        b"II*\x00", b"MM\x00*")) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00",
+                        b"MM\x00*")) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or (
+            head[:2] == b"BM" and head[6:10] == b"\0\0\0\0"):
         return "image"
-    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+    if head.lstrip().startswith(b"%PDF-") or (
+            b"%PDF-" in data[:1024] and not looks_like_text(data[:1024])):
         return "pdf"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "zip"
@@ -88,7 +90,8 @@ def sniff(data: bytes, file_name: str | None, mime_type: str | None) -> str:
         if brand in (b"M4A ", b"M4B "):
             return "audio"
         return "video"
-    if head.startswith((b"OggS", b"ID3", b"fLaC", b"#!AMR", b"\xff\xfb", b"\xff\xf3")) or (
+    if head.startswith((b"OggS", b"fLaC", b"#!AMR", b"\xff\xfb", b"\xff\xf3")) or (
+            head[:3] == b"ID3" and head[3:4] in (b"\x02", b"\x03", b"\x04")) or (
             head[:4] == b"RIFF" and head[8:12] == b"WAVE"):
         return "video" if b"theora" in data[:256].lower() else "audio"
     if head.startswith(b"\x1a\x45\xdf\xa3") or (head[:4] == b"RIFF" and head[8:12] == b"AVI "):

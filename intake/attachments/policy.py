@@ -149,7 +149,8 @@ def _check_file(data: bytes, kind: str) -> Verdict:
 
 def _check_text(data: bytes, what: str) -> Verdict:
     text, _encoding = extract.decode_text(data)
-    if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+    if text.lstrip("\ufeff \r\n\t").startswith("<") and text.rstrip().endswith(">"):
+        # HTML, XML, SVG: the words between the tags, not the tag names
         text = extract.strip_markup(text)
     return _from_guess(analyse(extract.sample_text(text)), what)
 

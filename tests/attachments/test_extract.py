@@ -167,3 +167,9 @@ def test_image_pdf_factory_has_no_text_layer():
     assert pages[0][1].strip() == ""
     assert io.BytesIO(data).read(4) == b"%PDF"
     assert zipfile.is_zipfile(io.BytesIO(data)) is False
+
+
+@pytest.mark.parametrize("text", [b"BMW dealers report the same problem", b"ID3 tags are wrong",
+                                  b"The file starts with %PDF-1.7 but does not open"])
+def test_text_that_starts_like_a_signature_is_still_text(text):
+    assert extract.sniff(text, None, None) == "text"

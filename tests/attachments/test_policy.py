@@ -184,3 +184,11 @@ def test_check_never_raises_on_broken_containers(prefix, rest):
     result = policy.check(prefix + rest, None, None)
     assert _is_valid(result)
     assert result.verdict != "refused"
+
+
+def test_html_is_judged_by_its_words_not_its_tags():
+    page = ("<!DOCTYPE html><html><head><style>body{font:12px}</style></head><body>"
+            "<div class='dialog'><p>无法导出报告，因为与服务器的连接已断开。</p></div></body></html>")
+    assert policy.check(page.encode(), "page.html", "text/html").language == "zh"
+    english = "<html><body><p>The export failed, please try again.</p></body></html>"
+    assert policy.check(english.encode(), "page.html", "text/html").language == "en"
