@@ -1,0 +1,180 @@
+"""The full intake pipeline under load, next to a bare echo bot on the same emulator.
+
+    python bench/dialogue.py --users 50
+    python bench/dialogue.py --users 50 --stored 10000    # + memory with 10,000 stored
+
+Each simulated user completes one whole intake (14 inputs: /start to the receipt) and waits
+for each answer, as people do. The echo bot runs the same number of inputs per user. Both
+share one process and loop with the emulator, so the figures are floors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+from bench.echo_emulator import echo_dispatcher  # noqa: E402
+from intake.config import Settings  # noqa: E402
+from intake.draft import TicketDraft  # noqa: E402
+from intake.emulator.load import run_load  # noqa: E402
+from intake.emulator.server import BotAPIEmulator  # noqa: E402
+from intake.emulator.testing import create_bot, polling  # noqa: E402
+from intake.emulator.users import SimulatedUser  # noqa: E402
+from intake.runtime import BotRunner, build_services  # noqa: E402
+from intake.storage import records  # noqa: E402
+from intake.storage.db import open_db  # noqa: E402
+from intake.tickets.local import LocalSink  # noqa: E402
+
+
+def _text(expected: str):
+    return lambda m: expected in (m.text or "")
+
+
+def _button(label: str):
+    return lambda b: label in b.text
+
+
+# (what the user does, what the bot's answer contains)
+SCRIPT = [
+    ("command", "/start", lambda m: any("Start" in t for t in m.button_texts)),
+    ("tap", "Start", _text("In one line")),
+    ("text", "Export to CSV fails with an error", _text("Which browser")),
+    ("tap", "Firefox", _text("Which version of Firefox")),
+    ("text", "121.0", _text("Which operating system")),
+    ("tap", "Ubuntu", _text("Which version of Ubuntu")),
+    ("text", "22.04", _text("Which Orangesky version")),
+    ("text", "4.2.1", _text("Anything else")),
+    ("tap", "Skip", _text("sounds like")),
+    ("tap", "Yes, that's right", _text("Describe what happens")),
+    ("text", "Clicking Export shows error E42.", _text("Received so far")),
+    ("tap", "Done", _text("Screenshots")),
+    ("tap", "Skip", _text("Please check your ticket")),
+    ("tap", "Confirm and send", _text("OS-")),
+]
+
+
+async def intake_step(user: SimulatedUser, index: int) -> None:
+    kind, value, expect = SCRIPT[index]
+    seen = {m.message_id: m.version for m in user.messages}
+    if kind == "command":
+        await user.send_command(value)
+    elif kind == "text":
+        await user.send_text(value)
+    else:
+        await user.tap(_button(value))
+    await user._until(  # noqa: SLF001 - the load helper's own waiting primitive
+        lambda: next(
+            (m for m in reversed(user.messages)
+             if m.from_bot and seen.get(m.message_id, -1) != m.version and expect(m)),
+            None,
+        ),
+        15.0,
+        f"answer to step {index}",
+    )
+
+
+async def echo_step(user: SimulatedUser, index: int) -> None:
+    await user.send_text(f"message {index}")
+    await user.next_message(timeout=15)
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def store_conversations(db_path: Path, count: int) -> float:
+    """Store ``count`` completed conversations through the record functions the bot uses."""
+    db = open_db(db_path)
+    sink = LocalSink(db)
+    started = time.perf_counter()
+    from datetime import UTC, datetime
+
+    for i in range(count):
+        user_id = 10_000_000 + i
+        locale = "zh_Hans" if i % 2 else "en"
+        records.touch_user(db, user_id, language_code="zh" if i % 2 else "en", first_name=f"U{i}")
+        conversation = records.start_conversation(db, user_id, user_id, locale)
+        for n in range(14):
+            for direction in ("in", "out"):
+                records.record_message(
+                    db, conversation_id=conversation, user_id=user_id, chat_id=user_id,
+                    direction=direction, kind="text",
+                    text=("导出报表时出现错误，无法下载" if i % 2 else "Export fails with E42")
+                    + f" #{n}", step="summary", language=locale,
+                )
+        draft = TicketDraft(summary=f"Export fails {i}", browser="Firefox", impact="medium",
+                            description=["Clicking Export shows error E42."])
+        sink.submit(draft, conversation_id=conversation, opened_at=datetime.now(UTC))
+    db.close()
+    return time.perf_counter() - started
+
+
+async def run_intake(users: int, db_path: Path) -> tuple[object, float]:
+    emu = BotAPIEmulator()
+    await emu.start()
+    services = build_services(Settings(INTAKE_DATABASE=db_path), db=open_db(db_path))
+    runner = BotRunner(services, emu.token, emu.base_url)
+    await runner.start(polling_timeout=1)
+    try:
+        await run_load(emu, users=min(users, 5), per_user=len(SCRIPT), step=intake_step,
+                       first_user_id=9_000_000)  # warm-up
+        cpu = time.process_time()
+        report = await run_load(emu, users=users, per_user=len(SCRIPT), step=intake_step)
+        cpu = time.process_time() - cpu
+    finally:
+        await runner.stop()
+        await services.aclose()
+        await emu.stop()
+    return report, cpu
+
+
+async def run_echo(users: int) -> object:
+    emu = BotAPIEmulator()
+    await emu.start()
+    try:
+        async with create_bot(emu) as bot, polling(echo_dispatcher(), bot):
+            await run_load(emu, users=min(users, 5), per_user=5, step=echo_step,
+                           first_user_id=9_000_000)
+            return await run_load(emu, users=users, per_user=len(SCRIPT), step=echo_step)
+    finally:
+        await emu.stop()
+
+
+async def main(users: int, stored: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = Path(tmp) / "bench.sqlite3"
+        if stored:
+            seconds = store_conversations(db_path, stored)
+            print(f"stored {stored} completed conversations ({stored * 28} messages) "
+                  f"in {seconds:.1f}s; database {db_path.stat().st_size / 1e6:.1f} MB")
+        echo = await run_echo(users)
+        print(echo.summary("bare echo bot   "))
+        report, cpu = await run_intake(users, db_path)
+        print(report.summary("full intake     "))
+        print(f"ratio full/echo: {report.updates_per_second / echo.updates_per_second:.2f}x "
+              f"updates/s (target >= 0.5x); CPU {cpu / max(report.updates, 1) * 1e6:.0f} us "
+              "per update (bot + emulator)")
+        for failure in report.failures[:5]:
+            print("failed:", failure)
+        print(f"resident memory now: {rss_mb():.0f} MB (target < 150 MB)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--stored", type=int, default=0, help="conversations to store first")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(main(args.users, args.stored))

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Everything the test suite needs on a fresh Debian 12 machine (run as root):
+# Tesseract with English and Chinese data (attachment OCR), CJK fonts (rendered test
+# screenshots), Chromium (browser tests), Debian's Redmine with SQLite and puma (the real
+# Redmine the Redmine tests start themselves), and the project with its test extra.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+[[ $(id -u) == 0 ]] || SUDO="sudo"
+
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# Redmine's package would otherwise ask (or build a database of its own) through dbconfig-common.
+$SUDO debconf-set-selections <<'PRESEED'
+redmine redmine/current-instances string default
+redmine redmine/instances/default/dbconfig-install boolean false
+redmine redmine/instances/default/database-type select sqlite3
+PRESEED
+$SUDO apt-get install -y -qq --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+    tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra \
+    fonts-noto-cjk fonts-dejavu-core \
+    chromium \
+    redmine redmine-sqlite puma \
+    > /dev/null
+
+python3 -m pip install -q -e '.[test]'

@@ -1,0 +1,101 @@
+"""Attachments in the dialogue: each file's English-only verdict arrives in the user's language,
+several files are checked at once, and limits are told before anything is downloaded."""
+
+import pytest
+
+from intake.emulator.users import Document, Photo
+from intake.storage import records
+from tests.attachments import factories
+from tests.e2e.steps import ZH, has_chinese, reach_step
+
+
+async def at_attachments(user, words=None):
+    await reach_step(user, "review")
+    await user.tap(lambda b: "Attachments" in b.text or "附件" in b.text)
+
+
+async def test_an_english_log_is_accepted_and_listed_on_the_review(intake):
+    user = intake.user()
+    await at_attachments(user)
+    await user.wait_for("Screenshots, logs", new=True)
+    log = b"2026-11-27 09:00:01 ERROR export failed: NullPointerException at ReportWriter.java:42\n"
+    await user.send_document(log, "app.log", "text/plain")
+    verdict = await user.wait_for("app.log", timeout=20)
+    assert "✅" in verdict.text
+    await user.tap(lambda b: "Done" in b.text, message=verdict)
+    review = await user.wait_for("Please check your ticket", new=True)
+    assert "✅app.log" in review.text
+    rows = list(intake.services.db.query("SELECT verdict, size FROM attachments"))
+    assert rows == [{"verdict": "accepted", "size": len(log)}]
+    assert records.attachment_blob(intake.services.db, 1) == log
+
+
+async def test_a_chinese_text_file_is_refused_with_the_reason(intake):
+    user = intake.user()
+    await at_attachments(user)
+    await user.send_document("导出报表时系统提示错误，无法下载文件。".encode(), "错误说明.txt", "text/plain")
+    verdict = await user.wait_for("错误说明.txt", timeout=20)
+    assert "⛔" in verdict.text
+    assert "English" in verdict.text
+    row = next(intake.services.db.query("SELECT verdict, verdict_language FROM attachments"))
+    assert row == {"verdict": "refused", "verdict_language": "zh"}
+    assert next(intake.services.db.query("SELECT has_refused FROM conversations"))["has_refused"] == 1
+
+
+async def test_a_chinese_user_is_told_in_chinese(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "review", ZH)
+    await user.tap(lambda b: "附件" in b.text)
+    await user.send_document("导出报表时系统提示错误，无法下载文件。".encode(), "说明.txt", "text/plain")
+    verdict = await user.wait_for("说明.txt", timeout=20)
+    assert "⛔" in verdict.text
+    body = verdict.text.split("\n", 1)[1]
+    assert has_chinese(body)
+
+
+@pytest.mark.ocr
+async def test_an_album_is_checked_file_by_file_with_a_chat_action(intake):
+    user = intake.user()
+    await at_attachments(user)
+    english = factories.png_bytes(
+        factories.dialog("Export failed", ["The report could not be exported.", "Error E42"], ["OK"])
+    )
+    chinese = factories.png_bytes(
+        factories.dialog("导出失败", ["无法导出报表，请稍后再试。", "错误代码 E42"], ["确定"], lang="zh")
+    )
+    await user.send_album([
+        Photo(english),
+        Photo(chinese),
+        Document(b"Traceback (most recent call last):\n  File app.py, line 3\nValueError: bad\n",
+                 "trace.txt", "text/plain"),
+    ])
+    await user.wait_for(
+        lambda m: len([x for x in user.bot_messages if "✅" in (x.text or "") or "⛔" in (x.text or "")]) == 3,
+        timeout=90,
+    )
+    verdicts = [r["verdict"] for r in intake.services.db.query("SELECT verdict FROM attachments ORDER BY id")]
+    assert verdicts == ["accepted", "refused", "accepted"]
+    assert "upload_document" in user.chat_actions
+
+
+async def test_a_file_over_the_download_limit_is_told_at_once(intake):
+    user = intake.user()
+    await at_attachments(user)
+    await user.send_document(b"x", "huge.zip", "application/zip", file_size=25 * 1024 * 1024)
+    told = await user.wait_for("huge.zip", new=True)
+    assert "25.0 MB" in told.text
+    assert "limit is 20 MB" in told.text
+    row = next(intake.services.db.query("SELECT verdict, verdict_reason FROM attachments"))
+    assert row == {"verdict": "unchecked", "verdict_reason": "too_large"}
+
+
+async def test_chinese_text_typed_at_the_attachment_step_is_refused(intake):
+    user = intake.user()
+    await at_attachments(user)
+    await user.send_text("这是截图的说明，页面显示错误")
+    await user.wait_for("English", new=True)
+    await user.wait_for("Screenshots, logs", new=True)
+    draft_description = intake.services.db.execute(
+        "SELECT count(*) FROM messages WHERE text LIKE '%截图的说明%' AND direction = 'in'"
+    ).fetchone()[0]
+    assert draft_description == 1  # recorded in the conversation, not added to the ticket
