@@ -173,3 +173,33 @@ async def test_redmine_422_marks_the_ticket_failed_and_tells_the_user(
     ticket = store.get_ticket(db, receipt.ticket_id)
     assert ticket.status == "failed" and "Priority cannot be blank" in ticket.last_error
     assert notifier.events == [("failed", ticket.id, "Priority cannot be blank")]
+
+
+async def test_redmine_ticketing_wiring_files_a_submitted_ticket(
+    db, factory, draft_factory, settings, redmine_env
+):
+    from intake.tickets.setup import create_ticketing
+
+    notifier = RecordingNotifier()
+    ticketing = create_ticketing(db, notifier, settings, poll_interval=5)
+    await ticketing.start()
+    try:
+        conv = factory.conversation()
+        receipt = ticketing.sink.submit(draft_factory(), conversation_id=conv,
+                                        opened_at=datetime.now(UTC))
+        # wake() makes the worker file at once rather than at the next 5-second poll.
+        await _wait_for(lambda: notifier.of("filed") == [receipt.ticket_id], seconds=4)
+        assert await ticketing.check_login(redmine_env["REDMINE_USER_LOGIN"]) is True
+    finally:
+        await ticketing.close()
+
+
+def test_redmine_ticketing_without_a_url_keeps_tickets_locally(db, factory, draft_factory):
+    from intake.tickets.redmine.config import RedmineSettings
+    from intake.tickets.setup import create_ticketing
+
+    ticketing = create_ticketing(db, RecordingNotifier(), RedmineSettings(url=None))
+    assert not ticketing.redmine
+    receipt = ticketing.sink.submit(draft_factory(), conversation_id=factory.conversation(),
+                                    opened_at=datetime.now(UTC))
+    assert receipt.status == "stored"
