@@ -182,6 +182,39 @@ def draft_factory() -> Callable[..., TicketDraft]:
     return make_draft
 
 
+def set_server_text_formatting(env: dict[str, str], value: str) -> None:
+    """Change Redmine's text formatting setting the way its admin page does, in the database.
+
+    Redmine re-reads its settings on the next request when the newest ``updated_on`` grows,
+    so the running server picks this up at once (a row must never be deleted: that would not
+    grow the maximum).
+    """
+    import sqlite3
+
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    conn = sqlite3.connect(Path(env["REDMINE_DIR"], "db", "redmine.sqlite3"), timeout=30)
+    with conn:
+        updated = conn.execute(
+            "UPDATE settings SET value = ?, updated_on = ? WHERE name = 'text_formatting'",
+            (value, stamp),
+        ).rowcount
+        if not updated:
+            conn.execute(
+                "INSERT INTO settings (name, value, updated_on) VALUES ('text_formatting', ?, ?)",
+                (value, stamp),
+            )
+    conn.close()
+
+
+@pytest.fixture(params=["textile", "common_mark"])
+def text_formatting(request, redmine_env, settings) -> Iterator[str]:
+    """Run a test once per formatting Redmine 5 offers, with the server switched to it."""
+    set_server_text_formatting(redmine_env, request.param)
+    settings.text_formatting = request.param
+    yield request.param
+    set_server_text_formatting(redmine_env, "textile")
+
+
 @pytest.fixture
 def issue_page(redmine_env: dict[str, str]) -> Callable[[int], Awaitable[str]]:
     """Fetch an issue's HTML page as the signed-in admin."""

@@ -48,7 +48,7 @@ def _customer_visible_parts(page: str) -> str:
 
 
 async def test_redmine_markup_injection_is_shown_as_text(
-    db, factory, draft_factory, settings, client, issue_page
+    db, factory, draft_factory, settings, client, issue_page, text_formatting
 ):
     conv = factory.conversation(messages=[("in", EVIL)], username="x<b>y</b>")
     refs = [factory.attachment(conv, "<img src=x>.txt", b"a", verdict="refused",
@@ -77,4 +77,4 @@ async def test_redmine_markup_injection_is_shown_as_text(
     assert "1|2" in text
     # Our own markup still works: headings, tables and the pre blocks are there.
     assert re.search(r"<h3[^>]*>Environment", page)
-    assert "<table>" in page and "<pre>" in page
+    assert "<table>" in page and "<pre>" in page and "<th>Field" in page
