@@ -40,7 +40,7 @@ if [[ $cmd == stop ]]; then
         kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
         log "stopped pid $pid"
     fi
-    rm -f "$PIDFILE"
+    rm -f "$PIDFILE" "/var/lib/redmine/$NAME"   # the instance link; start makes it again
     exit 0
 fi
 [[ $cmd == start ]] || { echo "unknown command: $cmd" >&2; exit 2; }
