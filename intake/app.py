@@ -33,6 +33,8 @@ from intake.bot.middlewares import (
 from intake.bot.routers import create_routers
 from intake.i18n import EN, N_, compile_catalogs, gettext, locales_dir
 from intake.storage.fsm import SQLiteStorage
+from intake.tickets.redmine.client import RedmineClient
+from intake.tickets.redmine.sink import RedmineFiler
 from intake.tickets.sink import TicketSink
 
 logger = logging.getLogger(__name__)
@@ -65,6 +67,8 @@ def create_dispatcher(
     options: DialogueOptions | None = None,
     storage: BaseStorage | None = None,
     i18n: I18n | None = None,
+    redmine: RedmineClient | None = None,
+    filer: RedmineFiler | None = None,
 ) -> Dispatcher:
     options = options or DialogueOptions()
     attachment_work = AttachmentWork(db, checker)
@@ -76,6 +80,8 @@ def create_dispatcher(
         checker=checker,
         options=options,
         attachment_work=attachment_work,
+        redmine=redmine,
+        filer=filer,
     )
     dp.update.outer_middleware(UpdateRecorder(db))
     UserI18nMiddleware(i18n or create_i18n()).setup(dp)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,12 @@ from intake.attachments.checker import AttachmentChecker
 from intake.bot.flow import DialogueOptions
 from intake.config import Settings
 from intake.storage.db import open_db
+from intake.bot.notifier import TelegramNotifier
 from intake.tickets.local import LocalSink
+from intake.tickets.outbox import Outbox
+from intake.tickets.redmine.client import RedmineClient
+from intake.tickets.redmine.config import RedmineSettings
+from intake.tickets.redmine.sink import RedmineFiler, RedmineSink
 from intake.tickets.sink import TicketSink
 
 logger = logging.getLogger(__name__)
@@ -34,22 +40,60 @@ class Services:
     sink: TicketSink
     checker: AttachmentChecker
     options: DialogueOptions
-    background: list[object] = field(default_factory=list)
+    redmine: RedmineClient | None = None
+    filer: RedmineFiler | None = None
+    outbox: Outbox | None = None
+    notifier: TelegramNotifier | None = field(default=None, repr=False)
+    current_bot: Bot | None = field(default=None, repr=False)
 
     async def aclose(self) -> None:
+        if self.outbox is not None:
+            self.outbox.stop()
+        if self.redmine is not None:
+            await self.redmine.close()
         await self.checker.aclose()
         self.db.close()
 
 
-def build_services(settings: Settings, *, db: Database | None = None) -> Services:
+def build_services(
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    redmine_settings: RedmineSettings | None = None,
+) -> Services:
+    """The local sink, or Redmine with its outbox when REDMINE_URL and REDMINE_API_KEY are set."""
     db = db or open_db(settings.database)
+    redmine_settings = redmine_settings or RedmineSettings()
     options = DialogueOptions(
         download_limit_bytes=settings.download_limit_bytes,
         attachment_limit_bytes=settings.download_limit_bytes,
         support_channel=settings.support_channel,
         staff_chat_id=settings.staff_chat_id,
     )
-    return Services(db=db, sink=LocalSink(db), checker=AttachmentChecker(), options=options)
+    checker = AttachmentChecker()
+    if not redmine_settings.configured:
+        return Services(db=db, sink=LocalSink(db), checker=checker, options=options)
+    client = RedmineClient(
+        redmine_settings.url or "",
+        redmine_settings.api_key,  # type: ignore[arg-type]
+        timeout=redmine_settings.timeout_seconds,
+    )
+    filer = RedmineFiler(db, client, redmine_settings)
+    services = Services(
+        db=db, sink=LocalSink(db), checker=checker, redmine=client, filer=filer,
+        options=dataclasses.replace(
+            options,
+            with_account=True,
+            register_url=redmine_settings.registration_url or "",
+            attachment_limit_bytes=min(
+                settings.download_limit_bytes, redmine_settings.max_attachment_bytes
+            ),
+        ),
+    )
+    services.notifier = TelegramNotifier(db, lambda: services.current_bot)
+    services.outbox = Outbox(db, filer, services.notifier)
+    services.sink = RedmineSink(db, wake=services.outbox.wake)
+    return services
 
 
 class BotRunner:
@@ -62,14 +106,19 @@ class BotRunner:
         self.bot: Bot | None = None
         self.dispatcher: Dispatcher | None = None
         self._task: asyncio.Task[None] | None = None
+        self._outbox_task: asyncio.Task[None] | None = None
         self._i18n = create_i18n()
 
     async def start(self, *, polling_timeout: int = 10) -> None:
         s = self.services
         self.bot = create_bot(self.token, s.db, api_url=self.api_url)
         self.dispatcher = create_dispatcher(
-            db=s.db, sink=s.sink, checker=s.checker, options=s.options, i18n=self._i18n
+            db=s.db, sink=s.sink, checker=s.checker, options=s.options, i18n=self._i18n,
+            redmine=s.redmine, filer=s.filer,
         )
+        s.current_bot = self.bot
+        if s.outbox is not None and self._outbox_task is None:
+            self._outbox_task = asyncio.create_task(s.outbox.run())
         self._task = asyncio.create_task(
             self.dispatcher.start_polling(
                 self.bot, handle_signals=False, polling_timeout=polling_timeout,
@@ -85,6 +134,12 @@ class BotRunner:
             await asyncio.sleep(0.01)
 
     async def stop(self) -> None:
+        if self._outbox_task is not None and self.services.outbox is not None:
+            self.services.outbox.stop()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._outbox_task
+            self._outbox_task = None
+        self.services.current_bot = None
         if self.dispatcher is not None and self._task is not None:
             with contextlib.suppress(RuntimeError):
                 await self.dispatcher.stop_polling()
@@ -125,7 +180,12 @@ async def _serve_webhook(runner: BotRunner, settings: Settings, host: str, port:
 
     s = runner.services
     bot = create_bot(runner.token, s.db, api_url=runner.api_url)
-    dp = create_dispatcher(db=s.db, sink=s.sink, checker=s.checker, options=s.options)
+    dp = create_dispatcher(
+        db=s.db, sink=s.sink, checker=s.checker, options=s.options, redmine=s.redmine,
+        filer=s.filer,
+    )
+    s.current_bot = bot
+    outbox_task = asyncio.create_task(s.outbox.run()) if s.outbox is not None else None
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
 
     async def on_startup(bot: Bot) -> None:
@@ -142,4 +202,7 @@ async def _serve_webhook(runner: BotRunner, settings: Settings, host: str, port:
     try:
         await asyncio.Event().wait()
     finally:
+        if outbox_task is not None and s.outbox is not None:
+            s.outbox.stop()
+            await outbox_task
         await web_runner.cleanup()

@@ -2,7 +2,16 @@
 
 from aiogram import Router
 
-from intake.bot.routers import attachments, commands, fallback, group, impact, review, steps
+from intake.bot.routers import (
+    attachments,
+    commands,
+    fallback,
+    followups,
+    group,
+    impact,
+    review,
+    steps,
+)
 
 
 def create_routers() -> list[Router]:
@@ -14,5 +23,6 @@ def create_routers() -> list[Router]:
         attachments.create_router(),
         review.create_router(),
         steps.create_router(),
+        followups.create_router(),
         fallback.create_router(),
     ]

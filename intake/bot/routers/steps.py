@@ -17,6 +17,10 @@ from intake.bot.states import Intake
 from intake.draft import DESCRIPTION_MAX, FIELD_MAX, SUMMARY_MAX
 from intake.language import suggest_switch
 from intake.storage import records
+from intake.tickets import notices
+from intake.tickets.redmine.client import RedmineClient
+from intake.tickets.redmine.errors import RedmineError
+from intake.tickets.redmine.sink import check_login
 
 NAME_MAX = 40
 LOGIN_PATTERN = r"^[A-Za-z0-9_.@\-]{1,60}$"
@@ -214,6 +218,12 @@ def create_router() -> Router:
         draft = await flow.draft()
         setattr(draft, {"account": "redmine_login"}.get(step, step), "")
         await flow.save(draft)
+        if step == "account" and flow.options.register_url:
+            await flow.reply(
+                callback, escape(notices.register_message(flow.locale, flow.options.register_url))
+            )
+            await flow.forward(step, callback)
+            return
         await flow.forward(step, callback, edit=True)
 
     # --- description ---------------------------------------------------------------
@@ -257,7 +267,7 @@ def create_router() -> Router:
     # --- Redmine account -------------------------------------------------------------
 
     @router.message(Intake.account, text)
-    async def account(message: Message, flow: Flow) -> None:
+    async def account(message: Message, flow: Flow, redmine: RedmineClient | None) -> None:
         value = clean(message.text)
         if not re.fullmatch(LOGIN_PATTERN, value):
             await flow.repeat(
@@ -265,10 +275,15 @@ def create_router() -> Router:
                 _("A Redmine login is one word of letters, digits and . _ - @ (no spaces)."),
             )
             return
+        known = await login_known(redmine, value)
+        if known is False:
+            await flow.repeat(message, escape(notices.login_message(flow.locale, value, known)))
+            return
         draft = await flow.draft()
         draft.redmine_login = value
         records.set_user_redmine_login(flow.db, flow.user_id, value)
         await flow.save(draft)
+        await flow.reply(message, escape(notices.login_message(flow.locale, value, known)))
         await flow.forward("account", message)
 
     @router.callback_query(Intake.account, Nav.filter(F.action == "keep"))
@@ -361,3 +376,13 @@ async def offer_language(flow: Flow, message: Message, text: str) -> None:
           "entered is lost."),
         builder.as_markup(),
     )
+
+
+async def login_known(redmine: RedmineClient | None, login: str) -> bool | None:
+    """True/False from Redmine; None when it cannot tell (no admin key, Redmine down)."""
+    if redmine is None:
+        return None
+    try:
+        return await check_login(redmine, login)
+    except (RedmineError, OSError):
+        return None

@@ -1,0 +1,101 @@
+"""After the receipt: what the user adds goes to their ticket (a Redmine note or attachment)."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from intake.attachments import messages as verdict_messages
+from intake.attachments.checker import AttachmentChecker
+from intake.bot.flow import Flow
+from intake.bot.routers.attachments import describe_file
+from intake.bot.states import Intake
+from intake.storage import records
+from intake.storage import tickets as store
+from intake.tickets import notices
+from intake.tickets.redmine.errors import RedmineError
+from intake.tickets.redmine.sink import AttachmentTooLarge, RedmineFiler
+
+logger = logging.getLogger(__name__)
+
+
+def create_router() -> Router:
+    router = Router(name="followups")
+    router.message.filter(F.chat.type == "private", Intake.done)
+
+    @router.message(F.text & ~F.text.startswith("/"))
+    async def comment(message: Message, flow: Flow, filer: RedmineFiler | None) -> None:
+        ticket = await current_ticket(flow)
+        if ticket is None:
+            return
+        if filer is None or ticket.sink != "redmine":
+            await flow.reply(message, _("Thank you, I added this to your ticket {receipt} for our "
+                                        "support team.").format(receipt=ticket.receipt))
+            return
+        if ticket.status != "filed":
+            await flow.reply(message, escape(notices.not_filed_yet_message(ticket)))
+            return
+        try:
+            result = await filer.add_comment(ticket.id, message.text or "")
+        except (RedmineError, OSError):
+            logger.exception("follow-up comment for %s", ticket.receipt)
+            await flow.reply(message, escape(notices.followup_later_message(flow.locale)))
+            return
+        await flow.reply(message, escape(notices.followup_message(flow.locale, result.issue_id)))
+
+    @router.message(F.photo | F.document)
+    async def attachment(
+        message: Message, flow: Flow, bot: Bot, checker: AttachmentChecker,
+        filer: RedmineFiler | None,
+    ) -> None:
+        ticket = await current_ticket(flow)
+        if ticket is None:
+            return
+        name, mime, size, file_id, unique_id = describe_file(message)
+        limit = min(flow.options.download_limit_bytes, flow.options.attachment_limit_bytes)
+        if size is not None and size > limit:
+            await flow.reply(message, escape(notices.too_large_message(flow.locale, name, size, limit)))
+            return
+        data = (await bot.download(file_id)).read()  # type: ignore[union-attr]
+        attachment_id = records.add_attachment(
+            flow.db, conversation_id=ticket.conversation_id, user_id=flow.user_id,
+            kind="followup", file_name=name, mime_type=mime, size=size, file_id=file_id,
+            file_unique_id=unique_id, caption=message.caption, data=data,
+        )
+        verdict = await checker.check(data, name, mime, message.caption)
+        records.set_attachment_verdict(
+            flow.db, attachment_id, verdict=verdict.verdict, language=verdict.language,
+            reason=verdict.reason, excerpt=verdict.excerpt, elapsed_ms=verdict.elapsed_ms,
+        )
+        if verdict.verdict == "refused":
+            await flow.reply(message, escape(verdict_messages.user_message(verdict, flow.locale)))
+            return
+        if filer is None or ticket.sink != "redmine":
+            await flow.reply(message, _("Thank you, I added {file_name} to your ticket {receipt}.")
+                             .format(file_name=escape(name), receipt=ticket.receipt))
+            return
+        if ticket.status != "filed":
+            await flow.reply(message, escape(notices.not_filed_yet_message(ticket)))
+            return
+        try:
+            result = await filer.add_attachment(ticket.id, attachment_id)
+        except AttachmentTooLarge as exc:
+            await flow.reply(message, escape(
+                notices.too_large_message(flow.locale, exc.file_name, exc.size, exc.limit)))
+            return
+        except (RedmineError, OSError):
+            logger.exception("follow-up attachment for %s", ticket.receipt)
+            await flow.reply(message, escape(notices.followup_later_message(flow.locale)))
+            return
+        await flow.reply(message, escape(notices.followup_message(flow.locale, result.issue_id, name)))
+
+    return router
+
+
+async def current_ticket(flow: Flow) -> store.TicketRow | None:
+    ticket_id = (await flow.data()).get("ticket_id")
+    return store.get_ticket(flow.db, ticket_id) if ticket_id else None

@@ -1,0 +1,83 @@
+"""A ticket confirmed in the chat reaches the real Redmine, once, and the user is told its number.
+
+Runs against the Redmine started by .ci/redmine.sh (selected by ``pytest -k redmine``).
+"""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from intake.runtime import BotRunner, build_services
+from intake.storage import tickets as store
+from intake.storage.db import open_db
+from intake.tickets.redmine.client import RedmineClient
+from intake.tickets.redmine.config import RedmineSettings
+from tests.e2e.conftest import Running
+from tests.e2e.steps import EN, reach_step
+from tests.redmine.conftest import redmine_env  # noqa: F401 - the session's real Redmine
+
+
+@pytest.fixture
+def redmine_settings(redmine_env):  # noqa: F811
+    return RedmineSettings(
+        url=redmine_env["REDMINE_URL"],
+        api_key=SecretStr(redmine_env["REDMINE_API_KEY"]),
+        project=redmine_env.get("REDMINE_PROJECT_IDENTIFIER", "support"),
+        timeout_seconds=10,
+    )
+
+
+@pytest.fixture
+async def intake_redmine(emulator, settings, redmine_settings):
+    services = build_services(
+        settings, db=open_db(settings.database), redmine_settings=redmine_settings
+    )
+    runner = BotRunner(services, emulator.token, emulator.base_url)
+    await runner.start(polling_timeout=1)
+    running = Running(emulator, services, runner)
+    yield running
+    await running.runner.stop()
+    await services.aclose()
+
+
+async def test_redmine_ticket_from_the_chat_is_filed_once_with_its_number_told(
+    intake_redmine, redmine_env, redmine_settings  # noqa: F811
+):
+    user = intake_redmine.user(language_code="en", first_name="Carol", username="carol")
+    await reach_step(user, "os")  # then answer the rest, with the account step
+    await user.tap("Debian")
+    await user.wait_for("Which version of Debian")
+    await user.send_text("12")
+    await user.wait_for(EN["product"])
+    await user.send_text("4.2.1")
+    await user.wait_for(EN["extra"])
+    await user.tap(lambda b: "Skip" in b.text)
+    await user.wait_for(EN["impact"])
+    await user.tap(lambda b: "Yes, that's right" in b.text)
+    await user.wait_for(EN["description"])
+    await user.send_text("Export gives error E42 <b>bold</b> {{toc}} !http://x/y.png!")
+    await user.wait_for(lambda m: "Done" in " ".join(m.button_texts))
+    await user.tap(lambda b: "Done" in b.text)
+    await user.wait_for(EN["attachments"])
+    await user.send_document(b"ERROR E42 at ReportWriter.java:42\n", "app.log", "text/plain")
+    await user.wait_for("app.log", timeout=20)
+    await user.tap(lambda b: "Done" in b.text)
+    await user.wait_for("Redmine login")
+    await user.send_text(redmine_env.get("REDMINE_USER_LOGIN", "reporter"))
+    await user.wait_for("Linked", timeout=10)
+    await user.wait_for(EN["review"])
+    await user.tap(lambda b: EN["confirm"] in b.text)
+    await user.wait_for("OS-000001", timeout=10)
+    filed = await user.wait_for("filed in Redmine as issue #", timeout=30)
+
+    ticket = store.get_ticket(intake_redmine.services.db, 1)
+    assert ticket.status == "filed"
+    assert f"#{ticket.external_id}" in filed.text
+    async with RedmineClient(redmine_settings.url, redmine_settings.api_key) as client:
+        issue = await client.get_issue(int(ticket.external_id), include=["attachments"])
+    assert issue["subject"].startswith("Export to CSV fails")
+    assert [a["filename"] for a in issue["attachments"]] == ["app.log"]
+    assert issue["author"]["name"] != "Redmine Admin"  # filed as the linked customer
+    assert "{{toc}}" in issue["description"]
+    assert intake_redmine.services.db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 1
