@@ -43,6 +43,10 @@ REFUSED_DOCUMENT = N_(
     "{file_name} looks like it is in {language} (\u201c{excerpt}\u201d). Orangesky's support "
     "needs attachments in English: please send an English version, or describe its content "
     "in English.")
+REFUSED_NO_EXCERPT = N_(
+    "{file_name} looks like it is in {language}. Orangesky's support needs attachments in "
+    "English: switch Orangesky's interface to English and take the screenshot again, or "
+    "describe what it shows in English.")
 REFUSED_TEXT = N_(
     "Your text looks like it is in {language} (\u201c{excerpt}\u201d). Orangesky's support "
     "needs everything attached to a request in English: please write it in English.")
@@ -84,12 +88,14 @@ def user_message(verdict: Verdict, locale: str, file_name: str | None = None) ->
     if verdict.verdict == "refused":
         if kind in ("caption", "message"):
             template = REFUSED_TEXT
+        elif not verdict.excerpt:  # the script was recognised, its words were not
+            template = REFUSED_NO_EXCERPT
         elif kind == "image":
             template = REFUSED_SCREENSHOT
         else:
             template = REFUSED_DOCUMENT
         return gettext(locale, template, file_name=name,
                        language=language_name(verdict.language, locale),
-                       excerpt=verdict.excerpt or "\u2026")
+                       excerpt=verdict.excerpt)
     template = MESSAGES.get(verdict.reason, MESSAGES["unsupported"])
     return gettext(locale, template, file_name=name)

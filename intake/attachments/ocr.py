@@ -3,7 +3,10 @@
 Two passes keep English screenshots cheap: an English-only pass (about 0.3 s) settles
 screenshots that read as clean English; everything else gets the full pass with Chinese
 (Simplified and Traditional), Japanese and Korean models (about 1 s). Words Tesseract is
-unsure of are dropped, so icons read as stray glyphs weigh little. Runs in a worker process
+unsure of are dropped, so icons read as stray glyphs weigh little. When even the full pass
+reads little but noise (Cyrillic, Arabic... read with Latin and CJK models), Tesseract's
+script detection (OSD) names the script, and that script's model, where installed, reads an
+excerpt. Runs in a worker process
 (see checker.py): Tesseract is a subprocess and OMP_THREAD_LIMIT=1 keeps it to one core.
 """
 
@@ -21,6 +24,14 @@ from intake.language import LanguageGuess, analyse
 
 ENGLISH_PASS = "eng"
 FULL_PASS_PREFERRED = ("eng", "chi_sim", "chi_tra", "jpn", "kor")
+# Scripts OSD may name that the full pass cannot read: (language, Tesseract model).
+OSD_SCRIPTS = {
+    "Cyrillic": ("ru", "rus"), "Arabic": ("ar", "ara"), "Greek": ("el", "ell"),
+    "Hebrew": ("he", "heb"), "Thai": ("th", "tha"), "Devanagari": ("hi", "hin"),
+    "Bengali": ("bn", "ben"), "Tamil": ("ta", "tam"), "Georgian": ("ka", "kat"),
+    "Armenian": ("hy", "hye"),
+}
+MIN_OSD_CONFIDENCE = 5.0  # OSD's script confidence; Latin text scores about 5-10
 MIN_WORD_CONFIDENCE = 55  # Tesseract's 0-100 word confidence; below it a word is ignored
 MAX_OCR_PIXELS = 6_000_000  # larger images are scaled down first (text stays legible)
 UPSCALE_BELOW = 1200  # screenshots whose longer side is shorter are scaled up twice
@@ -134,4 +145,33 @@ def read_image(image: Image.Image) -> OcrResult:
         # Nothing at all looked like writing (a photo): the other models will not find any.
         return OcrResult(text, guess, 1)
     text, sure, unsure = _words(prepared, full)
-    return OcrResult(text, analyse(text, ocr=True), 2)
+    guess = analyse(text, ocr=True)
+    weak = guess.language in ("en", None) and (guess.latin_words < 4 or unsure >= sure)
+    if weak and sure + unsure >= 3:
+        found = _other_script(prepared)
+        if found is not None:
+            return OcrResult(found.excerpt, found, 3)
+    return OcrResult(text, guess, 2)
+
+
+def _other_script(image: Image.Image) -> LanguageGuess | None:
+    """A non-Latin, non-CJK script named by OSD, with an excerpt read by its model."""
+    import pytesseract
+
+    if "osd" not in available_languages():
+        return None
+    try:
+        osd = pytesseract.image_to_osd(image, config="--psm 0", timeout=OCR_TIMEOUT_S,
+                                       output_type=pytesseract.Output.DICT)
+    except (pytesseract.TesseractError, RuntimeError):
+        return None  # too few characters to tell, or too slow
+    script, confidence = osd.get("script"), float(osd.get("script_conf", 0))
+    if script not in OSD_SCRIPTS or confidence < MIN_OSD_CONFIDENCE:
+        return None
+    language, model = OSD_SCRIPTS[script]
+    if model in available_languages():
+        text, _, _ = _words(image, model)
+        guess = analyse(text, ocr=True)
+        if guess.language not in ("en", None):
+            return guess
+    return LanguageGuess(language, "script", confidence / 100, "")

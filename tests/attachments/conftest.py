@@ -17,8 +17,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     missing = []
     if not ocr.tesseract_available():
         missing.append("tesseract-ocr with English data")
-    if not {"chi_sim", "chi_tra"} <= ocr.available_languages():
-        missing.append("tesseract-ocr-chi-sim/-chi-tra")
+    wanted = {"chi_sim": "chi-sim", "chi_tra": "chi-tra", "jpn": "jpn", "kor": "kor",
+              "rus": "rus", "osd": "osd"}
+    missing += [f"tesseract-ocr-{pkg}" for lang, pkg in wanted.items()
+                if lang not in ocr.available_languages()]
     if not factories.fonts_available():
         missing.append("fonts-noto-cjk / fonts-dejavu-core")
     if not missing:

@@ -31,12 +31,14 @@ def fonts_available() -> bool:
 @cache
 def font(size: int, lang: str = "en", mono: bool = False, bold: bool = False):
     if mono:
+        if lang in CJK_INDEX:  # Noto Sans Mono CJK: the collection's faces 5-8
+            return ImageFont.truetype(str(NOTO_CJK), size, index=5 + CJK_INDEX[lang])
         return ImageFont.truetype(str(DEJAVU_MONO), size)
     path = NOTO_CJK_BOLD if bold else NOTO_CJK
     if lang in CJK_INDEX or lang == "ru" or lang == "en":
         # Noto CJK also has Latin and Cyrillic; use the regional face for CJK text.
         return ImageFont.truetype(str(path), size, index=CJK_INDEX.get(lang, 2))
-    return ImageFont.truetype(str(DEJAVU), size)
+    return ImageFont.truetype(str(DEJAVU), size)  # Arabic, Hebrew, Greek, accented Latin
 
 
 def png_bytes(image: Image.Image, fmt: str = "PNG") -> bytes:
@@ -120,13 +122,14 @@ def browser(url: str, heading: str, paragraphs: list[str], lang: str = "en",
     return image
 
 
-def terminal(lines: list[str], width: int = 1000) -> Image.Image:
+def terminal(lines: list[str], width: int = 1000, lang: str = "en") -> Image.Image:
     """A dark terminal with monospace output (logs, stack traces)."""
     height = 40 + 22 * len(lines)
     image = Image.new("RGB", (width, height), (30, 30, 30))
     draw = ImageDraw.Draw(image)
     for i, line in enumerate(lines):
-        draw.text((12, 14 + 22 * i), line, font=font(15, mono=True), fill=(220, 220, 220))
+        draw.text((12, 14 + 22 * i), line, font=font(15, lang, mono=True),
+                  fill=(220, 220, 220))
     return image
 
 

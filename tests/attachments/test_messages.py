@@ -17,7 +17,8 @@ INCOMING = Path(__file__).resolve().parents[2] / "locales" / "incoming" / "attac
 def _msgids() -> set[str]:
     return (set(messages.LANGUAGE_NAMES.values()) | {messages.OTHER_LANGUAGE}
             | set(messages.UNNAMED.values()) | {messages.UNNAMED_DEFAULT}
-            | {messages.REFUSED_SCREENSHOT, messages.REFUSED_DOCUMENT, messages.REFUSED_TEXT}
+            | {messages.REFUSED_SCREENSHOT, messages.REFUSED_DOCUMENT, messages.REFUSED_TEXT,
+               messages.REFUSED_NO_EXCERPT}
             | set(messages.MESSAGES.values()))
 
 
@@ -58,3 +59,10 @@ def test_chinese_translations_cover_every_message():
     for msgid, msgstr in catalog.items():
         assert msgstr.strip()
         assert sorted(re.findall(r"\{\w+\}", msgid)) == sorted(re.findall(r"\{\w+\}", msgstr))
+
+
+def test_refusal_without_excerpt_has_no_empty_quotes():
+    verdict = Verdict("refused", "ar", "", "not_english", "d", 5, "image")
+    text = messages.user_message(verdict, "en")
+    assert text.startswith("This image looks like it is in Arabic.")
+    assert "\u201c" not in text

@@ -58,6 +58,12 @@ FOREIGN_SCREENSHOTS = {
     "korean dialog": (lambda: f.dialog("내보내기 실패", [
         "서버와의 연결이 끊어져 보고서를", "내보낼 수 없습니다. 나중에 다시 시도하세요."],
         ["취소", "다시 시도"], lang="ko"), "ko"),
+    "chinese terminal": (lambda: f.terminal([
+        "$ orangesky sync", "正在同步 3 个文件夹……", "错误：您没有权限访问文件夹“报告”，请联系管理员。",
+        "同步已停止。"], lang="zh"), "zh"),
+    "russian dialog": (lambda: f.dialog("Ошибка экспорта", [
+        "Не удалось выгрузить отчёт: соединение с сервером",
+        "было разорвано. Повторите попытку позже."], ["Отмена", "Повторить"], lang="ru"), "ru"),
     "chinese ui with english error": (lambda: f.dialog("同步错误", [
         "同步客户端无法连接到服务器，请检查网络设置。", "错误详情：ECONNRESET (connection reset by peer)",
         "如果问题持续出现，请联系管理员。"], ["关闭", "查看日志"], lang="zh"), "zh"),
