@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (CJK and Cyrillic test text is the point here)
 """Attachment checking: accuracy of the language decision, verdicts per second, loop lag.
 
     python bench/attachments.py [--quick]
@@ -48,53 +49,107 @@ def accuracy() -> None:
     elapsed = time.perf_counter() - started
     n, n_en = len(SAMPLES), per_label["en"]["n"]
     print(f"language decision on {n} labelled support texts ({n_en} English):")
-    print(f"  right (English accepted, others refused as the right language): "
-          f"{exact}/{n} = {100 * exact / n:.1f} %")
-    print(f"  right verdict (accepted vs refused): {verdict_right}/{n} = "
-          f"{100 * verdict_right / n:.1f} %")
+    print(
+        f"  right (English accepted, others refused as the right language): "
+        f"{exact}/{n} = {100 * exact / n:.1f} %"
+    )
+    print(
+        f"  right verdict (accepted vs refused): {verdict_right}/{n} = "
+        f"{100 * verdict_right / n:.1f} %"
+    )
     print(f"  English refused: {english_refused}/{n_en} = {100 * english_refused / n_en:.1f} %")
-    misses = ", ".join(f"{label} {c['ok']}/{c['n']}" for label, c in sorted(per_label.items())
-                       if c["ok"] < c["n"])
+    misses = ", ".join(
+        f"{label} {c['ok']}/{c['n']}" for label, c in sorted(per_label.items()) if c["ok"] < c["n"]
+    )
     print(f"  languages with misses: {misses or 'none'}")
     print(f"  {1000 * elapsed / n:.2f} ms per text")
 
 
 def _files() -> dict[str, tuple[bytes, str, str]]:
-    log = "\n".join(f"2024-03-18 09:14:{i % 60:02d} INFO worker-{i % 4} uploaded chunk {i} "
-                    f"of /data/u/8812/report_{i}.pdf in {i % 97} ms" for i in range(20000))
+    log = "\n".join(
+        f"2024-03-18 09:14:{i % 60:02d} INFO worker-{i % 4} uploaded chunk {i} "
+        f"of /data/u/8812/report_{i}.pdf in {i % 97} ms"
+        for i in range(20000)
+    )
     files = {
-        "caption-size text": (b"The export fails with error 500 since this morning.",
-                              "a.txt", "text/plain"),
-        "chinese text (GBK)": ("导出报表的时候一直转圈，最后显示失败。".encode("gbk"), "b.txt", "text/plain"),
+        "caption-size text": (
+            b"The export fails with error 500 since this morning.",
+            "a.txt",
+            "text/plain",
+        ),
+        "chinese text (GBK)": (
+            "导出报表的时候一直转圈，最后显示失败。".encode("gbk"),
+            "b.txt",
+            "text/plain",
+        ),
         "1.4 MB log": (log.encode(), "sync.log", "text/plain"),
-        "text PDF": (f.text_pdf(["The total on invoice 2024-118 is wrong."] * 20), "i.pdf",
-                     "application/pdf"),
-        "zip of 3 logs": (f.zip_of({f"{i}.log": log[:50000].encode() for i in range(3)}),
-                          "logs.zip", "application/zip"),
+        "text PDF": (
+            f.text_pdf(["The total on invoice 2024-118 is wrong."] * 20),
+            "i.pdf",
+            "application/pdf",
+        ),
+        "zip of 3 logs": (
+            f.zip_of({f"{i}.log": log[:50000].encode() for i in range(3)}),
+            "logs.zip",
+            "application/zip",
+        ),
         "audio": (b"OggS\x00\x02" + bytes(5000), None, "audio/ogg"),
     }
     if ocr.tesseract_available() and f.fonts_available():
-        files.update({
-            "english screenshot": (f.png_bytes(f.dialog("Export failed", [
-                "The report could not be exported because the",
-                "connection to the server was lost. Try again later."], ["Cancel", "Retry"])),
-                "s.png", "image/png"),
-            "english browser page": (f.png_bytes(f.browser(
-                "https://app.orangesky.example/settings/billing", "Billing settings",
-                ["Your subscription renews on the first day of each month.",
-                 "Download invoices from the history page below."])), "b.png", "image/png"),
-            "chinese screenshot": (_chinese_shot(0), "c.png", "image/png"),
-            "photo, no text": (f.png_bytes(f.photo()), "p.jpg", "image/jpeg"),
-            "scanned PDF page": (f.image_pdf([f.dialog("Invoice", [
-                "The company name on the invoice is wrong."], [])]), "scan.pdf",
-                "application/pdf"),
-        })
+        files.update(
+            {
+                "english screenshot": (
+                    f.png_bytes(
+                        f.dialog(
+                            "Export failed",
+                            [
+                                "The report could not be exported because the",
+                                "connection to the server was lost. Try again later.",
+                            ],
+                            ["Cancel", "Retry"],
+                        )
+                    ),
+                    "s.png",
+                    "image/png",
+                ),
+                "english browser page": (
+                    f.png_bytes(
+                        f.browser(
+                            "https://app.orangesky.example/settings/billing",
+                            "Billing settings",
+                            [
+                                "Your subscription renews on the first day of each month.",
+                                "Download invoices from the history page below.",
+                            ],
+                        )
+                    ),
+                    "b.png",
+                    "image/png",
+                ),
+                "chinese screenshot": (_chinese_shot(0), "c.png", "image/png"),
+                "photo, no text": (f.png_bytes(f.photo()), "p.jpg", "image/jpeg"),
+                "scanned PDF page": (
+                    f.image_pdf(
+                        [f.dialog("Invoice", ["The company name on the invoice is wrong."], [])]
+                    ),
+                    "scan.pdf",
+                    "application/pdf",
+                ),
+            }
+        )
     return files
 
 
 def _chinese_shot(seed: int) -> bytes:
-    return f.png_bytes(f.dialog("导出失败", ["无法导出报告，因为与服务器的连接已断开。", "请稍后再试。"],
-                                ["取消", "重试"], lang="zh", seed=seed))
+    return f.png_bytes(
+        f.dialog(
+            "导出失败",
+            ["无法导出报告，因为与服务器的连接已断开。", "请稍后再试。"],
+            ["取消", "重试"],
+            lang="zh",
+            seed=seed,
+        )
+    )
 
 
 def throughput(quick: bool) -> None:
@@ -108,8 +163,10 @@ def throughput(quick: bool) -> None:
             elapsed = time.perf_counter() - started
             if elapsed >= budget or runs >= 2000:
                 break
-        print(f"  {name:22} {runs / elapsed:8.1f} /s  ({1000 * elapsed / runs:7.1f} ms)  "
-              f"-> {verdict.verdict} {verdict.reason} {verdict.language}")
+        print(
+            f"  {name:22} {runs / elapsed:8.1f} /s  ({1000 * elapsed / runs:7.1f} ms)  "
+            f"-> {verdict.verdict} {verdict.reason} {verdict.language}"
+        )
 
 
 async def _worst_lag(seconds: float) -> float:
@@ -123,8 +180,10 @@ async def _worst_lag(seconds: float) -> float:
 
 async def loop_lag(count: int = 4) -> None:
     idle = await _worst_lag(2.0)
-    print(f"event loop idle for 2 s (other load on this machine): worst lag {1000 * idle:.1f} ms;"
-          f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"event loop idle for 2 s (other load on this machine): worst lag {1000 * idle:.1f} ms;"
+        f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     if not (ocr.tesseract_available() and f.fonts_available()):
         print("loop lag: skipped (tesseract or fonts missing)")
         return
@@ -150,9 +209,11 @@ async def loop_lag(count: int = 4) -> None:
         await task
     finally:
         await checker.aclose()
-    print(f"event loop while {count} screenshots are checked (2 workers): worst lag "
-          f"{1000 * worst:.1f} ms over {ticks} ticks (target < 50 ms); all done in "
-          f"{elapsed:.2f} s; verdicts {[v.verdict for v in verdicts]}")
+    print(
+        f"event loop while {count} screenshots are checked (2 workers): worst lag "
+        f"{1000 * worst:.1f} ms over {ticks} ticks (target < 50 ms); all done in "
+        f"{elapsed:.2f} s; verdicts {[v.verdict for v in verdicts]}"
+    )
 
 
 def main() -> None:

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Chinese, Japanese and Cyrillic text is the point here)
 """Which language a text is in, tuned for support texts: short, technical, often logs.
 
 Statistical detectors alone get short support texts wrong (Traditional Chinese comes out
@@ -30,33 +31,70 @@ from pathlib import Path
 __all__ = ["LanguageGuess", "analyse", "detect_language", "suggest_switch"]
 
 # (first code point, last code point, script). Letters outside these ranges are ignored.
-_RANGES = sorted([
-    (0x0041, 0x005A, "Latin"), (0x0061, 0x007A, "Latin"), (0x00C0, 0x024F, "Latin"),
-    (0x1E00, 0x1EFF, "Latin"),
-    (0x0370, 0x03FF, "Greek"), (0x1F00, 0x1FFF, "Greek"),
-    (0x0400, 0x052F, "Cyrillic"),
-    (0x0530, 0x058F, "Armenian"),
-    (0x0590, 0x05FF, "Hebrew"),
-    (0x0600, 0x06FF, "Arabic"), (0x0750, 0x077F, "Arabic"), (0xFB50, 0xFDFF, "Arabic"),
-    (0xFE70, 0xFEFF, "Arabic"),
-    (0x0900, 0x097F, "Devanagari"), (0x0980, 0x09FF, "Bengali"), (0x0A00, 0x0A7F, "Gurmukhi"),
-    (0x0A80, 0x0AFF, "Gujarati"), (0x0B80, 0x0BFF, "Tamil"), (0x0C00, 0x0C7F, "Telugu"),
-    (0x0C80, 0x0CFF, "Kannada"), (0x0D00, 0x0D7F, "Malayalam"), (0x0D80, 0x0DFF, "Sinhala"),
-    (0x0E00, 0x0E7F, "Thai"), (0x0E80, 0x0EFF, "Lao"), (0x1000, 0x109F, "Myanmar"),
-    (0x10A0, 0x10FF, "Georgian"), (0x1200, 0x139F, "Ethiopic"), (0x1780, 0x17FF, "Khmer"),
-    (0x1100, 0x11FF, "Hangul"), (0x3130, 0x318F, "Hangul"), (0xAC00, 0xD7AF, "Hangul"),
-    (0x3040, 0x309F, "Kana"), (0x30A0, 0x30FF, "Kana"), (0x31F0, 0x31FF, "Kana"),
-    (0x3400, 0x4DBF, "Han"), (0x4E00, 0x9FFF, "Han"), (0xF900, 0xFAFF, "Han"),
-    (0x20000, 0x2FA1F, "Han"),
-])
+_RANGES = sorted(
+    [
+        (0x0041, 0x005A, "Latin"),
+        (0x0061, 0x007A, "Latin"),
+        (0x00C0, 0x024F, "Latin"),
+        (0x1E00, 0x1EFF, "Latin"),
+        (0x0370, 0x03FF, "Greek"),
+        (0x1F00, 0x1FFF, "Greek"),
+        (0x0400, 0x052F, "Cyrillic"),
+        (0x0530, 0x058F, "Armenian"),
+        (0x0590, 0x05FF, "Hebrew"),
+        (0x0600, 0x06FF, "Arabic"),
+        (0x0750, 0x077F, "Arabic"),
+        (0xFB50, 0xFDFF, "Arabic"),
+        (0xFE70, 0xFEFF, "Arabic"),
+        (0x0900, 0x097F, "Devanagari"),
+        (0x0980, 0x09FF, "Bengali"),
+        (0x0A00, 0x0A7F, "Gurmukhi"),
+        (0x0A80, 0x0AFF, "Gujarati"),
+        (0x0B80, 0x0BFF, "Tamil"),
+        (0x0C00, 0x0C7F, "Telugu"),
+        (0x0C80, 0x0CFF, "Kannada"),
+        (0x0D00, 0x0D7F, "Malayalam"),
+        (0x0D80, 0x0DFF, "Sinhala"),
+        (0x0E00, 0x0E7F, "Thai"),
+        (0x0E80, 0x0EFF, "Lao"),
+        (0x1000, 0x109F, "Myanmar"),
+        (0x10A0, 0x10FF, "Georgian"),
+        (0x1200, 0x139F, "Ethiopic"),
+        (0x1780, 0x17FF, "Khmer"),
+        (0x1100, 0x11FF, "Hangul"),
+        (0x3130, 0x318F, "Hangul"),
+        (0xAC00, 0xD7AF, "Hangul"),
+        (0x3040, 0x309F, "Kana"),
+        (0x30A0, 0x30FF, "Kana"),
+        (0x31F0, 0x31FF, "Kana"),
+        (0x3400, 0x4DBF, "Han"),
+        (0x4E00, 0x9FFF, "Han"),
+        (0xF900, 0xFAFF, "Han"),
+        (0x20000, 0x2FA1F, "Han"),
+    ]
+)
 _STARTS = [r[0] for r in _RANGES]
 
 # Language of a script that (nearly) one language uses in support texts.
 _SCRIPT_LANGUAGE = {
-    "Greek": "el", "Armenian": "hy", "Hebrew": "he", "Devanagari": "hi", "Bengali": "bn",
-    "Gurmukhi": "pa", "Gujarati": "gu", "Tamil": "ta", "Telugu": "te", "Kannada": "kn",
-    "Malayalam": "ml", "Sinhala": "si", "Thai": "th", "Lao": "lo", "Myanmar": "my",
-    "Georgian": "ka", "Ethiopic": "am", "Khmer": "km",
+    "Greek": "el",
+    "Armenian": "hy",
+    "Hebrew": "he",
+    "Devanagari": "hi",
+    "Bengali": "bn",
+    "Gurmukhi": "pa",
+    "Gujarati": "gu",
+    "Tamil": "ta",
+    "Telugu": "te",
+    "Kannada": "kn",
+    "Malayalam": "ml",
+    "Sinhala": "si",
+    "Thai": "th",
+    "Lao": "lo",
+    "Myanmar": "my",
+    "Georgian": "ka",
+    "Ethiopic": "am",
+    "Khmer": "km",
 }
 # How much one character of a script weighs against one Latin letter (about per word).
 _WEIGHT = {"Han": 2.5, "Hangul": 2.0, "Kana": 1.5}
@@ -74,9 +112,39 @@ LANGDETECT_MIN_LETTERS = 12
 SWITCH_MIN_WORDS = 4
 
 # Latin-script languages langdetect may answer with (its profile names).
-_LATIN_PROFILES = ("af", "ca", "cs", "cy", "da", "de", "en", "es", "et", "fi", "fr", "hr", "hu",
-                   "id", "it", "lt", "lv", "nl", "no", "pl", "pt", "ro", "sk", "sl", "so", "sq",
-                   "sv", "sw", "tl", "tr", "vi")
+_LATIN_PROFILES = (
+    "af",
+    "ca",
+    "cs",
+    "cy",
+    "da",
+    "de",
+    "en",
+    "es",
+    "et",
+    "fi",
+    "fr",
+    "hr",
+    "hu",
+    "id",
+    "it",
+    "lt",
+    "lv",
+    "nl",
+    "no",
+    "pl",
+    "pt",
+    "ro",
+    "sk",
+    "sl",
+    "so",
+    "sq",
+    "sv",
+    "sw",
+    "tl",
+    "tr",
+    "vi",
+)
 
 _CYRILLIC_PROFILES = ("bg", "mk", "ru", "uk")
 
@@ -84,13 +152,14 @@ _CYRILLIC_PROFILES = ("bg", "mk", "ru", "uk")
 # enough evidence where langdetect hesitates on a short text, and they name the language
 # where langdetect confuses neighbours (Dutch/Afrikaans, Swedish/Tagalog).
 _MARKERS = {
-    lang: frozenset(words.split()) for lang, words in {
+    lang: frozenset(words.split())
+    for lang, words in {
         "es": "el los las una del por para pero está están mis lo que con sin muy ya hola "
-              "gracias favor puedo también después",
+        "gracias favor puedo también después",
         "fr": "le les une des est et je ne pas sur mon mes mais avec pour ça vous nous rien "
-              "depuis merci toujours",
+        "depuis merci toujours",
         "de": "der die das und ich nicht ist mit auf ein eine mein meine sie es wird kann "
-              "jetzt danke bitte nach wenn",
+        "jetzt danke bitte nach wenn",
         "pt": "os uma não com para mas minha meu está agora obrigado você depois",
         "it": "il gli non una della per che sono mio mia al ma adesso grazie ancora dopo",
         "nl": "het een ik niet van en zijn wordt worden kan mijn bij na nu bedankt werkt",
@@ -157,12 +226,14 @@ def english_words() -> frozenset[str]:
 
 
 # Support vocabulary a general frequency list misses or drops.
-_EXTRA_WORDS = frozenset("""
+_EXTRA_WORDS = frozenset(
+    """
     app apps login logout logins signin signup username usernames password passwords email emails
     inbox dropdown checkbox popup popups timeout timeouts localhost config configs async null nan
     undefined stacktrace traceback exception exceptions webhook webhooks frontend backend plugin
     plugins firmware wifi bluetooth smartphone iphone ipad android ios macos linux windows chrome
-    firefox safari edge opera orangesky sso okta api apis url urls csv pdf pdfs xlsx json http https
+    firefox safari edge opera orangesky sso okta api apis url urls csv pdf pdfs xlsx json http
+    https
     sync synced syncing unsync upload uploads uploaded uploading download downloads redirect
     redirects redirected cache cached cookies cookie reinstall reinstalled reinstalling repro
     screenshot screenshots dashboard dashboards workspace workspaces admin admins fyi thx pls plz
@@ -171,7 +242,8 @@ _EXTRA_WORDS = frozenset("""
     doesn't didn't won't isn't aren't wasn't weren't haven't hasn't couldn't shouldn't wouldn't
     unreadable unclickable greyed grayed choppy spins spinner laggy glitch glitches incognito
     fetch fetching reload reloads reloaded refresh refreshed retry retries retrying rebooted
-""".split())
+""".split()
+)
 
 
 def _is_technical(token: str) -> bool:
@@ -197,8 +269,7 @@ def _prose(text: str) -> str:
     for line in text.splitlines():
         if _TRACE_LINE.match(line):
             continue
-        tokens = [t for t in line.split()
-                  if _has_non_latin_letter(t) or not _is_technical(t)]
+        tokens = [t for t in line.split() if _has_non_latin_letter(t) or not _is_technical(t)]
         if tokens:
             kept_lines.append(" ".join(tokens))
     return "\n".join(kept_lines)
@@ -327,8 +398,10 @@ def _langdetect(text: str, names: tuple[str, ...] = _LATIN_PROFILES) -> list[tup
 def _marker_vote(words: list[str]) -> tuple[str | None, int]:
     """The language with the most marker words, and how many, when it clearly leads."""
     lowered = [w.lower() for w in words]
-    scores = sorted(((sum(w in markers for w in lowered), lang)
-                     for lang, markers in _MARKERS.items()), reverse=True)
+    scores = sorted(
+        ((sum(w in markers for w in lowered), lang) for lang, markers in _MARKERS.items()),
+        reverse=True,
+    )
     (best, lang), (second, _) = scores[0], scores[1]
     if best == 0 or best < 2 * second:
         return None, 0
@@ -368,8 +441,11 @@ def _latin(prose: str, raw_text: str) -> LanguageGuess:
     excerpt = _excerpt(prose) or _excerpt(raw_text)
     if ranked and ranked[0][0] == "en" and hits < 2:
         return LanguageGuess("en", "langdetect", ranked[0][1], "", counted)
-    if share < LANGDETECT_MAX_ENGLISH and letters >= LANGDETECT_MIN_LETTERS and (
-            not_english >= LANGDETECT_MIN_PROB or hits >= 2):
+    if (
+        share < LANGDETECT_MAX_ENGLISH
+        and letters >= LANGDETECT_MIN_LETTERS
+        and (not_english >= LANGDETECT_MIN_PROB or hits >= 2)
+    ):
         top_prob = probs.get(top_lang, 0.0) if top_lang else 0.0
         # Three marker words outweigh langdetect's n-grams on a short text.
         use_markers = hits >= 3 or (hits >= 2 and top_prob < LANGDETECT_MIN_PROB)
@@ -398,21 +474,28 @@ def analyse(text: str, *, ocr: bool = False) -> LanguageGuess:
     others = {s: w for s, w in weighted.items() if s not in _CJK and s != "Latin"}
     best_other = max(others, key=others.__getitem__) if others else None
     min_chars = 4 if ocr else 1
-    if cjk >= max(others.values(), default=0.0) and cjk / total >= SCRIPT_SHARE \
-            and sum(raw.get(s, 0) for s in _CJK) >= min_chars:
+    if (
+        cjk >= max(others.values(), default=0.0)
+        and cjk / total >= SCRIPT_SHARE
+        and sum(raw.get(s, 0) for s in _CJK) >= min_chars
+    ):
         language = _cjk_language(raw)
         script = "Hangul" if language == "ko" else "Kana" if language == "ja" else "Han"
         return LanguageGuess(language, "script", cjk / total, _excerpt(shown, script))
-    if best_other and weighted[best_other] / total >= SCRIPT_SHARE \
-            and raw[best_other] >= min_chars:
+    if (
+        best_other
+        and weighted[best_other] / total >= SCRIPT_SHARE
+        and raw[best_other] >= min_chars
+    ):
         if best_other == "Cyrillic":
             language = _cyrillic_language(prose)
         elif best_other == "Arabic":
             language = _arabic_language(prose)
         else:
             language = _SCRIPT_LANGUAGE[best_other]
-        return LanguageGuess(language, "script", weighted[best_other] / total,
-                             _excerpt(shown, best_other))
+        return LanguageGuess(
+            language, "script", weighted[best_other] / total, _excerpt(shown, best_other)
+        )
     latin_only = "".join(ch if _script(ch) in (None, "Latin") else " " for ch in prose)
     return _latin(latin_only, shown)
 
@@ -434,8 +517,12 @@ def suggest_switch(text: str, current_locale: str) -> str | None:
     guess = analyse(text)
     if current_locale == "en" and guess.language == "zh" and guess.method == "script":
         return "zh_Hans"
-    if (current_locale == "zh_Hans" and guess.language == "en"
-            and guess.method in ("words", "langdetect")
-            and guess.latin_words >= SWITCH_MIN_WORDS and guess.confidence >= ENGLISH_SHARE):
+    if (
+        current_locale == "zh_Hans"
+        and guess.language == "en"
+        and guess.method in ("words", "langdetect")
+        and guess.latin_words >= SWITCH_MIN_WORDS
+        and guess.confidence >= ENGLISH_SHARE
+    ):
         return "en"
     return None

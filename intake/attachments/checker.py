@@ -25,7 +25,6 @@ from concurrent.futures.process import BrokenProcessPool
 from intake.attachments import policy
 from intake.attachments.policy import Verdict
 
-
 WORKER_NICENESS = 10
 
 
@@ -58,8 +57,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 class AttachmentChecker:
-    def __init__(self, max_workers: int = 2, max_queue: int = 16,
-                 timeout_s: float = 30.0) -> None:
+    def __init__(self, max_workers: int = 2, max_queue: int = 16, timeout_s: float = 30.0) -> None:
         self.max_workers = max_workers
         self.max_queue = max(max_queue, max_workers)
         self.timeout_s = timeout_s
@@ -76,12 +74,14 @@ class AttachmentChecker:
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.max_workers,
-                                             mp_context=_context(), initializer=_worker_init)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.max_workers, mp_context=_context(), initializer=_worker_init
+            )
         return self._pool
 
-    async def check(self, data: bytes, file_name: str | None, mime_type: str | None,
-                    caption: str | None = None) -> Verdict:
+    async def check(
+        self, data: bytes, file_name: str | None, mime_type: str | None, caption: str | None = None
+    ) -> Verdict:
         """The policy's verdict on one file, computed in a worker process."""
         admitted, running = self._semaphores()
         async with admitted, running:
@@ -89,26 +89,31 @@ class AttachmentChecker:
                 pool = self._ensure_pool()
                 loop = asyncio.get_running_loop()
                 try:
-                    future = loop.run_in_executor(pool, policy.check, data, file_name,
-                                                  mime_type, caption)
+                    future = loop.run_in_executor(
+                        pool, policy.check, data, file_name, mime_type, caption
+                    )
                     return await asyncio.wait_for(future, self.timeout_s)
                 except TimeoutError:
                     self._recycle(pool)
                     return policy.unchecked(
-                        "timeout", f"Checking the file took longer than {self.timeout_s:g} s.",
-                        int(self.timeout_s * 1000))
+                        "timeout",
+                        f"Checking the file took longer than {self.timeout_s:g} s.",
+                        int(self.timeout_s * 1000),
+                    )
                 except BrokenProcessPool:
                     # A worker died (killed, out of memory) or another file's timeout
                     # recycled the pool under us: try once more on a fresh pool.
                     self._recycle(pool)
                     if attempt:
-                        return policy.unchecked("timeout", "The checking process stopped "
-                                                           "unexpectedly.")
+                        return policy.unchecked(
+                            "timeout", "The checking process stopped unexpectedly."
+                        )
                 except asyncio.CancelledError:
                     raise
-                except Exception as exc:  # noqa: BLE001 - the contract: never raise
-                    return policy.unchecked("corrupt", f"The file could not be checked "
-                                                       f"({type(exc).__name__}).")
+                except Exception as exc:
+                    return policy.unchecked(
+                        "corrupt", f"The file could not be checked ({type(exc).__name__})."
+                    )
         raise AssertionError("unreachable")  # pragma: no cover
 
     def check_text(self, text: str) -> Verdict:

@@ -26,10 +26,12 @@ MAX_MEMBER_BYTES = 10 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 MAX_ARCHIVE_FILES_CHECKED = 20
 
-TEXT_EXTENSIONS = frozenset("""
+TEXT_EXTENSIONS = frozenset(
+    """
     txt log csv tsv json jsonl ndjson xml yaml yml md ini cfg conf toml properties har html htm
     out err trace dmp stacktrace sql sh bat ps1 py js ts java cs go rb php c h cpp kt swift eml
-""".split())
+""".split()
+)
 IMAGE_EXTENSIONS = frozenset("png jpg jpeg gif webp bmp tif tiff".split())
 AUDIO_EXTENSIONS = frozenset("ogg oga opus mp3 m4a wav flac aac amr wma".split())
 VIDEO_EXTENSIONS = frozenset("mp4 mov m4v webm mkv avi wmv 3gp mpeg mpg".split())
@@ -72,12 +74,17 @@ def sniff(data: bytes, file_name: str | None, mime_type: str | None) -> str:
     One of: image, pdf, zip, gzip, audio, video, text, heic, unknown.
     """
     head = data[:64]
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00",
-                        b"MM\x00*")) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or (
-            head[:2] == b"BM" and head[6:10] == b"\0\0\0\0"):
+    if (
+        head.startswith(
+            (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
+        )
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+        or (head[:2] == b"BM" and head[6:10] == b"\0\0\0\0")
+    ):
         return "image"
     if head.lstrip().startswith(b"%PDF-") or (
-            b"%PDF-" in data[:1024] and not looks_like_text(data[:1024])):
+        b"%PDF-" in data[:1024] and not looks_like_text(data[:1024])
+    ):
         return "pdf"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "zip"
@@ -90,9 +97,11 @@ def sniff(data: bytes, file_name: str | None, mime_type: str | None) -> str:
         if brand in (b"M4A ", b"M4B "):
             return "audio"
         return "video"
-    if head.startswith((b"OggS", b"fLaC", b"#!AMR", b"\xff\xfb", b"\xff\xf3")) or (
-            head[:3] == b"ID3" and head[3:4] in (b"\x02", b"\x03", b"\x04")) or (
-            head[:4] == b"RIFF" and head[8:12] == b"WAVE"):
+    if (
+        head.startswith((b"OggS", b"fLaC", b"#!AMR", b"\xff\xfb", b"\xff\xf3"))
+        or (head[:3] == b"ID3" and head[3:4] in (b"\x02", b"\x03", b"\x04"))
+        or (head[:4] == b"RIFF" and head[8:12] == b"WAVE")
+    ):
         return "video" if b"theora" in data[:256].lower() else "audio"
     if head.startswith(b"\x1a\x45\xdf\xa3") or (head[:4] == b"RIFF" and head[8:12] == b"AVI "):
         return "video"
@@ -104,8 +113,11 @@ def sniff(data: bytes, file_name: str | None, mime_type: str | None) -> str:
         return "video"
     if mime.startswith("image/") or ext in IMAGE_EXTENSIONS:
         return "image"  # claims to be an image but has no image signature: Pillow will say
-    if mime.startswith("text/") or ext in TEXT_EXTENSIONS or mime in (
-            "application/json", "application/xml", "application/x-ndjson"):
+    if (
+        mime.startswith("text/")
+        or ext in TEXT_EXTENSIONS
+        or mime in ("application/json", "application/xml", "application/x-ndjson")
+    ):
         return "text"
     if looks_like_text(data):
         return "text"
@@ -139,9 +151,13 @@ def _utf16_order(data: bytes) -> str | None:
 
 def decode_text(data: bytes) -> tuple[str, str]:
     """(text, encoding): BOM, then UTF-16 by its zero bytes, strict UTF-8, chardet, GB18030."""
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
-                          (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
-                          (b"\xfe\xff", "utf-16")):
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), encoding
     order = _utf16_order(data)
@@ -165,7 +181,7 @@ def sample_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
     if len(text) <= limit:
         return text
     head = int(limit * 0.75)
-    return text[:head] + "\n" + text[-(limit - head):]
+    return text[:head] + "\n" + text[-(limit - head) :]
 
 
 def strip_markup(text: str) -> str:
@@ -199,8 +215,9 @@ def pdf_pages(data: bytes, max_pages: int = MAX_PDF_PAGES):
                 if not reader.decrypt(""):
                     raise Unreadable("encrypted", "The PDF is protected by a password.")
             except NotImplementedError as exc:
-                raise Unreadable("encrypted", "The PDF uses an encryption we cannot open.") \
-                    from exc
+                raise Unreadable(
+                    "encrypted", "The PDF uses an encryption we cannot open."
+                ) from exc
         count = len(reader.pages)
         pages = []
         for index in range(min(count, max_pages)):
@@ -208,10 +225,17 @@ def pdf_pages(data: bytes, max_pages: int = MAX_PDF_PAGES):
             pages.append((index, page.extract_text() or "", page))
     except Unreadable:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError,
-            RecursionError, zlib.error) as exc:
-        raise Unreadable("corrupt", f"The PDF could not be read ({type(exc).__name__}).") \
-            from exc
+    except (
+        PdfReadError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OSError,
+        RecursionError,
+        zlib.error,
+    ) as exc:
+        raise Unreadable("corrupt", f"The PDF could not be read ({type(exc).__name__}).") from exc
     return count, pages
 
 
@@ -227,17 +251,19 @@ def pdf_page_images(page, max_pixels: int) -> list[tuple[int, int, bytes]]:
                 continue
             width, height = int(obj.get("/Width", 0)), int(obj.get("/Height", 0))
             if width * height > max_pixels:
-                raise Unreadable("too_large",
-                                 f"A scanned page is too large to read ({width}x{height} pixels).")
+                raise Unreadable(
+                    "too_large", f"A scanned page is too large to read ({width}x{height} pixels)."
+                )
         for image_file in page.images:
             out = io.BytesIO()
             image_file.image.save(out, format="PNG")
             images.append((image_file.image.width, image_file.image.height, out.getvalue()))
     except Unreadable:
         raise
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many types on odd image streams
-        raise Unreadable("corrupt", f"An image in the PDF could not be decoded "
-                                    f"({type(exc).__name__}).") from exc
+    except Exception as exc:
+        raise Unreadable(
+            "corrupt", f"An image in the PDF could not be decoded ({type(exc).__name__})."
+        ) from exc
     return images
 
 
@@ -261,12 +287,17 @@ def read_zip(data: bytes) -> Extracted:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
         raise Unreadable("corrupt", "The archive is damaged or truncated.") from exc
     if len(infos) > MAX_ARCHIVE_MEMBERS:
-        raise Unreadable("too_large", f"The archive holds {len(infos)} files; "
-                                      f"at most {MAX_ARCHIVE_MEMBERS} are checked.")
+        raise Unreadable(
+            "too_large",
+            f"The archive holds {len(infos)} files; at most {MAX_ARCHIVE_MEMBERS} are checked.",
+        )
     declared = sum(info.file_size for info in infos)
     if declared > MAX_ARCHIVE_TOTAL:
-        raise Unreadable("too_large", f"The archive expands to {declared // 2**20} MB, "
-                                      f"more than {MAX_ARCHIVE_TOTAL // 2**20} MB.")
+        raise Unreadable(
+            "too_large",
+            f"The archive expands to {declared // 2**20} MB, "
+            f"more than {MAX_ARCHIVE_TOTAL // 2**20} MB.",
+        )
     result = Extracted()
     kind = office_kind([info.filename for info in infos])
     total = 0
@@ -281,9 +312,12 @@ def read_zip(data: bytes) -> Extracted:
         if info.flag_bits & 0x1:
             raise Unreadable("encrypted", f"{name} in the archive is protected by a password.")
         if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO:
-            raise Unreadable("too_large", f"{name} in the archive is compressed "
-                                          f"{info.file_size // info.compress_size}:1, "
-                                          "which looks like a zip bomb.")
+            raise Unreadable(
+                "too_large",
+                f"{name} in the archive is compressed "
+                f"{info.file_size // info.compress_size}:1, "
+                "which looks like a zip bomb.",
+            )
         member_kind = "text" if kind else sniff(b"", name, None)
         if member_kind not in ("text", "image", "unknown"):
             result.skipped.append(name)
@@ -314,8 +348,10 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) ->
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
         raise Unreadable("corrupt", f"{info.filename} in the archive is damaged.") from exc
     if len(body) > limit:
-        raise Unreadable("too_large", f"{info.filename} in the archive expands beyond the "
-                                      f"{limit // 2**20} MB limit.")
+        raise Unreadable(
+            "too_large",
+            f"{info.filename} in the archive expands beyond the {limit // 2**20} MB limit.",
+        )
     return body
 
 

@@ -15,63 +15,115 @@ if TYPE_CHECKING:  # the policy imports LANGUAGE_NAMES from here; no import cycl
     from intake.attachments.policy import Verdict
 
 LANGUAGE_NAMES = {
-    "en": N_("English"), "zh": N_("Chinese"), "ja": N_("Japanese"), "ko": N_("Korean"),
-    "ru": N_("Russian"), "uk": N_("Ukrainian"), "be": N_("Belarusian"), "bg": N_("Bulgarian"),
-    "sr": N_("Serbian"), "mk": N_("Macedonian"), "kk": N_("Kazakh"), "ar": N_("Arabic"),
-    "fa": N_("Persian"), "ur": N_("Urdu"), "he": N_("Hebrew"), "el": N_("Greek"),
-    "th": N_("Thai"), "hi": N_("Hindi"), "bn": N_("Bengali"), "ta": N_("Tamil"),
-    "vi": N_("Vietnamese"), "id": N_("Indonesian"), "tl": N_("Filipino"), "es": N_("Spanish"),
-    "fr": N_("French"), "de": N_("German"), "pt": N_("Portuguese"), "it": N_("Italian"),
-    "nl": N_("Dutch"), "pl": N_("Polish"), "tr": N_("Turkish"), "sv": N_("Swedish"),
-    "no": N_("Norwegian"), "da": N_("Danish"), "fi": N_("Finnish"), "cs": N_("Czech"),
-    "sk": N_("Slovak"), "ro": N_("Romanian"), "hu": N_("Hungarian"),
+    "en": N_("English"),
+    "zh": N_("Chinese"),
+    "ja": N_("Japanese"),
+    "ko": N_("Korean"),
+    "ru": N_("Russian"),
+    "uk": N_("Ukrainian"),
+    "be": N_("Belarusian"),
+    "bg": N_("Bulgarian"),
+    "sr": N_("Serbian"),
+    "mk": N_("Macedonian"),
+    "kk": N_("Kazakh"),
+    "ar": N_("Arabic"),
+    "fa": N_("Persian"),
+    "ur": N_("Urdu"),
+    "he": N_("Hebrew"),
+    "el": N_("Greek"),
+    "th": N_("Thai"),
+    "hi": N_("Hindi"),
+    "bn": N_("Bengali"),
+    "ta": N_("Tamil"),
+    "vi": N_("Vietnamese"),
+    "id": N_("Indonesian"),
+    "tl": N_("Filipino"),
+    "es": N_("Spanish"),
+    "fr": N_("French"),
+    "de": N_("German"),
+    "pt": N_("Portuguese"),
+    "it": N_("Italian"),
+    "nl": N_("Dutch"),
+    "pl": N_("Polish"),
+    "tr": N_("Turkish"),
+    "sv": N_("Swedish"),
+    "no": N_("Norwegian"),
+    "da": N_("Danish"),
+    "fi": N_("Finnish"),
+    "cs": N_("Czech"),
+    "sk": N_("Slovak"),
+    "ro": N_("Romanian"),
+    "hu": N_("Hungarian"),
 }
 OTHER_LANGUAGE = N_("a language other than English")
 
 # How to call a file that has no name (Telegram photos have none), by kind.
 UNNAMED = {
-    "image": N_("This image"), "pdf": N_("This PDF"), "archive": N_("This archive"),
-    "text": N_("This file"), "audio": N_("This recording"), "video": N_("This video"),
+    "image": N_("This image"),
+    "pdf": N_("This PDF"),
+    "archive": N_("This archive"),
+    "text": N_("This file"),
+    "audio": N_("This recording"),
+    "video": N_("This video"),
 }
 UNNAMED_DEFAULT = N_("This file")
 
 REFUSED_SCREENSHOT = N_(
     "{file_name} looks like it is in {language} (\u201c{excerpt}\u201d). Orangesky's support "
     "needs attachments in English: switch Orangesky's interface to English and take the "
-    "screenshot again, or describe what it shows in English.")
+    "screenshot again, or describe what it shows in English."
+)
 REFUSED_DOCUMENT = N_(
     "{file_name} looks like it is in {language} (\u201c{excerpt}\u201d). Orangesky's support "
     "needs attachments in English: please send an English version, or describe its content "
-    "in English.")
+    "in English."
+)
 REFUSED_NO_EXCERPT = N_(
     "{file_name} looks like it is in {language}. Orangesky's support needs attachments in "
     "English: switch Orangesky's interface to English and take the screenshot again, or "
-    "describe what it shows in English.")
+    "describe what it shows in English."
+)
 REFUSED_TEXT = N_(
     "Your text looks like it is in {language} (\u201c{excerpt}\u201d). Orangesky's support "
-    "needs everything attached to a request in English: please write it in English.")
+    "needs everything attached to a request in English: please write it in English."
+)
 
 MESSAGES = {
     "english": N_("{file_name} is in English. Thank you, it is added to your request."),
     "no_text": N_("{file_name} has no text to check. Thank you, it is added to your request."),
-    "undetermined": N_("{file_name} is added to your request. Please make sure any text in it "
-                       "is in English."),
-    "audio": N_("I can't check voice messages or audio for language. Please write in English "
-                "what you wanted to say or what the recording shows."),
-    "video": N_("I can't check videos for language. Please make sure Orangesky is set to "
-                "English in the video, and describe in English what happens in it."),
-    "corrupt": N_("{file_name} could not be opened: it seems damaged or incomplete. Please "
-                  "send it again."),
-    "encrypted": N_("{file_name} is protected by a password, so I can't check it. Please send "
-                    "it without a password."),
-    "too_large": N_("{file_name} is too large to check. Please send a smaller file, for "
-                    "example only the relevant part of a log, or a cropped screenshot."),
-    "unsupported": N_("I can't check this type of file ({file_name}). Please send a "
-                      "screenshot, a PDF or a text file in English instead."),
-    "ocr_unavailable": N_("I couldn't read the text in {file_name} right now. Please make sure "
-                          "it is in English."),
-    "timeout": N_("Checking {file_name} took too long. Please send a smaller file or a cropped "
-                  "screenshot, or describe it in English."),
+    "undetermined": N_(
+        "{file_name} is added to your request. Please make sure any text in it is in English."
+    ),
+    "audio": N_(
+        "I can't check voice messages or audio for language. Please write in English "
+        "what you wanted to say or what the recording shows."
+    ),
+    "video": N_(
+        "I can't check videos for language. Please make sure Orangesky is set to "
+        "English in the video, and describe in English what happens in it."
+    ),
+    "corrupt": N_(
+        "{file_name} could not be opened: it seems damaged or incomplete. Please send it again."
+    ),
+    "encrypted": N_(
+        "{file_name} is protected by a password, so I can't check it. Please send "
+        "it without a password."
+    ),
+    "too_large": N_(
+        "{file_name} is too large to check. Please send a smaller file, for "
+        "example only the relevant part of a log, or a cropped screenshot."
+    ),
+    "unsupported": N_(
+        "I can't check this type of file ({file_name}). Please send a "
+        "screenshot, a PDF or a text file in English instead."
+    ),
+    "ocr_unavailable": N_(
+        "I couldn't read the text in {file_name} right now. Please make sure it is in English."
+    ),
+    "timeout": N_(
+        "Checking {file_name} took too long. Please send a smaller file or a cropped "
+        "screenshot, or describe it in English."
+    ),
     "missing": N_("The file {file_name} was not found."),
 }
 
@@ -94,8 +146,12 @@ def user_message(verdict: Verdict, locale: str, file_name: str | None = None) ->
             template = REFUSED_SCREENSHOT
         else:
             template = REFUSED_DOCUMENT
-        return gettext(locale, template, file_name=name,
-                       language=language_name(verdict.language, locale),
-                       excerpt=verdict.excerpt)
+        return gettext(
+            locale,
+            template,
+            file_name=name,
+            language=language_name(verdict.language, locale),
+            excerpt=verdict.excerpt,
+        )
     template = MESSAGES.get(verdict.reason, MESSAGES["unsupported"])
     return gettext(locale, template, file_name=name)

@@ -26,9 +26,15 @@ ENGLISH_PASS = "eng"
 FULL_PASS_PREFERRED = ("eng", "chi_sim", "chi_tra", "jpn", "kor")
 # Scripts OSD may name that the full pass cannot read: (language, Tesseract model).
 OSD_SCRIPTS = {
-    "Cyrillic": ("ru", "rus"), "Arabic": ("ar", "ara"), "Greek": ("el", "ell"),
-    "Hebrew": ("he", "heb"), "Thai": ("th", "tha"), "Devanagari": ("hi", "hin"),
-    "Bengali": ("bn", "ben"), "Tamil": ("ta", "tam"), "Georgian": ("ka", "kat"),
+    "Cyrillic": ("ru", "rus"),
+    "Arabic": ("ar", "ara"),
+    "Greek": ("el", "ell"),
+    "Hebrew": ("he", "heb"),
+    "Thai": ("th", "tha"),
+    "Devanagari": ("hi", "hin"),
+    "Bengali": ("bn", "ben"),
+    "Tamil": ("ta", "tam"),
+    "Georgian": ("ka", "kat"),
     "Armenian": ("hy", "hye"),
 }
 MIN_OSD_CONFIDENCE = 5.0  # OSD's script confidence; Latin text scores about 5-10
@@ -54,8 +60,9 @@ def available_languages() -> frozenset[str]:
     if shutil.which("tesseract") is None:
         return frozenset()
     try:
-        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True,
-                             timeout=10, check=False)
+        out = subprocess.run(
+            ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=10, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return frozenset()
     return frozenset(line.strip() for line in out.stdout.splitlines()[1:] if line.strip())
@@ -88,8 +95,9 @@ def prepare(image: Image.Image) -> Image.Image:
         gray = gray.resize((width * factor, height * factor), Image.Resampling.LANCZOS)
     elif width * height > MAX_OCR_PIXELS:
         scale = (MAX_OCR_PIXELS / (width * height)) ** 0.5
-        gray = gray.resize((max(1, int(width * scale)), max(1, int(height * scale))),
-                           Image.Resampling.LANCZOS)
+        gray = gray.resize(
+            (max(1, int(width * scale)), max(1, int(height * scale))), Image.Resampling.LANCZOS
+        )
     return gray
 
 
@@ -107,9 +115,13 @@ def _words(image: Image.Image, lang: str) -> tuple[str, int, int]:
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
-        data = pytesseract.image_to_data(image, lang=lang, config="--psm 3",
-                                         output_type=pytesseract.Output.DICT,
-                                         timeout=OCR_TIMEOUT_S)
+        data = pytesseract.image_to_data(
+            image,
+            lang=lang,
+            config="--psm 3",
+            output_type=pytesseract.Output.DICT,
+            timeout=OCR_TIMEOUT_S,
+        )
     except pytesseract.TesseractNotFoundError as exc:
         raise OcrUnavailable("tesseract is not installed") from exc
     except RuntimeError as exc:  # pytesseract's timeout
@@ -161,8 +173,9 @@ def _other_script(image: Image.Image) -> LanguageGuess | None:
     if "osd" not in available_languages():
         return None
     try:
-        osd = pytesseract.image_to_osd(image, config="--psm 0", timeout=OCR_TIMEOUT_S,
-                                       output_type=pytesseract.Output.DICT)
+        osd = pytesseract.image_to_osd(
+            image, config="--psm 0", timeout=OCR_TIMEOUT_S, output_type=pytesseract.Output.DICT
+        )
     except (pytesseract.TesseractError, RuntimeError):
         return None  # too few characters to tell, or too slow
     script, confidence = osd.get("script"), float(osd.get("script_conf", 0))

@@ -37,8 +37,17 @@ EXCERPT_CHARS = 60
 REASONS = {
     ACCEPTED: ("english", "no_text", "undetermined"),
     REFUSED: ("not_english",),
-    UNCHECKED: ("audio", "video", "corrupt", "encrypted", "too_large", "unsupported",
-                "ocr_unavailable", "timeout", "missing"),
+    UNCHECKED: (
+        "audio",
+        "video",
+        "corrupt",
+        "encrypted",
+        "too_large",
+        "unsupported",
+        "ocr_unavailable",
+        "timeout",
+        "missing",
+    ),
 }
 
 
@@ -55,9 +64,15 @@ class Verdict:
     kind: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        return {"verdict": self.verdict, "language": self.language, "reason": self.reason,
-                "detail": self.detail, "excerpt": self.excerpt, "elapsed_ms": self.elapsed_ms,
-                "kind": self.kind}
+        return {
+            "verdict": self.verdict,
+            "language": self.language,
+            "reason": self.reason,
+            "detail": self.detail,
+            "excerpt": self.excerpt,
+            "elapsed_ms": self.elapsed_ms,
+            "kind": self.kind,
+        }
 
 
 def unchecked(reason: str, detail: str, elapsed_ms: int = 0) -> Verdict:
@@ -73,17 +88,32 @@ def _from_guess(guess: LanguageGuess, what: str) -> Verdict:
     """Turn a language decision about ``what`` (e.g. 'the text') into a verdict."""
     if guess.method == "empty":
         return Verdict(ACCEPTED, None, "", "no_text", f"No text was found in {what}.", 0)
+    subject = what[0].upper() + what[1:]
     if guess.language == "en":
-        detail = (f"{what[0].upper()}{what[1:]} is technical text (logs, code, identifiers)."
-                  if guess.method == "technical" else f"{what[0].upper()}{what[1:]} is in English.")
+        detail = (
+            f"{subject} is technical text (logs, code, identifiers)."
+            if guess.method == "technical"
+            else f"{subject} is in English."
+        )
         return Verdict(ACCEPTED, "en", "", "english", detail, 0)
     if guess.language is None:
-        return Verdict(ACCEPTED, None, "", "undetermined",
-                       f"The language of {what} could not be told with confidence, so it is "
-                       "accepted.", 0)
+        return Verdict(
+            ACCEPTED,
+            None,
+            "",
+            "undetermined",
+            f"The language of {what} could not be told with confidence, so it is accepted.",
+            0,
+        )
     name = LANGUAGE_NAMES.get(guess.language, guess.language)
-    return Verdict(REFUSED, guess.language, _shorten(guess.excerpt), "not_english",
-                   f"{what[0].upper()}{what[1:]} is in {name}, not English.", 0)
+    return Verdict(
+        REFUSED,
+        guess.language,
+        _shorten(guess.excerpt),
+        "not_english",
+        f"{subject} is in {name}, not English.",
+        0,
+    )
 
 
 def check_text(text: str) -> Verdict:
@@ -93,8 +123,9 @@ def check_text(text: str) -> Verdict:
     return replace(verdict, elapsed_ms=_ms(started), kind="message")
 
 
-def check(data: bytes, file_name: str | None, mime_type: str | None,
-          caption: str | None = None) -> Verdict:
+def check(
+    data: bytes, file_name: str | None, mime_type: str | None, caption: str | None = None
+) -> Verdict:
     """Decide whether an attachment follows the English-only rule. Never raises."""
     started = time.perf_counter()
     kind = "unknown"
@@ -107,7 +138,7 @@ def check(data: bytes, file_name: str | None, mime_type: str | None,
         verdict = unchecked(exc.reason, exc.detail)
     except MemoryError:
         verdict = unchecked("too_large", "The file needs too much memory to check.")
-    except Exception as exc:  # noqa: BLE001 - one odd file must not take the bot down
+    except Exception as exc:
         verdict = unchecked("corrupt", f"The file could not be read ({type(exc).__name__}).")
     verdict = replace(verdict, kind=_KIND_NAMES.get(kind, kind))
     if caption and caption.strip() and verdict.verdict != REFUSED:
@@ -126,8 +157,11 @@ def _ms(started: float) -> int:
 
 def _check_file(data: bytes, kind: str) -> Verdict:
     if len(data) > MAX_BYTES:
-        return unchecked("too_large", f"The file is {len(data) // 2**20} MB; files up to "
-                                      f"{MAX_BYTES // 2**20} MB are checked.")
+        return unchecked(
+            "too_large",
+            f"The file is {len(data) // 2**20} MB; files up to "
+            f"{MAX_BYTES // 2**20} MB are checked.",
+        )
     if kind == "audio":
         return unchecked("audio", "Audio and voice messages cannot be checked for language.")
     if kind == "video":
@@ -166,8 +200,11 @@ def _open_image(data: bytes):
     except Image.DecompressionBombError as exc:
         raise Unreadable("too_large", "The image has too many pixels to check.") from exc
     if width * height > MAX_IMAGE_PIXELS:
-        raise Unreadable("too_large", f"The image is {width}x{height} pixels; images up to "
-                                      f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels are checked.")
+        raise Unreadable(
+            "too_large",
+            f"The image is {width}x{height} pixels; images up to "
+            f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels are checked.",
+        )
     try:
         image.seek(0)
         image.load()
@@ -211,8 +248,9 @@ def _check_pdf(data: bytes) -> Verdict:
     if verdict.reason == "no_text" and ocr_verdicts:
         return _combine(ocr_verdicts, "the PDF")
     if count > len(pages):
-        return replace(verdict, detail=verdict.detail[:-1] + f" (first {len(pages)} of "
-                                                            f"{count} pages read).")
+        return replace(
+            verdict, detail=verdict.detail[:-1] + f" (first {len(pages)} of {count} pages read)."
+        )
     return verdict
 
 
@@ -221,8 +259,9 @@ def _check_archive(found: extract.Extracted) -> Verdict:
     for name, text in found.texts:
         verdict = _from_guess(analyse(extract.sample_text(text)), name)
         if verdict.verdict == REFUSED:
-            return replace(verdict, detail=f"{name} in the archive is in {verdict.language}, "
-                                           "not English.")
+            return replace(
+                verdict, detail=f"{name} in the archive is in {verdict.language}, not English."
+            )
         verdicts.append(verdict)
     for name, image_bytes in found.images[:MAX_OCR_PAGES]:
         try:
@@ -230,13 +269,16 @@ def _check_archive(found: extract.Extracted) -> Verdict:
         except Unreadable as exc:
             verdict = unchecked(exc.reason, f"{name} in the archive: {exc.detail}")
         if verdict.verdict == REFUSED:
-            return replace(verdict, detail=f"{name} in the archive is in {verdict.language}, "
-                                           "not English.")
+            return replace(
+                verdict, detail=f"{name} in the archive is in {verdict.language}, not English."
+            )
         verdicts.append(verdict)
     if not verdicts:
         if found.skipped:
-            return unchecked("unsupported", "The archive holds no file we can check "
-                                            f"({', '.join(found.skipped[:3])}).")
+            return unchecked(
+                "unsupported",
+                f"The archive holds no file we can check ({', '.join(found.skipped[:3])}).",
+            )
         return Verdict(ACCEPTED, None, "", "no_text", "The archive is empty.", 0)
     return _combine(verdicts, "the archive")
 
@@ -254,6 +296,6 @@ def _part_detail(reason: str, what: str) -> str:
     return {
         "english": f"The text in {what} is in English.",
         "undetermined": f"The language of {what} could not be told with confidence, so it is "
-                        "accepted.",
+        "accepted.",
         "no_text": f"No text was found in {what}.",
     }[reason]

@@ -25,8 +25,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="files to check")
     parser.add_argument("--caption", default=None, help="a caption sent with every file")
-    parser.add_argument("--locale", choices=("en", "zh_Hans"), default=None,
-                        help="also print the message the customer would get, in this locale")
+    parser.add_argument(
+        "--locale",
+        choices=("en", "zh_Hans"),
+        default=None,
+        help="also print the message the customer would get, in this locale",
+    )
     parser.set_defaults(func=run)
 
 

@@ -17,10 +17,19 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     missing = []
     if not ocr.tesseract_available():
         missing.append("tesseract-ocr with English data")
-    wanted = {"chi_sim": "chi-sim", "chi_tra": "chi-tra", "jpn": "jpn", "kor": "kor",
-              "rus": "rus", "osd": "osd"}
-    missing += [f"tesseract-ocr-{pkg}" for lang, pkg in wanted.items()
-                if lang not in ocr.available_languages()]
+    wanted = {
+        "chi_sim": "chi-sim",
+        "chi_tra": "chi-tra",
+        "jpn": "jpn",
+        "kor": "kor",
+        "rus": "rus",
+        "osd": "osd",
+    }
+    missing += [
+        f"tesseract-ocr-{pkg}"
+        for lang, pkg in wanted.items()
+        if lang not in ocr.available_languages()
+    ]
     if not factories.fonts_available():
         missing.append("fonts-noto-cjk / fonts-dejavu-core")
     if not missing:

@@ -59,19 +59,35 @@ def _icons(draw: ImageDraw.ImageDraw, x: int, y: int, rng: random.Random, size: 
             draw.ellipse(box, outline=(90, 90, 90), width=2)
         elif kind == "menu":
             for k in range(3):
-                draw.line((left, y + 3 + k * 6, left + size, y + 3 + k * 6), fill=(60, 60, 60), width=2)
+                row = y + 3 + k * 6
+                draw.line((left, row, left + size, row), fill=(60, 60, 60), width=2)
         elif kind == "grid":
             draw.rectangle(box, outline=(90, 90, 90), width=2)
-            draw.line((left + size // 2, y, left + size // 2, y + size), fill=(90, 90, 90), width=2)
-            draw.line((left, y + size // 2, left + size, y + size // 2), fill=(90, 90, 90), width=2)
+            mid_x, mid_y = left + size // 2, y + size // 2
+            draw.line((mid_x, y, mid_x, y + size), fill=(90, 90, 90), width=2)
+            draw.line((left, mid_y, left + size, mid_y), fill=(90, 90, 90), width=2)
         else:
             cx, cy, r = left + size // 2, y + size // 2, size // 2
-            draw.polygon([(cx, cy - r), (cx + r, cy + r), (cx - r, cy - 2), (cx + r, cy - 2),
-                          (cx - r, cy + r)], outline=(90, 90, 90))
+            draw.polygon(
+                [
+                    (cx, cy - r),
+                    (cx + r, cy + r),
+                    (cx - r, cy - 2),
+                    (cx + r, cy - 2),
+                    (cx - r, cy + r),
+                ],
+                outline=(90, 90, 90),
+            )
 
 
-def dialog(title: str, body: list[str], buttons: list[str], lang: str = "en",
-           scale: float = 1.0, seed: int = 1) -> Image.Image:
+def dialog(
+    title: str,
+    body: list[str],
+    buttons: list[str],
+    lang: str = "en",
+    scale: float = 1.0,
+    seed: int = 1,
+) -> Image.Image:
     """An application window with a title bar, toolbar icons, text and buttons."""
     rng = random.Random(seed)
     size = max(10, int(16 * scale))
@@ -79,8 +95,9 @@ def dialog(title: str, body: list[str], buttons: list[str], lang: str = "en",
     image = Image.new("RGB", (width, height), (245, 245, 245))
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, width, int(36 * scale)), fill=(40, 90, 160))
-    draw.text((int(14 * scale), int(8 * scale)), title, font=font(size, lang, bold=True),
-              fill="white")
+    draw.text(
+        (int(14 * scale), int(8 * scale)), title, font=font(size, lang, bold=True), fill="white"
+    )
     _icons(draw, int(14 * scale), int(50 * scale), rng, size=int(18 * scale))
     y = int(90 * scale)
     for line in body:
@@ -91,14 +108,19 @@ def dialog(title: str, body: list[str], buttons: list[str], lang: str = "en",
         w = int(draw.textlength(label, font=font(size, lang))) + int(30 * scale)
         box = (bx - w, height - int(56 * scale), bx, height - int(20 * scale))
         draw.rounded_rectangle(box, radius=6, fill=(40, 90, 160))
-        draw.text((box[0] + int(15 * scale), box[1] + int(8 * scale)), label,
-                  font=font(size, lang), fill="white")
+        draw.text(
+            (box[0] + int(15 * scale), box[1] + int(8 * scale)),
+            label,
+            font=font(size, lang),
+            fill="white",
+        )
         bx -= w + int(14 * scale)
     return image
 
 
-def browser(url: str, heading: str, paragraphs: list[str], lang: str = "en",
-            seed: int = 2) -> Image.Image:
+def browser(
+    url: str, heading: str, paragraphs: list[str], lang: str = "en", seed: int = 2
+) -> Image.Image:
     """A browser window: tabs, address bar, a page with a heading, text and a sidebar."""
     rng = random.Random(seed)
     width, height = 1280, 200 + 34 * len(paragraphs) + 120
@@ -113,7 +135,8 @@ def browser(url: str, heading: str, paragraphs: list[str], lang: str = "en",
     _icons(draw, width - 110, 48, rng, size=14)
     draw.rectangle((0, 80, 220, height), fill=(247, 247, 250))
     for i in range(6):
-        draw.rounded_rectangle((20, 110 + i * 40, 200, 130 + i * 40), radius=4, fill=(225, 228, 235))
+        top = 110 + i * 40
+        draw.rounded_rectangle((20, top, 200, top + 20), radius=4, fill=(225, 228, 235))
     draw.text((260, 100), heading, font=font(30, lang, bold=True), fill=(20, 20, 20))
     y = 160
     for paragraph in paragraphs:
@@ -128,8 +151,7 @@ def terminal(lines: list[str], width: int = 1000, lang: str = "en") -> Image.Ima
     image = Image.new("RGB", (width, height), (30, 30, 30))
     draw = ImageDraw.Draw(image)
     for i, line in enumerate(lines):
-        draw.text((12, 14 + 22 * i), line, font=font(15, lang, mono=True),
-                  fill=(220, 220, 220))
+        draw.text((12, 14 + 22 * i), line, font=font(15, lang, mono=True), fill=(220, 220, 220))
     return image
 
 
@@ -155,25 +177,36 @@ def photo(seed: int = 3, size: tuple[int, int] = (800, 600)) -> Image.Image:
     rng = random.Random(seed)
     width, height = size
     gradient = Image.linear_gradient("L").resize(size)
-    image = Image.merge("RGB", (gradient.point(lambda v: 90 + v // 3),
-                                gradient.point(lambda v: 140 + v // 4),
-                                gradient.point(lambda v: 200 + v // 6)))
+    image = Image.merge(
+        "RGB",
+        (
+            gradient.point(lambda v: 90 + v // 3),
+            gradient.point(lambda v: 140 + v // 4),
+            gradient.point(lambda v: 200 + v // 6),
+        ),
+    )
     draw = ImageDraw.Draw(image)
     for _ in range(12):
         x, y, r = rng.randrange(width), rng.randrange(height // 2, height), rng.randrange(20, 120)
-        draw.ellipse((x - r, y - r, x + r, y + r),
-                     fill=(rng.randrange(40, 120), rng.randrange(80, 160), rng.randrange(30, 90)))
+        draw.ellipse(
+            (x - r, y - r, x + r, y + r),
+            fill=(rng.randrange(40, 120), rng.randrange(80, 160), rng.randrange(30, 90)),
+        )
     noise = Image.effect_noise(size, 40).convert("RGB")
     return Image.blend(image, noise, 0.25)
 
 
 def text_pdf(lines: list[str]) -> bytes:
     """A minimal one-page PDF with real text (Helvetica, WinAnsi; Latin text only)."""
+
     def esc(s: str) -> str:
         return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
-    stream = "BT /F1 12 Tf 72 720 Td 16 TL\n" + "".join(
-        f"({esc(line)}) Tj T*\n" for line in lines) + "ET"
+    stream = (
+        "BT /F1 12 Tf 72 720 Td 16 TL\n"
+        + "".join(f"({esc(line)}) Tj T*\n" for line in lines)
+        + "ET"
+    )
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -192,12 +225,14 @@ def cjk_text_pdf(text: str) -> bytes:
     """
     codes = [ord(ch) for ch in text]
     hexstr = "".join(f"{c:04X}" for c in codes)
-    cmap = ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
-            "/CMapName /Adobe-Identity-UCS def /CMapType 2 def "
-            "1 begincodespacerange <0000> <FFFF> endcodespacerange "
-            f"{len(codes)} beginbfchar\n"
-            + "".join(f"<{c:04X}> <{c:04X}>\n" for c in sorted(set(codes)))
-            + "endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
+        "/CMapName /Adobe-Identity-UCS def /CMapType 2 def "
+        "1 begincodespacerange <0000> <FFFF> endcodespacerange "
+        f"{len(codes)} beginbfchar\n"
+        + "".join(f"<{c:04X}> <{c:04X}>\n" for c in sorted(set(codes)))
+        + "endbfchar endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
     stream = f"BT /F1 14 Tf 72 720 Td <{hexstr}> Tj ET"
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
@@ -224,8 +259,9 @@ def _assemble_pdf(objects: list[str]) -> bytes:
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     for offset in offsets:
         out += f"{offset:010d} 00000 n \n".encode()
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n"
-            f"startxref\n{xref}\n%%EOF\n").encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    ).encode()
     return bytes(out)
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, E501  (CJK and Cyrillic test text: wide characters are the point here)
 """A labelled evaluation set: short support texts as customers write them, and logs.
 
 Label = the ISO 639-1 code of the language a person reads in the text ('zh' for Simplified and
@@ -97,7 +98,7 @@ ENGLISH = [
         '  File "/srv/orangesky/app/worker.py", line 88, in run\n'
         "    result = client.fetch(job.url, timeout=30)\n"
         '  File "/usr/lib/python3.11/site-packages/httpx/_client.py", line 1041, in get\n'
-        "    return self.request(\"GET\", url)\n"
+        '    return self.request("GET", url)\n'
         "httpx.ReadTimeout: timed out"
     ),
     (
@@ -137,9 +138,9 @@ ENGLISH = [
         "2024-03-18 09:14:31,990 ERROR [pool-3-thread-1] c.o.sync.Uploader - upload aborted: connection reset by peer"
     ),
     (
-        "[2024-05-02T11:03:44Z] level=error msg=\"failed to refresh token\" user_id=8812 "
-        "err=\"invalid_grant: token expired\"\n"
-        "[2024-05-02T11:03:45Z] level=info msg=\"retrying\" attempt=2"
+        '[2024-05-02T11:03:44Z] level=error msg="failed to refresh token" user_id=8812 '
+        'err="invalid_grant: token expired"\n'
+        '[2024-05-02T11:03:45Z] level=info msg="retrying" attempt=2'
     ),
     (
         "Mar 12 08:01:02 web-3 nginx[1123]: 2024/03/12 08:01:02 [error] 1123#1123: *48211 "
@@ -162,11 +163,11 @@ ENGLISH = [
         "npm ERR! code ERESOLVE\n"
         "npm ERR! ERESOLVE unable to resolve dependency tree\n"
         "npm ERR! Found: react@18.2.0\n"
-        "npm ERR! Could not resolve dependency: peer react@\"^17.0.0\" from @orangesky/widgets@2.1.4"
+        'npm ERR! Could not resolve dependency: peer react@"^17.0.0" from @orangesky/widgets@2.1.4'
     ),
     (
-        "{\"error\":{\"code\":\"RATE_LIMITED\",\"message\":\"Too many requests, slow down\","
-        "\"retry_after\":120,\"request_id\":\"a81f-22c9\"}}"
+        '{"error":{"code":"RATE_LIMITED","message":"Too many requests, slow down",'
+        '"retry_after":120,"request_id":"a81f-22c9"}}'
     ),
     "curl: (60) SSL certificate problem: unable to get local issuer certificate",
     "ssh: connect to host sftp.orangesky.example port 22: Connection timed out",

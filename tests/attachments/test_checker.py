@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (CJK and Cyrillic test text is the point here)
 """The process pool: verdicts off the event loop, limits, recovery."""
 
 from __future__ import annotations
@@ -78,8 +79,18 @@ async def test_check_text_needs_no_pool():
 
 @pytest.mark.ocr
 async def test_event_loop_keeps_answering_while_screenshots_are_read(checker):
-    shots = [f.png_bytes(f.dialog("导出失败", ["无法导出报告，因为与服务器的连接已断开。"], ["重试"],
-                                  lang="zh", seed=i)) for i in range(4)]
+    shots = [
+        f.png_bytes(
+            f.dialog(
+                "导出失败",
+                ["无法导出报告，因为与服务器的连接已断开。"],
+                ["重试"],
+                lang="zh",
+                seed=i,
+            )
+        )
+        for i in range(4)
+    ]
     await checker.check(b"warm up", "a.txt", None)  # start the workers outside the measure
     worst = 0.0
     done = False

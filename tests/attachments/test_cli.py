@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Chinese, Japanese and Cyrillic text is the point here)
 """python main.py check-attachment: JSON lines, one per file, exit 0."""
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ def test_one_json_line_per_file_in_order(tmp_path, capsys):
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["file"] for line in lines] == [str(english), str(chinese), str(missing)]
     assert [(line["verdict"], line["language"], line["reason"]) for line in lines] == [
-        ("accepted", "en", "english"), ("refused", "zh", "not_english"),
-        ("unchecked", None, "missing")]
+        ("accepted", "en", "english"),
+        ("refused", "zh", "not_english"),
+        ("unchecked", None, "missing"),
+    ]
     assert all({"detail", "excerpt", "elapsed_ms"} <= set(line) for line in lines)
 
 
@@ -39,8 +42,14 @@ def test_locale_adds_the_customer_message(tmp_path, capsys):
 def test_runs_from_main_py(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("The invoice shows the wrong company name.")
-    out = subprocess.run([sys.executable, "main.py", "check-attachment", str(path), "missing.pdf"],
-                         cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+    out = subprocess.run(
+        [sys.executable, "main.py", "check-attachment", str(path), "missing.pdf"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert out.returncode == 0, out.stderr
     verdicts = [json.loads(line)["verdict"] for line in out.stdout.splitlines()]
     assert verdicts == ["accepted", "unchecked"]

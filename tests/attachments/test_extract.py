@@ -1,3 +1,5 @@
+# ruff: noqa: RUF001  (CJK and Cyrillic test text is the point here)
+
 """Text decoding, file kinds and archive limits: no OCR needed."""
 
 from __future__ import annotations
@@ -14,17 +16,20 @@ from intake.attachments.extract import Unreadable
 from . import factories
 
 
-@pytest.mark.parametrize(("text", "encoding"), [
-    ("The export fails with error 500.", "utf-8"),
-    ("导出报表时一直转圈，最后显示失败。", "utf-8"),
-    ("导出报表时一直转圈，最后显示失败。", "utf-8-sig"),
-    ("Ошибка: не удалось подключиться", "utf-16"),
-    ("Export failed: timeout after 30 s", "utf-16-le"),
-    ("Export failed: timeout after 30 s", "utf-16-be"),
-    ("匯出報表時一直轉圈，最後顯示失敗。", "big5"),
-    ("登录失败，请稍后再试一次吧", "gbk"),  # ten-odd characters: the short GBK case
-    ("导出报表的时候一直转圈，最后显示失败，请尽快处理。", "gb18030"),
-])
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("The export fails with error 500.", "utf-8"),
+        ("导出报表时一直转圈，最后显示失败。", "utf-8"),
+        ("导出报表时一直转圈，最后显示失败。", "utf-8-sig"),
+        ("Ошибка: не удалось подключиться", "utf-16"),
+        ("Export failed: timeout after 30 s", "utf-16-le"),
+        ("Export failed: timeout after 30 s", "utf-16-be"),
+        ("匯出報表時一直轉圈，最後顯示失敗。", "big5"),
+        ("登录失败，请稍后再试一次吧", "gbk"),  # ten-odd characters: the short GBK case
+        ("导出报表的时候一直转圈，最后显示失败，请尽快处理。", "gb18030"),
+    ],
+)
 def test_decode_text_recovers_the_text(text, encoding):
     decoded, _ = extract.decode_text(text.encode(encoding))
     assert decoded.lstrip("\ufeff") == text
@@ -35,17 +40,20 @@ def test_short_gbk_decodes_to_chinese_not_korean():
     assert decoded == "无法登录系统"
 
 
-@pytest.mark.parametrize(("data", "name", "mime", "kind"), [
-    (factories.png_bytes(factories.photo(size=(40, 30))), None, "image/jpeg", "image"),
-    (factories.text_pdf(["Hello"]), "a.bin", None, "pdf"),
-    (factories.zip_of({"a.txt": b"x"}), "logs.zip", None, "zip"),
-    (gzip.compress(b"log line"), "app.log.gz", None, "gzip"),
-    (b"OggS\x00\x02" + bytes(100), "voice.oga", "audio/ogg", "audio"),
-    (b"\x00\x00\x00\x20ftypisom" + bytes(100), "clip.mp4", "video/mp4", "video"),
-    (b"\x00\x00\x00\x20ftypheic" + bytes(100), "IMG_0001.HEIC", "image/heic", "heic"),
-    (b"plain words", "notes", None, "text"),
-    (bytes(range(256)) * 4, "blob.bin", "application/octet-stream", "unknown"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "mime", "kind"),
+    [
+        (factories.png_bytes(factories.photo(size=(40, 30))), None, "image/jpeg", "image"),
+        (factories.text_pdf(["Hello"]), "a.bin", None, "pdf"),
+        (factories.zip_of({"a.txt": b"x"}), "logs.zip", None, "zip"),
+        (gzip.compress(b"log line"), "app.log.gz", None, "gzip"),
+        (b"OggS\x00\x02" + bytes(100), "voice.oga", "audio/ogg", "audio"),
+        (b"\x00\x00\x00\x20ftypisom" + bytes(100), "clip.mp4", "video/mp4", "video"),
+        (b"\x00\x00\x00\x20ftypheic" + bytes(100), "IMG_0001.HEIC", "image/heic", "heic"),
+        (b"plain words", "notes", None, "text"),
+        (bytes(range(256)) * 4, "blob.bin", "application/octet-stream", "unknown"),
+    ],
+)
 def test_sniff_trusts_content_before_names(data, name, mime, kind):
     assert extract.sniff(data, name, mime) == kind
 
@@ -87,8 +95,13 @@ def test_truncated_zip_is_corrupt():
 
 
 def test_zip_reads_texts_and_skips_media():
-    data = factories.zip_of({"logs/app.log": b"ERROR timeout", "voice.ogg": b"OggS",
-                             "shot.png": factories.png_bytes(factories.photo(size=(20, 20)))})
+    data = factories.zip_of(
+        {
+            "logs/app.log": b"ERROR timeout",
+            "voice.ogg": b"OggS",
+            "shot.png": factories.png_bytes(factories.photo(size=(20, 20))),
+        }
+    )
     found = extract.read_zip(data)
     assert found.texts == [("logs/app.log", "ERROR timeout")]
     assert [name for name, _ in found.images] == ["shot.png"]
@@ -96,13 +109,20 @@ def test_zip_reads_texts_and_skips_media():
 
 
 def test_docx_text_is_read_from_its_xml():
-    xml = ('<w:document><w:body><w:p><w:r><w:t>无法导出报告</w:t></w:r></w:p>'
-           '</w:body></w:document>').encode()
-    data = factories.zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": xml,
-                             "docProps/app.xml": b"<Properties>Microsoft Office Word</Properties>"})
+    xml = (
+        "<w:document><w:body><w:p><w:r><w:t>无法导出报告</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
+    data = factories.zip_of(
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "word/document.xml": xml,
+            "docProps/app.xml": b"<Properties>Microsoft Office Word</Properties>",
+        }
+    )
     found = extract.read_zip(data)
     assert [(name, text.strip()) for name, text in found.texts] == [
-        ("word/document.xml", "无法导出报告")]
+        ("word/document.xml", "无法导出报告")
+    ]
 
 
 def test_encrypted_zip_member_is_reported():
@@ -142,7 +162,7 @@ def test_cjk_pdf_text_layer_is_read():
 def test_truncated_pdf_is_corrupt_or_empty():
     data = factories.text_pdf(["Export failed"])
     try:
-        count, pages = extract.pdf_pages(data[:60])
+        _count, pages = extract.pdf_pages(data[:60])
     except Unreadable as exc:
         assert exc.reason == "corrupt"
     else:
@@ -157,8 +177,9 @@ def test_sample_text_keeps_head_and_tail():
 
 
 def test_markup_is_stripped():
-    assert extract.strip_markup("<p>Hello <b>world</b></p><script>var x='中文';</script>"
-                                ).split() == ["Hello", "world"]
+    assert extract.strip_markup(
+        "<p>Hello <b>world</b></p><script>var x='中文';</script>"
+    ).split() == ["Hello", "world"]
 
 
 def test_image_pdf_factory_has_no_text_layer():
@@ -169,7 +190,13 @@ def test_image_pdf_factory_has_no_text_layer():
     assert zipfile.is_zipfile(io.BytesIO(data)) is False
 
 
-@pytest.mark.parametrize("text", [b"BMW dealers report the same problem", b"ID3 tags are wrong",
-                                  b"The file starts with %PDF-1.7 but does not open"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"BMW dealers report the same problem",
+        b"ID3 tags are wrong",
+        b"The file starts with %PDF-1.7 but does not open",
+    ],
+)
 def test_text_that_starts_like_a_signature_is_still_text(text):
     assert extract.sniff(text, None, None) == "text"

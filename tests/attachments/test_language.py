@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (CJK and Cyrillic test text is the point here)
 """The language decision: the labelled set's floors, and the cases that matter most."""
 
 from __future__ import annotations
@@ -21,36 +22,46 @@ def test_labelled_set_refuses_at_most_one_percent_of_english():
 
 
 def test_labelled_set_is_at_least_98_percent_right():
-    wrong = [(label, text, analyse(text).language) for label, text in SAMPLES
-             if not _right(label, analyse(text).language)]
+    wrong = [
+        (label, text, analyse(text).language)
+        for label, text in SAMPLES
+        if not _right(label, analyse(text).language)
+    ]
     assert len(wrong) <= 0.02 * len(SAMPLES), wrong
 
 
 def test_every_non_english_sample_is_refused_as_not_english():
-    accepted = [text for label, text in SAMPLES
-                if label != "en" and analyse(text).language in ("en", None)]
+    accepted = [
+        text for label, text in SAMPLES if label != "en" and analyse(text).language in ("en", None)
+    ]
     assert len(accepted) <= 0.02 * len(SAMPLES), accepted
 
 
-@pytest.mark.parametrize("text", [
-    "網頁打不開",
-    "我的帳號被鎖定了，要怎麼解鎖？",
-    "請問資料儲存在哪個地區？",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "網頁打不開",
+        "我的帳號被鎖定了，要怎麼解鎖？",
+        "請問資料儲存在哪個地區？",
+    ],
+)
 def test_traditional_chinese_is_chinese_not_korean(text):
     assert detect_language(text) == "zh"
 
 
-@pytest.mark.parametrize(("text", "language"), [
-    ("ログインできません", "ja"),
-    ("로그인이 안 돼요", "ko"),
-    ("Не могу войти в аккаунт", "ru"),
-    ("Не можу увійти в обліковий запис", "uk"),
-    ("لا أستطيع تسجيل الدخول", "ar"),
-    ("เข้าสู่ระบบไม่ได้", "th"),
-    ("Je n'arrive pas à me connecter depuis hier", "fr"),
-    ("Ich kann mich seit gestern nicht anmelden", "de"),
-])
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("ログインできません", "ja"),
+        ("로그인이 안 돼요", "ko"),
+        ("Не могу войти в аккаунт", "ru"),
+        ("Не можу увійти в обліковий запис", "uk"),
+        ("لا أستطيع تسجيل الدخول", "ar"),
+        ("เข้าสู่ระบบไม่ได้", "th"),
+        ("Je n'arrive pas à me connecter depuis hier", "fr"),
+        ("Ich kann mich seit gestern nicht anmelden", "de"),
+    ],
+)
 def test_scripts_and_latin_languages_are_named(text, language):
     assert detect_language(text) == language
 
@@ -65,8 +76,10 @@ def test_stack_trace_of_identifiers_is_english():
 
 
 def test_log_lines_full_of_paths_and_numbers_are_english():
-    log = ("2024-03-18 09:14:25,102 WARN [pool-3-thread-1] c.o.sync.Uploader - retrying "
-           "chunk 17/40 after 503 C:\\Users\\li.wei\\AppData\\Local\\Orangesky")
+    log = (
+        "2024-03-18 09:14:25,102 WARN [pool-3-thread-1] c.o.sync.Uploader - retrying "
+        "chunk 17/40 after 503 C:\\Users\\li.wei\\AppData\\Local\\Orangesky"
+    )
     assert analyse(log).language == "en"
 
 
@@ -84,7 +97,9 @@ def test_ocr_stray_glyphs_do_not_make_english_chinese():
 
 
 def test_ocr_spaced_chinese_is_joined_and_detected():
-    assert analyse("无 法 导出 报告 ， 因 为 与 服务 器 的 连接 已 断 开", ocr=True).language == "zh"
+    assert (
+        analyse("无 法 导出 报告 ， 因 为 与 服务 器 的 连接 已 断 开", ocr=True).language == "zh"
+    )
 
 
 @pytest.mark.parametrize("text", ["", "   ", "404", "0x80070005", "https://x.example/a/b?c=1"])
@@ -108,16 +123,19 @@ def test_detection_is_repeatable():
     assert {analyse(text) for _ in range(5)} == {analyse(text)}
 
 
-@pytest.mark.parametrize(("text", "locale", "expected"), [
-    ("你好，我登录不了", "en", "zh_Hans"),
-    ("我的帳號被鎖定了", "en", "zh_Hans"),
-    ("I cannot log in since yesterday, the page stays blank", "zh_Hans", "en"),
-    ("OK", "zh_Hans", None),
-    ("Error 500", "zh_Hans", None),
-    ("Chrome 120", "zh_Hans", None),
-    ("hello", "en", None),
-    ("你好", "zh_Hans", None),
-    ("Ich kann mich seit gestern nicht anmelden", "zh_Hans", None),
-])
+@pytest.mark.parametrize(
+    ("text", "locale", "expected"),
+    [
+        ("你好，我登录不了", "en", "zh_Hans"),
+        ("我的帳號被鎖定了", "en", "zh_Hans"),
+        ("I cannot log in since yesterday, the page stays blank", "zh_Hans", "en"),
+        ("OK", "zh_Hans", None),
+        ("Error 500", "zh_Hans", None),
+        ("Chrome 120", "zh_Hans", None),
+        ("hello", "en", None),
+        ("你好", "zh_Hans", None),
+        ("Ich kann mich seit gestern nicht anmelden", "zh_Hans", None),
+    ],
+)
 def test_suggest_switch(text, locale, expected):
     assert suggest_switch(text, locale) == expected

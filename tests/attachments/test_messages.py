@@ -15,11 +15,19 @@ INCOMING = Path(__file__).resolve().parents[2] / "locales" / "incoming" / "attac
 
 
 def _msgids() -> set[str]:
-    return (set(messages.LANGUAGE_NAMES.values()) | {messages.OTHER_LANGUAGE}
-            | set(messages.UNNAMED.values()) | {messages.UNNAMED_DEFAULT}
-            | {messages.REFUSED_SCREENSHOT, messages.REFUSED_DOCUMENT, messages.REFUSED_TEXT,
-               messages.REFUSED_NO_EXCERPT}
-            | set(messages.MESSAGES.values()))
+    return (
+        set(messages.LANGUAGE_NAMES.values())
+        | {messages.OTHER_LANGUAGE}
+        | set(messages.UNNAMED.values())
+        | {messages.UNNAMED_DEFAULT}
+        | {
+            messages.REFUSED_SCREENSHOT,
+            messages.REFUSED_DOCUMENT,
+            messages.REFUSED_TEXT,
+            messages.REFUSED_NO_EXCERPT,
+        }
+        | set(messages.MESSAGES.values())
+    )
 
 
 @pytest.mark.parametrize("reason", [r for v in ("accepted", "unchecked") for r in REASONS[v]])
