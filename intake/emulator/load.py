@@ -70,10 +70,13 @@ async def run_load(
     step: Step = echo_step,
     make_user: Callable[[BotAPIEmulator, int], SimulatedUser] | None = None,
     first_user_id: int = 5_000_000,
+    forget: bool = False,
 ) -> LoadReport:
     """Run every person's steps concurrently (each person waits for each answer, as people do).
 
     A step that raises counts as a failure (its message is kept) and ends that person's run.
+    ``forget=True`` drops each person's chat from the emulator once their run ends, so the
+    emulator's memory stays flat when measuring the bot's.
     """
     people = [
         make_user(emu, i) if make_user else emu.user(id=first_user_id + i, first_name=f"Load{i}")
@@ -89,8 +92,10 @@ async def run_load(
                 await step(user, index)
             except Exception as exc:
                 failures.append(f"user {user.id} step {index}: {type(exc).__name__}: {exc}")
-                return
+                break
             latencies.append(time.perf_counter() - started)
+        if forget:
+            emu.forget(user)
 
     before = emu.updates_delivered
     started = time.perf_counter()

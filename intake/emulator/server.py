@@ -201,6 +201,16 @@ class BotAPIEmulator:
     def users(self) -> list[SimulatedUser]:
         return list(self._users.values())
 
+    def forget(self, user: SimulatedUser) -> None:
+        """Drop a person's chat, messages and files (long benchmarks keep memory flat).
+
+        Updates already queued for the bot stay queued.
+        """
+        bot = user.bot
+        self._users.pop((bot.token, user.id), None)
+        bot.forget_chat(user.chat_id)
+        bot.people.pop(user.id, None)
+
     # --- control -----------------------------------------------------------------------------
 
     def fail_next(

@@ -24,6 +24,15 @@ DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "messag
 HISTORY_LIMIT = 10_000
 
 
+def _file_ids(media: dict) -> list[str]:
+    ids = []
+    for value in media.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict) and "file_id" in item:
+                ids.append(item["file_id"])
+    return ids
+
+
 class Waiters:
     """Wake-ups for coroutines waiting on a change (no lost wake-up: check, then wait)."""
 
@@ -177,7 +186,7 @@ class BotState:
         while self.pending and self.pending[0]["update_id"] < offset:
             self.pending.popleft()
 
-    def _allowed(self, update: dict) -> bool:
+    def allowed(self, update: dict) -> bool:
         kind = next(k for k in update if k != "update_id")
         if self.allowed_updates:
             return kind in self.allowed_updates
@@ -191,12 +200,12 @@ class BotState:
         for update in self.pending:
             if len(batch) >= limit:
                 break
-            if self._allowed(update):
+            if self.allowed(update):
                 batch.append(update)
             else:
                 dropped = True
         if dropped:  # Telegram drops updates of kinds the bot did not ask for
-            self.pending = deque(u for u in self.pending if self._allowed(u))
+            self.pending = deque(u for u in self.pending if self.allowed(u))
         return batch
 
     async def get_updates(
@@ -296,6 +305,18 @@ class BotState:
         if message.reply_markup:
             data["reply_markup"] = message.reply_markup
         return data
+
+    def forget_chat(self, chat_id: int) -> None:
+        chat = self.chats.pop(chat_id, None)
+        if chat is None:
+            return
+        for message in chat.messages.values():
+            for file_id in _file_ids(message.media):
+                stored = self.files.pop(file_id, None)
+                if stored is not None:
+                    self.files_by_path.pop(stored.file_path, None)
+        for query_id in [q for q, p in self.callbacks.items() if p.chat_id == chat_id]:
+            del self.callbacks[query_id]
 
     # --- callback queries --------------------------------------------------------------------
 

@@ -330,6 +330,15 @@ class SimulatedUser(ChatSide):
     def language_code(self) -> str | None:
         return self.person.get("language_code")
 
+    @language_code.setter
+    def language_code(self, code: str | None) -> None:
+        """Change the app language: updates sent from now on carry the new code."""
+        person = {k: v for k, v in self.person.items() if k != "language_code"}
+        if code:
+            person["language_code"] = code
+        # A new dict: updates already queued keep the code they were sent with.
+        self.person = self.bot.people[self.id] = person
+
 
 class GroupMember(ChatSide):
     """A person writing in a group the bot is in."""

@@ -58,6 +58,9 @@ class WebhookDelivery:
                 continue
             forced = bool(self.bot.forced)
             update = self.bot.forced[0] if forced else self.bot.pending[0]
+            if not forced and not self.bot.allowed(update):
+                self.bot.pending.popleft()  # a kind the bot did not ask for: dropped
+                continue
             if await self._deliver(update):
                 backoff = 0.05
                 if forced:
