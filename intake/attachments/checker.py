@@ -83,6 +83,8 @@ class AttachmentChecker:
         self, data: bytes, file_name: str | None, mime_type: str | None, caption: str | None = None
     ) -> Verdict:
         """The policy's verdict on one file, computed in a worker process."""
+        if len(data) > policy.MAX_BYTES:  # not worth copying into a worker
+            return policy.check(data, file_name, mime_type, caption)
         admitted, running = self._semaphores()
         async with admitted, running:
             for attempt in range(2):

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from intake.attachments import policy
 from intake.attachments.checker import AttachmentChecker
 
 from . import factories as f
@@ -108,3 +109,10 @@ async def test_event_loop_keeps_answering_while_screenshots_are_read(checker):
     await ticking
     assert [v.language for v in verdicts] == ["zh"] * 4
     assert worst < 1.0, worst  # bench/attachments.py measures the real figure (< 50 ms)
+
+
+async def test_oversized_file_is_answered_without_a_worker():
+    checker = AttachmentChecker()
+    verdict = await checker.check(b"a" * (policy.MAX_BYTES + 1), "big.log", "text/plain")
+    assert (verdict.verdict, verdict.reason) == ("unchecked", "too_large")
+    assert checker._pool is None
