@@ -22,6 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="newest first, with search and filters")
     listing.add_argument("-q", "--search", default="", help="words every message must contain")
+    listing.add_argument(
+        "--include-bot", action="store_true", help="search the bot's messages too"
+    )
     listing.add_argument("--language", choices=LANGUAGES)
     listing.add_argument("--status", choices=STATUSES)
     listing.add_argument("--impact", choices=IMPACTS)
@@ -57,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
             started_from=args.started_from,
             started_to=args.started_to,
             refused_only=args.refused,
+            include_bot=args.include_bot,
         )
         page = list_conversations(db, filters, page=args.page, per_page=args.limit)
         for item in page.items:

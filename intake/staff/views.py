@@ -25,7 +25,7 @@ from intake.tickets.sink import receipt_number
 
 PageHandler = Callable[[web.Request], Awaitable[dict[str, Any]]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-FILTER_PARAMS = ("q", "language", "status", "impact", "from", "to", "refused")
+FILTER_PARAMS = ("q", "bot", "language", "status", "impact", "from", "to", "refused")
 
 
 def add_routes(app: web.Application) -> None:
@@ -185,6 +185,7 @@ def parse_filters(query: MultiMapping[str]) -> review.ConversationFilter:
         started_from=_date(query.get("from")),
         started_to=_date(query.get("to")),
         refused_only=query.get("refused") == "1",
+        include_bot=query.get("bot") == "1",
     )
 
 

@@ -4,9 +4,11 @@ All the SQL behind the staff web app and ``python main.py conversations`` lives 
 web layer only turns these dataclasses into pages. Timestamps are stored as ISO 8601 UTC
 text, so date filters compare strings (``'2025-03-01' <= started_at < '2025-03-02'``).
 
-Search: every whitespace-separated term must occur in one message (substring, ASCII case
-ignored). Terms of 3+ characters use the FTS5 trigram index; 1-2 character terms (a
-two-character Chinese word such as 登录) cannot use trigrams and fall back to ``LIKE``.
+Search: every whitespace-separated term must occur in one customer message (the bot's own
+prompts repeat in every conversation, so they are searched only on request); substring
+match, ASCII case ignored. Terms of 3+ characters use the FTS5 trigram index; 1-2 character
+terms (a two-character Chinese word such as 登录) cannot use trigrams and fall back to a scan
+(``LIKE``, or ``instr`` when there is no letter case to fold).
 A receipt (``OS-000123``), ``#123`` (a conversation id) or a customer's name also match.
 """
 
@@ -42,6 +44,7 @@ class ConversationFilter:
     started_from: date | None = None
     started_to: date | None = None  # inclusive
     refused_only: bool = False
+    include_bot: bool = False  # search the bot's messages too (its prompts repeat everywhere)
 
 
 @dataclass(frozen=True)
@@ -224,20 +227,27 @@ def _message_match(terms: list[str], params: dict[str, Any], alias: str = "m") -
             f"{alias}.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH :fts)"
         )
     for index, term in enumerate(t for t in terms if len(t) < 3):
-        params[f"like{index}"] = _like(term)
-        clauses.append(f"{alias}.text LIKE :like{index} ESCAPE '\\'")
+        if any(c.isascii() and c.isalpha() for c in term):
+            params[f"like{index}"] = _like(term)  # LIKE ignores ASCII case, as trigram does
+            clauses.append(f"{alias}.text LIKE :like{index} ESCAPE '\\'")
+        else:
+            # No case to fold (登录, 42): instr() does the same scan about a third faster.
+            params[f"like{index}"] = term
+            clauses.append(f"instr({alias}.text, :like{index}) > 0")
     return " AND ".join(clauses) or "0"
 
 
-def matching_conversation_ids(db: Database, query: str) -> list[int]:
-    """Conversations whose messages, receipt, id or customer name match the query."""
+def matching_conversation_ids(db: Database, query: str, *, include_bot: bool = False) -> list[int]:
+    """Conversations whose messages (the customer's, unless ``include_bot``), receipt, id or
+    customer name match the query."""
     terms = search_terms(query)
     if not terms:
         return []
     params: dict[str, Any] = {}
+    who = "" if include_bot else "m.direction = 'in' AND "
     sql = (
         "SELECT DISTINCT m.conversation_id FROM messages m "
-        f"WHERE m.conversation_id IS NOT NULL AND {_message_match(terms, params)}"
+        f"WHERE m.conversation_id IS NOT NULL AND {who}{_message_match(terms, params)}"
     )
     ids = {row[0] for row in db.execute(sql, params).fetchall()}
     whole = query.strip()
@@ -328,7 +338,11 @@ def list_conversations(
     filters = filters or ConversationFilter()
     page = max(1, page)
     params: dict[str, Any] = {}
-    hits = matching_conversation_ids(db, filters.query) if filters.query.strip() else None
+    hits = (
+        matching_conversation_ids(db, filters.query, include_bot=filters.include_bot)
+        if filters.query.strip()
+        else None
+    )
     where = _filter_sql(filters, params, hits)
     base = f"FROM conversations c LEFT JOIN tickets t ON t.conversation_id = c.id WHERE {where}"
     total = db.execute(f"SELECT COUNT(*) {base}", params).fetchone()[0]
@@ -364,17 +378,19 @@ def list_conversations(
             has_refused=bool(row["refused"]),
             receipt=row["receipt"],
             ticket_status=row["ticket_status"],
-            snippet=_snippet(db, row["id"], terms) if terms else None,
+            snippet=_snippet(db, row["id"], terms, filters.include_bot) if terms else None,
         )
         for row in rows
     ]
     return ConversationPage(items=items, total=total, page=page, per_page=per_page)
 
 
-def _snippet(db: Database, conversation_id: int, terms: list[str]) -> Snippet | None:
+def _snippet(
+    db: Database, conversation_id: int, terms: list[str], include_bot: bool
+) -> Snippet | None:
     """The first message of the conversation holding every term, cut around the first one."""
     params: dict[str, Any] = {"cid": conversation_id}
-    clauses = []
+    clauses = [] if include_bot else ["direction = 'in'"]
     for index, term in enumerate(terms):
         params[f"t{index}"] = _like(term)
         clauses.append(f"text LIKE :t{index} ESCAPE '\\'")

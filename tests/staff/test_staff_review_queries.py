@@ -35,6 +35,14 @@ def test_search_finds_english_words_in_any_case(seeded):
     assert ids(seeded.db, query="slow") == [seeded.switched]
 
 
+def test_bot_prompts_are_searched_only_on_request(seeded):
+    # 浏览器 (browser) appears only in the bot's question about the browser.
+    assert ids(seeded.db, query="浏览器") == []
+    assert ids(seeded.db, query="浏览器", include_bot=True) == [seeded.chinese]
+    page = list_conversations(seeded.db, ConversationFilter(query="浏览器", include_bot=True))
+    assert page.items[0].snippet.match == "浏览器"
+
+
 def test_every_word_must_be_in_one_message(seeded):
     assert ids(seeded.db, query="checkout 502") == [seeded.english]
     assert ids(seeded.db, query="checkout 控制台") == []

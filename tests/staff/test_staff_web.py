@@ -272,6 +272,14 @@ async def test_search_finds_an_english_word(signed_in: TestClient, seeded):
     assert "无法登录控制台" not in html
 
 
+async def test_bot_messages_are_searched_when_asked(signed_in: TestClient, seeded):
+    html = await (await signed_in.get("/conversations", params={"q": "浏览器"})).text()
+    assert "No conversation matches" in html
+    html = await (await signed_in.get("/conversations", params={"q": "浏览器", "bot": "1"})).text()
+    assert "无法登录控制台" in html
+    assert 'name="bot" value="1" checked' in html
+
+
 async def test_filters_from_the_query_string(signed_in: TestClient, seeded):
     html = await (
         await signed_in.get("/conversations", params={"language": "zh_Hans", "refused": "1"})
