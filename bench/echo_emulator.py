@@ -18,12 +18,12 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from aiogram import Dispatcher, Router, methods  # noqa: E402
-from aiogram.methods import Response  # noqa: E402
-from aiogram.types import Message  # noqa: E402
+from aiogram import Dispatcher, Router, methods
+from aiogram.methods import Response
+from aiogram.types import Message
 
-from intake.emulator.load import run_load  # noqa: E402
-from intake.emulator.testing import create_bot, polling, running_emulator  # noqa: E402
+from intake.emulator.load import run_load
+from intake.emulator.testing import create_bot, polling, running_emulator
 
 
 def pin_response_models() -> list[type]:
@@ -62,7 +62,8 @@ async def main(users: int, per_user: int, warmup: int, pin: bool) -> None:
             cpu = time.process_time()
             report = await run_load(emu, users=users, per_user=per_user)
             cpu = time.process_time() - cpu
-    print(report.summary("echo bot over the emulator" + (" (Response models pinned)" if pin else "")))
+    label = "echo bot over the emulator" + (" (Response models pinned)" if pin else "")
+    print(report.summary(label))
     print(f"CPU time {cpu:.2f}s for {report.elapsed:.2f}s wall; "
           f"{cpu / max(report.updates, 1) * 1e6:.0f} us CPU per update (bot + emulator)")
     for failure in report.failures[:5]:

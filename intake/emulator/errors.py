@@ -1,4 +1,4 @@
-"""Bot API errors with Telegram's own wording, so aiogram raises the exception it would in production."""
+"""Bot API errors in Telegram's wording, so aiogram raises what it would raise in production."""
 
 from __future__ import annotations
 

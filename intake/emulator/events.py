@@ -34,8 +34,8 @@ class Subscription:
         if self.chat_id is None or event.chat_id == self.chat_id:
             self._queue.put_nowait(event)
 
-    async def get(self, timeout: float | None = None) -> ChatEvent:
-        """The next event; ``TimeoutError`` after ``timeout`` seconds, ``StopAsyncIteration`` once closed."""
+    async def get(self, timeout: float | None = None) -> ChatEvent:  # noqa: ASYNC109
+        """The next event; TimeoutError after ``timeout`` s; StopAsyncIteration once closed."""
         item = await asyncio.wait_for(self._queue.get(), timeout)
         if item is self._CLOSED:
             self._queue.put_nowait(item)  # later get() calls see the end too

@@ -19,7 +19,7 @@ __all__ = ["LoadReport", "echo_step", "percentile", "run_load"]
 Step = Callable[[SimulatedUser, int], Awaitable[object]]
 
 
-async def echo_step(user: SimulatedUser, index: int, timeout: float = 10.0) -> None:
+async def echo_step(user: SimulatedUser, index: int, timeout: float = 10.0) -> None:  # noqa: ASYNC109
     """Send one text, wait for the bot's next message."""
     await user.send_text(f"message {index} from {user.id}")
     await user.next_message(timeout=timeout)

@@ -108,7 +108,8 @@ def _chat(call: Call, *, for_sending: bool = True) -> ChatState:
     if isinstance(raw, str) and raw.startswith("@"):
         name = raw[1:].lower()
         chat = next(
-            (c for c in call.bot.chats.values() if str(c.chat.get("username", "")).lower() == name),
+            (c for c in call.bot.chats.values()
+             if str(c.chat.get("username", "")).lower() == name),
             None,
         )
     else:
@@ -123,7 +124,9 @@ def _chat(call: Call, *, for_sending: bool = True) -> ChatState:
     return chat
 
 
-def _formatted(call: Call, text_key: str, entities_key: str, limit: int) -> tuple[str, list, str | None]:
+def _formatted(
+    call: Call, text_key: str, entities_key: str, limit: int
+) -> tuple[str, list, str | None]:
     text = call.params.str(text_key) or ""
     parse_mode = call.params.str("parse_mode")
     try:
@@ -131,7 +134,8 @@ def _formatted(call: Call, text_key: str, entities_key: str, limit: int) -> tupl
     except FormatError as exc:
         raise bad_request(f"can't parse entities: {exc}") from None
     if len(plain) > limit:
-        raise bad_request(E.MESSAGE_TOO_LONG if text_key == "text" else "message caption is too long")
+        too_long = E.MESSAGE_TOO_LONG if text_key == "text" else "message caption is too long"
+        raise bad_request(too_long)
     source_html = text if (parse_mode or "").lower() == "html" else None
     return plain, entities, source_html
 
@@ -188,7 +192,7 @@ def _file_from_param(call: Call, name: str) -> tuple[bytes, str | None, str | No
     if value.startswith("attach://"):
         upload = call.params.uploads.get(value[len("attach://") :])
         if upload is None:
-            raise bad_request(f"wrong file identifier/HTTP URL specified")
+            raise bad_request("wrong file identifier/HTTP URL specified")
         return upload.data, upload.filename, upload.content_type
     if value in call.params.uploads:
         upload = call.params.uploads[value]
@@ -261,7 +265,8 @@ def edit_message_caption(call: Call) -> dict:
         raise bad_request("there is no caption in the message to edit")
     caption, entities, source_html = _formatted(call, "caption", "caption_entities", MAX_CAPTION)
     markup = _new_inline_markup(call)
-    if (caption or None, entities, markup) == (message.text, message.entities, message.reply_markup):
+    new = (caption or None, entities, markup)
+    if new == (message.text, message.entities, message.reply_markup):
         raise bad_request(E.MESSAGE_NOT_MODIFIED)
     message.text, message.entities, message.reply_markup = caption or None, entities, markup
     message.source_html = source_html

@@ -256,7 +256,7 @@ class BotAPIEmulator:
         """Bytes of any file in the emulator (sent by a person or by the bot)."""
         return self._bot(token).files[file_id].data
 
-    async def settle(self, quiet: float = 0.15, timeout: float = 10.0) -> None:
+    async def settle(self, quiet: float = 0.15, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until every update is confirmed and the bot made no call for ``quiet`` seconds.
 
         For asserting that something did *not* happen (no reply to a repeated update).

@@ -47,7 +47,7 @@ class Waiters:
             if not fut.done():
                 fut.set_result(None)
 
-    async def wait(self, timeout: float | None) -> bool:
+    async def wait(self, timeout: float | None) -> bool:  # noqa: ASYNC109
         """Wait for the next ``notify``; False on timeout."""
         if timeout is not None and timeout <= 0:
             return False
@@ -209,7 +209,7 @@ class BotState:
         return batch
 
     async def get_updates(
-        self, offset: int | None, limit: int, timeout: float, allowed: list[str] | None
+        self, offset: int | None, limit: int, timeout: float, allowed: list[str] | None  # noqa: ASYNC109
     ) -> list[dict]:
         if allowed is not None:
             self.allowed_updates = frozenset(allowed)

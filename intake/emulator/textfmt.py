@@ -24,7 +24,7 @@ __all__ = [
 
 
 class FormatError(ValueError):
-    """The text cannot be parsed; ``str(err)`` is Telegram's wording after 'can't parse entities: '."""
+    """Unparsable text; ``str(err)`` is Telegram's wording after "can't parse entities: "."""
 
 
 def utf16_len(text: str) -> int:
@@ -104,7 +104,7 @@ def _byte_offset(text: str, index: int) -> int:
 
 
 def parse_html(text: str) -> tuple[str, list[dict]]:
-    """Telegram-style HTML: only its tags and four named entities; an unescaped ``<`` is an error."""
+    """Telegram's HTML: only its tags and four named entities; an unescaped ``<`` is an error."""
     out: list[str] = []
     pos16 = 0
     stack: list[_Open] = []
@@ -204,7 +204,9 @@ def _close_entity(top: _Open, parent: _Open | None, end16: int, entities: list[d
 # --- MarkdownV2 --------------------------------------------------------------------------------
 
 _MDV2_RESERVED = set("_*[]()~`>#+-=|{}.!")
-_MDV2_MARKERS = {"*": "bold", "_": "italic", "__": "underline", "~": "strikethrough", "||": "spoiler"}
+_MDV2_MARKERS = {
+    "*": "bold", "_": "italic", "__": "underline", "~": "strikethrough", "||": "spoiler"
+}
 
 
 def parse_markdown_v2(text: str) -> tuple[str, list[dict]]:
@@ -267,7 +269,7 @@ def parse_markdown_v2(text: str) -> tuple[str, list[dict]]:
             m = re.match(r"\]\(((?:\\.|[^)\\])*)\)", text[i:])
             if not m:
                 raise FormatError(
-                    f"Character ']' is reserved and must be escaped with the preceding '\\'"
+                    "Character ']' is reserved and must be escaped with the preceding '\\'"
                 )
             url = re.sub(r"\\(.)", r"\1", m.group(1))
             entities.append({"type": "text_link", "offset": start, "length": pos16 - start,
@@ -311,7 +313,7 @@ def parse_markdown_v2(text: str) -> tuple[str, list[dict]]:
 
 
 def parse_markdown_legacy(text: str) -> tuple[str, list[dict]]:
-    """Legacy Markdown: ``*bold*``, ``_italic_``, backticks and ``[text](url)``; no escapes needed."""
+    """Legacy Markdown: ``*bold*``, ``_italic_``, backticks, ``[text](url)``; no escaping."""
     out: list[str] = []
     pos16 = 0
     entities: list[dict] = []

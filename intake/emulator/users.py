@@ -55,7 +55,7 @@ class Tap:
     data: str | None
     _side: ChatSide
 
-    async def answer(self, timeout: float = 5.0) -> CallbackAnswer:
+    async def answer(self, timeout: float = 5.0) -> CallbackAnswer:  # noqa: ASYNC109
         def found() -> CallbackAnswer | None:
             return next(
                 (a for a in self._side.chat.callback_answers if a.query_id == self.query_id), None
@@ -214,7 +214,9 @@ class ChatSide:
     async def send_voice(self, data: bytes = b"OggS\x00voice", duration: int = 2) -> ChatMessage:
         return self._post("voice", None, media={"voice": voice_object(self.bot, data, duration)})
 
-    async def send_location(self, latitude: float = 52.52, longitude: float = 13.405) -> ChatMessage:
+    async def send_location(
+        self, latitude: float = 52.52, longitude: float = 13.405
+    ) -> ChatMessage:
         location = {"latitude": latitude, "longitude": longitude}
         return self._post("location", None, media={"location": location})
 
@@ -263,7 +265,7 @@ class ChatSide:
 
     # --- waiting -----------------------------------------------------------------------------
 
-    async def _until(self, check: Callable[[], object], timeout: float, what: str):
+    async def _until(self, check: Callable[[], object], timeout: float, what: str):  # noqa: ASYNC109
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
             result = check()
@@ -279,7 +281,7 @@ class ChatSide:
                     f"{last.text[:200] if last and last.text else last!r}"
                 )
 
-    async def next_message(self, timeout: float = 5.0) -> ChatMessage:
+    async def next_message(self, timeout: float = 5.0) -> ChatMessage:  # noqa: ASYNC109
         """The bot's next new message after the previous one this returned (edits not counted)."""
 
         def next_one() -> ChatMessage | None:
@@ -294,7 +296,7 @@ class ChatSide:
         """Mark every bot message so far as read for ``next_message``."""
         self._cursor = len(self.chat.bot_messages)
 
-    async def wait_for(self, predicate: str | MessagePredicate, timeout: float = 5.0, *,
+    async def wait_for(self, predicate: str | MessagePredicate, timeout: float = 5.0, *,  # noqa: ASYNC109
                        new: bool = False) -> ChatMessage:
         """The newest bot message matching (a substring of its text, or a predicate).
 

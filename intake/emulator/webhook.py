@@ -79,7 +79,8 @@ class WebhookDelivery:
         if hook.secret_token:
             headers["X-Telegram-Bot-Api-Secret-Token"] = hook.secret_token
         try:
-            async with self._session.post(hook.url, data=json.dumps(update), headers=headers) as resp:
+            body = json.dumps(update)
+            async with self._session.post(hook.url, data=body, headers=headers) as resp:
                 if not 200 <= resp.status < 300:
                     self._failed(f"Wrong response from the webhook: {resp.status} {resp.reason}")
                     return False

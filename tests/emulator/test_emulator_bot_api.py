@@ -55,7 +55,8 @@ async def test_unknown_method_answers_404_not_found_in_telegrams_envelope(emu):
     async with aiohttp.ClientSession() as http:
         async with http.post(f"{emu.base_url}/bot{emu.token}/sendTelepathy") as resp:
             assert resp.status == 404
-            assert await resp.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
+            expected = {"ok": False, "error_code": 404, "description": "Not Found"}
+            assert await resp.json() == expected
 
 
 async def test_json_bodies_are_accepted_like_form_data(emu):
@@ -66,7 +67,8 @@ async def test_json_bodies_are_accepted_like_form_data(emu):
             [{"text": "A", "callback_data": "a"}]]}}
         async with http.post(url, json=body) as resp:
             result = await resp.json()
-    assert result["ok"] and result["result"]["reply_markup"]["inline_keyboard"][0][0]["text"] == "A"
+    assert result["ok"]
+    assert result["result"]["reply_markup"]["inline_keyboard"][0][0]["text"] == "A"
     assert user.last_bot_message.button_texts == ["A"]
 
 
@@ -187,7 +189,8 @@ async def test_get_file_and_download_return_the_bytes_the_user_sent(bot, emu):
     downloaded = await bot.download(sent.file.file_id)
     assert downloaded.read() == payload
     photo = await user.send_photo(b"\x89PNG fake but bytes all the same")
-    assert (await bot.download(photo.file.file_id)).read() == b"\x89PNG fake but bytes all the same"
+    downloaded = await bot.download(photo.file.file_id)
+    assert downloaded.read() == b"\x89PNG fake but bytes all the same"
 
 
 async def test_get_file_over_20_mb_is_refused(bot, emu):

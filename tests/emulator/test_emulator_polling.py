@@ -7,7 +7,13 @@ import pytest
 from aiogram import Dispatcher, F, Router
 from aiogram.exceptions import TelegramConflictError
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 
 from intake.emulator import Document, Photo
 from intake.emulator.testing import create_bot, polling

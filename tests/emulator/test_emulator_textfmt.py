@@ -49,7 +49,7 @@ def test_markdown_v2_requires_reserved_characters_escaped():
     text, entities = parse_markdown_v2(r"*Step 1\.* version \(e\.g\. 120\)")
     assert text == "Step 1. version (e.g. 120)"
     assert entities == [{"type": "bold", "offset": 0, "length": 7}]
-    with pytest.raises(FormatError, match="Character '.' is reserved"):
+    with pytest.raises(FormatError, match=r"Character '\.' is reserved"):
         parse_markdown_v2("Version 1.2")
 
 
