@@ -84,6 +84,7 @@ class ChatMessage:
     reply_to_message_id: int | None = None
     source_html: str | None = None  # the bot's HTML as sent, when parse_mode was HTML
     deleted: bool = False
+    update_id: int | None = None  # for a person's message: the update that carried it
     version: int = 0  # bumped on every edit, so waiters can tell a fresh edit from an old one
 
     @property

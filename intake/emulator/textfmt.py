@@ -88,6 +88,8 @@ _SIMPLE_TAGS = {
     "tg-emoji": "custom_emoji",
 }
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
+_ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]+);")
 _ATTR_RE = re.compile(r"""\s*([a-zA-Z_:-]+)\s*(?:=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
 
 
@@ -124,7 +126,7 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
             pos16 += 2 if ord(c) > 0xFFFF else 1
             i += 1
             continue
-        close = text.find(">", i)
+        close = _tag_end(text, i)
         if text.startswith("</", i):
             name = text[i + 2 : close if close != -1 else n].strip().lower()
             if close == -1:
@@ -142,7 +144,7 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
             _close_entity(top, stack[-1] if stack else None, pos16, entities)
             i = close + 1
             continue
-        m = re.match(r"<([a-zA-Z][a-zA-Z0-9-]*)", text[i:])
+        m = _TAG_NAME.match(text, i)
         name = m.group(1).lower() if m else ""
         if name not in _SIMPLE_TAGS or close == -1:
             raise FormatError(
@@ -162,20 +164,35 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
     return "".join(out), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
 
 
+def _tag_end(text: str, start: int) -> int:
+    """Index of the ``>`` closing the tag at ``start`` (a ``>`` inside quotes does not), or -1."""
+    quote = ""
+    for j in range(start + 1, len(text)):
+        c = text[j]
+        if quote:
+            if c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == ">":
+            return j
+    return -1
+
+
 def _decode_entity(text: str, i: int) -> tuple[str, int]:
     """Decode ``&...;`` at ``i``; (``""``, 0) when it is no entity (then ``&`` stays text)."""
-    m = re.match(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]+);", text[i : i + 12])
+    m = _ENTITY.match(text, i, i + 12)
     if not m:
         return "", 0
     body = m.group(1)
     if body.startswith("#"):
         try:
             code = int(body[2:], 16) if body[1] in "xX" else int(body[1:])
-            return chr(code), m.end()
+            return chr(code), m.end() - i
         except (ValueError, OverflowError):
             return "", 0
     if body.lower() in _NAMED_ENTITIES:
-        return _NAMED_ENTITIES[body.lower()], m.end()
+        return _NAMED_ENTITIES[body.lower()], m.end() - i
     return "", 0
 
 

@@ -53,6 +53,7 @@ class Tap:
     query_id: str
     message_id: int
     data: str | None
+    update_id: int
     _side: ChatSide
 
     async def answer(self, timeout: float = 5.0) -> CallbackAnswer:  # noqa: ASYNC109
@@ -149,7 +150,8 @@ class ChatSide:
             reply_to_message_id=reply_to,
         )
         self.bot.add_message(self.chat, message)
-        self.bot.push_update(update_kind, self.bot.message_api(message, self.chat))
+        update = self.bot.push_update(update_kind, self.bot.message_api(message, self.chat))
+        message.update_id = update["update_id"]
         return message
 
     async def send_text(self, text: str, *, reply_to: int | None = None,
@@ -254,14 +256,14 @@ class ChatSide:
         if message is None:
             raise LookupError(f"message {message_id} is not in the chat")
         query_id = self.bot.new_callback(self.chat_id, message_id, data)
-        self.bot.push_update("callback_query", {
+        update = self.bot.push_update("callback_query", {
             "id": query_id,
             "from": self.person,
             "message": self.bot.message_api(message, self.chat),
             "chat_instance": str(abs(hash((self.bot.id, self.chat_id)))),
             "data": data,
         })
-        return Tap(query_id, message_id, data, self)
+        return Tap(query_id, message_id, data, update["update_id"], self)
 
     # --- waiting -----------------------------------------------------------------------------
 

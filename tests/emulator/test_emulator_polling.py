@@ -241,3 +241,14 @@ async def test_settle_waits_until_the_bot_is_done(dp, bot, emu):
             await user.send_text(f"m{i}")
         await emu.settle()
         assert [m.text for m in user.bot_messages] == ["m0", "m1", "m2"]
+
+
+async def test_a_redelivered_update_reaches_a_running_dispatcher_again(dp, bot, emu):
+    user = emu.user(id=11)
+    async with polling(dp, bot):
+        sent = await user.send_text("only once, please")
+        await user.next_message()
+        await emu.settle()
+        emu.redeliver(sent.update_id)
+        again = await user.next_message()
+    assert again.text == "only once, please", "an echo bot without dedup answers twice"
