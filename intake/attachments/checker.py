@@ -111,7 +111,11 @@ class AttachmentChecker:
                             "timeout", "The checking process stopped unexpectedly."
                         )
                 except asyncio.CancelledError:
-                    raise
+                    task = asyncio.current_task()
+                    if task is None or task.cancelling() or attempt:
+                        raise  # our caller was cancelled: let it go
+                    # Only the pool's future was cancelled (a recycle): try a fresh pool.
+                    self._recycle(pool)
                 except Exception as exc:
                     return policy.unchecked(
                         "corrupt", f"The file could not be checked ({type(exc).__name__})."
@@ -139,7 +143,7 @@ class AttachmentChecker:
 
 def _kill(pool: ProcessPoolExecutor) -> None:
     processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
+    pool.shutdown(wait=False)  # queued files fail with BrokenProcessPool and retry
     for process in processes:
         pid = process.pid
         if pid is None:

@@ -116,3 +116,18 @@ async def test_oversized_file_is_answered_without_a_worker():
     verdict = await checker.check(b"a" * (policy.MAX_BYTES + 1), "big.log", "text/plain")
     assert (verdict.verdict, verdict.reason) == ("unchecked", "too_large")
     assert checker._pool is None
+
+
+async def test_files_in_flight_survive_another_files_timeout():
+    checker = AttachmentChecker(max_workers=2, timeout_s=60)
+    try:
+        await checker.check(b"warm up the pool", "a.txt", None)
+        slow = checker.check(b"the export failed again " * 20000, "big.txt", None)
+        task = asyncio.create_task(slow)
+        await asyncio.sleep(0)
+        checker._recycle(checker._pool)  # what another file's timeout does
+        verdict = await task
+        assert verdict.verdict == "accepted"
+        assert checker.recycles == 1 and checker._pool is not None  # retried on a new pool
+    finally:
+        await checker.aclose()
