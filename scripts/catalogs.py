@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 import tomllib
 from collections.abc import Iterable
@@ -94,7 +95,7 @@ class MergeReport:
 def _project_version(root: Path) -> str:
     try:
         return tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]["version"]
-    except (OSError, KeyError):
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
         return "0"
 
 
@@ -108,8 +109,10 @@ def extract(root: Path = ROOT) -> Catalog:
     if any("/" not in pattern or "*" in pattern.split("/", 1)[0] for pattern, _m in method_map):
         tops = {"*"}
 
+    base = os.path.abspath(root)  # what extract_from_dir joins dirpath onto
+
     def wanted(dirpath: str) -> bool:
-        rel = Path(dirpath).relative_to(root)
+        rel = Path(os.path.relpath(dirpath, base))
         if rel.name.startswith((".", "_")):  # Babel's default filter: .git, __pycache__
             return False
         return any(fnmatch(rel.parts[0], top) for top in tops)
