@@ -20,6 +20,7 @@ PRESEED
 $SUDO apt-get install -y -qq --no-install-recommends \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
     tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra \
+    tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-rus \
     fonts-noto-cjk fonts-dejavu-core \
     chromium \
     redmine redmine-sqlite puma \

@@ -79,9 +79,9 @@ def level_card(level_key: str, locale: str, opened_at: datetime | None = None) -
             ),
             _("Example: {example}").format(example=_(level.example)),
             "",
-            _("⏱ First response within {time} ({hours} support).").format(
+            _("⏱ First response within {time}. Support hours: {hours}.").format(
                 time=impact_format.format_response_time(level, locale),
-                hours=level.hours,
+                hours=_(level.hours_text),
             ),
             _("If you send the ticket now, expect it by {due}.").format(
                 due=escape(impact_format.format_due(due, locale))
