@@ -429,3 +429,34 @@ async def test_no_secret_is_rendered(signed_in: TestClient, seeded, db):
         assert STAFF_PASSWORD not in body
         assert "file-id" not in body  # Telegram file ids stay in storage
     assert SCRIPT_PAYLOAD  # the payload the escaping tests look for is seeded
+
+
+async def test_the_app_works_mounted_under_a_prefix(db, clock, seeded):
+    """The playground may mount the staff app as a sub-application; links follow the prefix."""
+    from aiohttp import web
+    from aiohttp.test_utils import TestServer
+
+    from intake.staff.app import create_staff_app
+
+    outer = web.Application()
+    outer.add_subapp("/staff/", create_staff_app(db, clock=clock))
+    async with TestClient(TestServer(outer)) as c:
+        first = await c.get("/staff/conversations", allow_redirects=False)
+        assert first.headers["Location"] == "/staff/sign-in?next=/staff/conversations"
+        page = await c.get(first.headers["Location"])
+        html = await page.text()
+        assert 'action="/staff/sign-in"' in html and "/staff/static/staff.css" in html
+        response = await c.post(
+            "/staff/sign-in",
+            data={
+                "csrf_token": hidden_token(html),
+                "name": STAFF_NAME,
+                "password": STAFF_PASSWORD,
+                "next": "/staff/conversations",
+            },
+            allow_redirects=False,
+        )
+        assert response.headers["Location"] == "/staff/conversations"
+        listing = await c.get("/staff/conversations")
+        assert "Content-Security-Policy" in listing.headers
+        assert f'href="/staff/conversations/{seeded.chinese}?' in await listing.text()
