@@ -82,8 +82,9 @@ class Playground:
         )
         if staff_app is not None:
             self.staff = ensure_staff_account(services.db)
-            self.app.add_subapp(STAFF_PREFIX.rstrip("/"), staff_app)
+            # "/staff" itself would reach the staff app with an empty path: send it to "/staff/".
             self.app.router.add_get(STAFF_PREFIX.rstrip("/"), _to_staff)
+            self.app.add_subapp(STAFF_PREFIX.rstrip("/"), staff_app)
         self.app.on_startup.append(self._start_bot)
         self.app.on_cleanup.append(self._stop_bot)
         return self.app
