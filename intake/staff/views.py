@@ -280,11 +280,8 @@ async def thumbnail(request: web.Request) -> web.StreamResponse:
     if thumb is None:
         raise web.HTTPNotFound(text="Not a readable image.")
     kind = "image/png" if thumb.startswith(b"\x89PNG") else "image/jpeg"
-    return web.Response(
-        body=thumb,
-        content_type=kind,
-        headers={"Cache-Control": "private, max-age=3600"},
-    )
+    # Like every page, no-store: a customer's image must not outlive the session in a cache.
+    return web.Response(body=thumb, content_type=kind)
 
 
 async def download(request: web.Request) -> web.StreamResponse:

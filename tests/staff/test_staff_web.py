@@ -154,6 +154,14 @@ async def test_unknown_names_lock_the_same_way(client: TestClient):
     assert "locked" in await response.text()
 
 
+async def test_many_failures_from_one_address_are_throttled(client: TestClient):
+    for index in range(20):
+        await sign_in(client, name=f"guess{index // 4}", password="guess guess")
+    response = await sign_in(client)  # the right password, but from the same address
+    assert response.status == 401
+    assert "from this address" in await response.text()
+
+
 async def test_a_csrf_token_is_required_for_every_post(signed_in: TestClient, seeded):
     path = f"/tickets/{seeded.failed_ticket}/retry"
     assert (await signed_in.post(path, data={})).status == 403
@@ -341,6 +349,7 @@ async def test_thumbnail_is_a_reencoded_image(signed_in: TestClient, seeded):
     response = await signed_in.get(f"/attachments/{seeded.image_attachment}/thumbnail")
     assert response.status == 200
     assert response.content_type == "image/jpeg"
+    assert response.headers["Cache-Control"] == "no-store"
     body = await response.read()
     assert body.startswith(b"\xff\xd8")
     not_image = await signed_in.get(f"/attachments/{seeded.refused_attachment}/thumbnail")
