@@ -807,6 +807,7 @@
       const config = await api("/api/config");
       el.botName.textContent = config.bot.name;
       state.staffUrl = config.staff_url;
+      $("staff-hint").hidden = !config.staff_url;
       for (const link of [$("staff-link"), $("staff-menu-link")]) {
         link.hidden = !config.staff_url;
         if (config.staff_url) link.href = config.staff_url;

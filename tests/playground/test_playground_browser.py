@@ -1,0 +1,173 @@
+"""A real headless Chromium (Debian's ``chromium``) in the web chat, as a customer uses it.
+
+In CI (``CI=true``) a missing Chromium or Playwright fails these tests; elsewhere they skip.
+Screenshots go to tests/artifacts/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from intake.i18n import ZH
+from intake.storage import tickets as store
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 850}
+STEP_TIMEOUT = 20_000  # ms; the first reply waits for the bot's start-up on slow machines
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{reason} (CI must run the browser tests)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[object]:
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed (pip install playwright)")
+    executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        _unavailable("Chromium is missing (apt-get install -y chromium)")
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=executable,
+                                                    args=CHROMIUM_ARGS)
+        yield chromium
+        await chromium.close()
+
+
+@pytest.fixture
+async def served(playground) -> AsyncIterator[str]:
+    url = await playground.start("127.0.0.1", 0)
+    yield url
+    await playground.stop()
+
+
+async def open_page(browser, url: str, viewport: dict):
+    page = await browser.new_page(viewport=viewport)
+    page.problems = []  # console errors (a CSP violation is one) and uncaught exceptions
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    await page.goto(url)
+    return page
+
+
+async def bot_says(page, text: str) -> None:
+    from playwright.async_api import expect
+
+    await expect(page.locator(".msg.in").last).to_contain_text(text, timeout=STEP_TIMEOUT)
+
+
+async def tap(page, label: str) -> None:
+    await page.locator(".msg.in .kb-btn", has_text=label).last.click()
+
+
+async def write(page, text: str) -> None:
+    await page.fill("#input", text)
+    await page.press("#input", "Enter")
+
+
+async def test_browser_completes_a_chinese_intake_and_the_ticket_is_stored(
+    browser, served, playground, tmp_path
+):
+    page = await open_page(browser, served, PHONE)
+    await page.click("[data-lang=zh]")
+    assert (await page.inner_text("#start")) == "开始"
+    await page.click("#start")
+
+    await bot_says(page, "您好")
+    assert await page.get_attribute("#input", "placeholder") == "输入消息…"
+    await tap(page, "开始")
+    await bot_says(page, "一句话")
+    await write(page, "所有用户打开 Orangesky 都显示 502 错误")
+    await bot_says(page, "哪个浏览器")
+    await tap(page, "Firefox")
+    await bot_says(page, "Firefox 是哪个版本")
+    await write(page, "121.0")
+    await bot_says(page, "哪种操作系统")
+    await tap(page, "Ubuntu")
+    await bot_says(page, "Ubuntu 是哪个版本")
+    await write(page, "22.04")
+    await bot_says(page, "Orangesky 版本")
+    await write(page, "4.2.1")
+    await bot_says(page, "识别您环境")
+    await tap(page, "跳过")
+    await tap(page, "是的，没错")
+    await bot_says(page, "请描述具体情况")
+    await write(page, "从 9 点开始，每个页面都返回 502 Bad Gateway。")
+    await tap(page, "完成")
+    await bot_says(page, "截图、日志")
+
+    log = tmp_path / "gateway-error.log"
+    log.write_text("ERROR upstream returned 502 Bad Gateway for every request\n" * 20)
+    await page.click("#attach")
+    async with page.expect_file_chooser() as chooser:
+        await page.click("[data-pick=document]")
+    await (await chooser.value).set_files(str(log))
+    assert (await page.inner_text("#upload-title")) == "发送 1 个文件"
+    await page.click("#upload-send")
+    await bot_says(page, "gateway-error.log")
+    await tap(page, "文件发送完成")
+    await bot_says(page, "请核对")
+    await tap(page, "确认并提交")
+    await bot_says(page, "OS-000001")
+    await bot_says(page, "已收到")
+
+    # Edited step messages are marked as a Chinese Telegram app marks them.
+    assert "已编辑" in await page.locator(".msg.in .edited").first.inner_text()
+    assert await page.locator(".msg.out.kind-document").count() == 1
+    assert not await page.evaluate(
+        "document.documentElement.scrollWidth > window.innerWidth"
+    ), "the chat must fit a phone's width"
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "playground-zh-phone.png"))
+    await page.set_viewport_size(DESKTOP)
+    await page.screenshot(path=str(ARTIFACTS / "playground-zh-desktop.png"))
+    assert page.problems == []
+
+    db = playground.services.db
+    [ticket] = store.list_tickets(db)
+    assert ticket.receipt == "OS-000001"
+    assert ticket.language == ZH
+    assert ticket.summary == "所有用户打开 Orangesky 都显示 502 错误"
+    assert ticket.impact == "emergency"
+    [attachment] = store.ticket_attachments(db, ticket.id)
+    assert attachment.file_name == "gateway-error.log"
+
+
+async def test_browser_tabs_are_separate_users_and_a_reload_keeps_yours(browser, served):
+    first = await open_page(browser, served, DESKTOP)
+    await first.click("#start")
+    await bot_says(first, "Hello")
+    first_id = await first.inner_text("#you-meta")
+
+    second = await open_page(browser, served, DESKTOP)
+    assert await second.is_visible("#start"), "a new tab starts as a new user"
+    await second.click("#start")
+    await bot_says(second, "Hello")
+    assert await second.inner_text("#you-meta") != first_id
+
+    await first.reload()
+    await bot_says(first, "Hello")
+    assert await first.inner_text("#you-meta") == first_id
+    assert await first.locator(".msg.out").count() == 1
+
+    await first.click(".side [data-action=new-user]")
+    assert await first.is_visible("#start")
+    assert await first.locator(".msg").count() == 0
+    await first.screenshot(path=str(ARTIFACTS / "playground-new-user-desktop.png"))
+    assert first.problems == [] and second.problems == []
