@@ -97,6 +97,7 @@ class BotAPIEmulator:
         self._user_ids = itertools.count(100_001)
         self._group_ids = itertools.count(1)
         self._inflight = 0
+        self._bot_connected = asyncio.Event()
         self._background: set[asyncio.Task] = set()
         self._last_activity = time.monotonic()
 
@@ -256,6 +257,10 @@ class BotAPIEmulator:
         """Bytes of any file in the emulator (sent by a person or by the bot)."""
         return self._bot(token).files[file_id].data
 
+    async def wait_for_bot(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Wait until a bot polls (its first getUpdates) or sets a webhook."""
+        await asyncio.wait_for(self._bot_connected.wait(), timeout)
+
     async def settle(self, quiet: float = 0.15, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until every update is confirmed and the bot made no call for ``quiet`` seconds.
 
@@ -304,6 +309,8 @@ class BotAPIEmulator:
         name = raw_name.lower()
         self.calls[_CANONICAL.get(name, raw_name)] += 1
         polling = name == "getupdates"
+        if polling:
+            self._bot_connected.set()
         if not polling:
             self._inflight += 1
         try:
@@ -363,6 +370,8 @@ class BotAPIEmulator:
             task = asyncio.get_running_loop().create_task(delivery.stop())
             self._background.add(task)
             task.add_done_callback(self._background.discard)
+        if bot.webhook is not None:
+            self._bot_connected.set()
         if bot.webhook is not None and self.deliver_webhooks:
             self._webhooks[bot.token] = delivery = WebhookDelivery(bot, self._execute)
             delivery.start()

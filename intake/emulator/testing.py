@@ -14,7 +14,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from .server import BotAPIEmulator
+from .server import DEFAULT_TOKEN, BotAPIEmulator
 
 __all__ = ["create_bot", "polling", "running_emulator"]
 
@@ -32,13 +32,18 @@ async def running_emulator(
         await emu.stop()
 
 
-def create_bot(emu: BotAPIEmulator, token: str | None = None, **bot_options: Any) -> Bot:
+def create_bot(
+    emu: BotAPIEmulator | str, token: str | None = None, **bot_options: Any
+) -> Bot:
     """A real aiogram ``Bot`` with a real ``AiohttpSession`` pointed at the emulator.
 
-    The caller closes it: ``await bot.session.close()`` (or ``async with create_bot(emu):``).
+    ``emu`` is a running emulator or the base URL of one in another process. The caller
+    closes the bot: ``async with create_bot(emu) as bot:`` (or ``await bot.session.close()``).
     """
-    session = AiohttpSession(api=TelegramAPIServer.from_base(emu.base_url))
-    return Bot(token or emu.token, session=session, **bot_options)
+    base_url = emu if isinstance(emu, str) else emu.base_url
+    default_token = DEFAULT_TOKEN if isinstance(emu, str) else emu.token
+    session = AiohttpSession(api=TelegramAPIServer.from_base(base_url))
+    return Bot(token or default_token, session=session, **bot_options)
 
 
 @contextlib.asynccontextmanager

@@ -51,6 +51,7 @@ def dp() -> Dispatcher:
 async def test_echo_bot_replies_to_a_users_text(dp, bot, emu):
     user = emu.user(id=11, first_name="Li", language_code="zh-hans")
     async with polling(dp, bot):
+        await emu.wait_for_bot()
         await user.send_text("你好")
         reply = await user.next_message()
     assert (reply.text, reply.from_bot, reply.chat_id) == ("你好", True, 11)
