@@ -88,6 +88,7 @@ class BotAPIEmulator:
         self.calls: Counter[str] = Counter()
         self.request_log: deque[tuple[str, dict[str, Any]]] = deque(maxlen=request_log_size)
         self.faults = FaultPlan()
+        self.internal_errors: list[Exception] = []  # emulator bugs; running_emulator raises
         self.deliver_webhooks = deliver_webhooks
         self.base_url = ""
         self._runner: web.AppRunner | None = None
@@ -336,6 +337,11 @@ class BotAPIEmulator:
                 result = await self._execute(bot, name, params)
             except ApiError as exc:
                 return web.json_response(exc.envelope(), status=exc.status, dumps=_dumps)
+            except Exception as exc:  # an emulator bug: answer 500, log without the URL
+                log.exception("emulated %s failed", _CANONICAL.get(name, raw_name))
+                self.internal_errors.append(exc)
+                error = ApiError(500, "Internal Server Error")
+                return web.json_response(error.envelope(), status=500, dumps=_dumps)
             return web.json_response({"ok": True, "result": result}, dumps=_dumps)
         finally:
             if not polling:

@@ -23,13 +23,18 @@ __all__ = ["create_bot", "polling", "running_emulator"]
 async def running_emulator(
     host: str = "127.0.0.1", port: int = 0, **options: Any
 ) -> AsyncIterator[BotAPIEmulator]:
-    """``async with running_emulator() as emu:`` — started on a free port, stopped after."""
+    """``async with running_emulator() as emu:`` — started on a free port, stopped after.
+
+    Raises at exit if the emulator itself failed while serving (``emu.internal_errors``).
+    """
     emu = BotAPIEmulator(**options)
     await emu.start(host=host, port=port)
     try:
         yield emu
     finally:
         await emu.stop()
+    if emu.internal_errors:  # a bug in the emulator must not pass for a bug in the bot
+        raise RuntimeError(f"the emulator failed internally: {emu.internal_errors!r}")
 
 
 def create_bot(

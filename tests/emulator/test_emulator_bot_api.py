@@ -308,3 +308,19 @@ async def test_get_chat_describes_the_private_chat(bot, emu):
     user = emu.user(id=7, first_name="Mei", username="mei")
     chat = await bot.get_chat(user.id)
     assert (chat.type, chat.first_name, chat.username) == ("private", "Mei", "mei")
+
+
+async def test_an_emulator_bug_is_a_500_for_the_bot_and_fails_the_block(monkeypatch):
+    from aiogram.exceptions import TelegramServerError
+
+    from intake.emulator import methods
+    from intake.emulator.testing import running_emulator
+
+    def broken(call):
+        raise KeyError("emulator bug")
+
+    monkeypatch.setitem(methods.METHODS, "getme", broken)
+    with pytest.raises(RuntimeError, match="failed internally"):
+        async with running_emulator() as emu, create_bot(emu) as client:
+            with pytest.raises(TelegramServerError):
+                await client.get_me()
