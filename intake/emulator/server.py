@@ -23,8 +23,9 @@ from aiohttp import web
 from .errors import ApiError
 from .events import EventHub, Subscription
 from .faults import Fault, FaultPlan
-from .methods import METHODS, Call, Params, Upload
+from .methods import METHODS
 from .models import ChatEvent
+from .params import Call, Params, Upload
 from .state import BotState
 from .users import SimulatedGroup, SimulatedUser
 from .webhook import WebhookDelivery

@@ -17,7 +17,7 @@ from typing import Any
 
 import aiohttp
 
-from .methods import Params
+from .params import Params, Upload
 from .state import BotState
 
 __all__ = ["WebhookDelivery"]
@@ -99,10 +99,8 @@ class WebhookDelivery:
     async def _reply_method(self, resp: aiohttp.ClientResponse) -> None:
         """Run a method the bot returned in the webhook answer; its result goes nowhere."""
         values: dict[str, Any] = {}
-        uploads = {}
+        uploads: dict[str, Upload] = {}
         if resp.content_type.startswith("multipart/"):
-            from .methods import Upload
-
             reader = aiohttp.MultipartReader.from_response(resp)
             while (part := await reader.next()) is not None:
                 if not isinstance(part, aiohttp.BodyPartReader) or part.name is None:

@@ -100,6 +100,31 @@ async def test_webhook_delivery_posts_updates_with_the_secret_header(bot, emu, u
         await runner.cleanup()
 
 
+async def test_a_method_returned_in_the_webhook_answer_is_executed(bot, emu, unused_tcp_port):
+    dp = Dispatcher()
+    router = Router()
+
+    @router.message(F.text)
+    async def reply_in_answer(message: Message):
+        return message.answer(f"inline: {message.text}")  # the method itself, not awaited
+
+    dp.include_router(router)
+    app = web.Application()
+    SimpleRequestHandler(dp, bot, handle_in_background=False).register(app, path="/hook")
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", unused_tcp_port).start()
+    try:
+        await bot.set_webhook(f"http://127.0.0.1:{unused_tcp_port}/hook")
+        user = emu.user(id=21)
+        await user.send_text("ping")
+        assert (await user.next_message()).text == "inline: ping"
+        assert emu.calls["sendMessage"] == 0, "it came back in the webhook answer"
+        await bot.delete_webhook()
+    finally:
+        await runner.cleanup()
+
+
 async def test_get_updates_while_a_webhook_is_set_is_a_conflict(bot, emu):
     from aiogram.exceptions import TelegramConflictError
 
