@@ -24,7 +24,7 @@ from .errors import ApiError
 from .events import EventHub, Subscription
 from .faults import Fault, FaultPlan
 from .methods import METHODS
-from .models import ChatEvent
+from .models import ChatEvent, StoredFile
 from .params import Call, Params, Upload
 from .state import BotState
 from .users import SimulatedGroup, SimulatedUser
@@ -255,9 +255,12 @@ class BotAPIEmulator:
         """Call ``listener(event)`` for every chat event; returns a function that removes it."""
         return self.hub.add_listener(listener)
 
+    def file(self, file_id: str, token: str | None = None) -> StoredFile:
+        """Any file in the emulator (sent by a person or by the bot): bytes, name, MIME type."""
+        return self._bot(token).files[file_id]
+
     def file_bytes(self, file_id: str, token: str | None = None) -> bytes:
-        """Bytes of any file in the emulator (sent by a person or by the bot)."""
-        return self._bot(token).files[file_id].data
+        return self.file(file_id, token).data
 
     async def wait_for_bot(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until a bot polls (its first getUpdates) or sets a webhook."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from .media import TINY_PNG, document_object, photo_sizes, sticker_object, voice_object
 from .models import Button, CallbackAnswer, ChatMessage
@@ -54,7 +54,7 @@ class Tap:
     message_id: int
     data: str | None
     update_id: int
-    _side: ChatSide
+    _side: ChatSide = field(repr=False)
 
     async def answer(self, timeout: float = 5.0) -> CallbackAnswer:  # noqa: ASYNC109
         def found() -> CallbackAnswer | None:
@@ -267,7 +267,7 @@ class ChatSide:
 
     # --- waiting -----------------------------------------------------------------------------
 
-    async def _until(self, check: Callable[[], object], timeout: float, what: str):  # noqa: ASYNC109
+    async def _until(self, check: Callable[[], Any], timeout: float, what: str) -> Any:  # noqa: ASYNC109
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
             result = check()
