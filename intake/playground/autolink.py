@@ -11,10 +11,18 @@ import re
 
 from intake.emulator.textfmt import entities_to_html, utf16_len
 
+# A link stops at Chinese full-width punctuation and does not end with ASCII punctuation.
+_FULL_WIDTH = "\u3002\uff0c\uff1b\uff1a\uff01\uff1f\uff08\uff09\u3001"
+_TRAILING = ".,;:!?)\\]"
+_QUOTES = "\"'\u201c\u201d"
 _PATTERNS = (
-    ("bot_command", re.compile(r"(?<![\w/@])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w/])")),
-    ("url", re.compile(r"(?<![\w@/])https?://[^\s<>\"'“”]+[^\s<>\"'“”.,;:!?)\]。，；：！？）]")),
-    ("email", re.compile(r"(?<![\w.@])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")),
+    ("bot_command",
+     re.compile(r"(?<![\w/@])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w/])")),
+    ("url", re.compile(
+        rf"(?<![\w@/])https?://[^\s<>{_QUOTES}{_FULL_WIDTH}]+[^\s<>{_QUOTES}{_FULL_WIDTH}{_TRAILING}]"
+    )),
+    ("email",
+     re.compile(r"(?<![\w.@])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")),
     ("mention", re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}(?![\w@])")),
     ("hashtag", re.compile(r"(?<![\w#])#\w*[^\W\d_]\w*")),
 )

@@ -241,8 +241,9 @@ async def send_files(request: web.Request) -> web.Response:
         if as_photo and _image_type(data):
             items.append(Photo(data))
         else:
-            mime = upload.content_type if upload.content_type != "application/octet-stream" else None
-            items.append(Document(data, name, mime))
+            mime = upload.content_type
+            generic = mime == "application/octet-stream"
+            items.append(Document(data, name, None if generic else mime))
     user = session.user
     sent: list[ChatMessage] = []
     for start in range(0, len(items), ALBUM_SIZE):

@@ -12,7 +12,7 @@ from typing import Any
 from intake.emulator.models import ChatEvent, ChatMessage
 from intake.playground.autolink import display_html
 
-__all__ = ["event_view", "message_view", "file_ids"]
+__all__ = ["event_view", "file_ids", "keyboard_view", "message_view"]
 
 
 def message_view(message: ChatMessage) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from intake.config import Settings
 from intake.playground.server import Playground
+from tests.playground.factories import local_playground
 from tests.playground.webchat import WebChat
 
 
@@ -23,7 +24,7 @@ def settings(tmp_path) -> Settings:
 
 @pytest.fixture
 async def playground(settings) -> AsyncIterator[Playground]:
-    pg = Playground(settings, polling_timeout=1)
+    pg = local_playground(settings)
     pg.build()
     yield pg
     if pg.services is not None:

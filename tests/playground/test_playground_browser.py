@@ -34,14 +34,22 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def chromium_executable() -> str | None:
+    """$CHROMIUM, else Debian's chromium on the PATH or in /usr/bin."""
+    for candidate in (os.environ.get("CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
 @pytest.fixture
 async def browser() -> AsyncIterator[object]:
     try:
         from playwright.async_api import async_playwright
     except ImportError:
         _unavailable("Playwright is not installed (pip install playwright)")
-    executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(executable).exists():
+    executable = chromium_executable()
+    if executable is None:
         _unavailable("Chromium is missing (apt-get install -y chromium)")
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(executable_path=executable,
@@ -106,9 +114,9 @@ async def test_browser_completes_a_chinese_intake_and_the_ticket_is_stored(
     await write(page, "4.2.1")
     await bot_says(page, "识别您环境")
     await tap(page, "跳过")
-    await tap(page, "是的，没错")
+    await tap(page, "是的，没错")  # noqa: RUF001 - Chinese punctuation
     await bot_says(page, "请描述具体情况")
-    await write(page, "从 9 点开始，每个页面都返回 502 Bad Gateway。")
+    await write(page, "从 9 点开始，每个页面都返回 502 Bad Gateway。")  # noqa: RUF001
     await tap(page, "完成")
     await bot_says(page, "截图、日志")
 

@@ -10,7 +10,7 @@ from intake.emulator.models import ChatEvent, ChatMessage
 from intake.emulator.server import BotAPIEmulator
 from intake.playground import sessions as sessions_module
 from intake.playground.autolink import display_html
-from intake.playground.server import Playground, banner
+from intake.playground.server import banner
 from intake.playground.sessions import ChatSessions, UnknownLanguage
 from intake.playground.staff_account import (
     PLAYGROUND_STAFF,
@@ -20,6 +20,7 @@ from intake.playground.staff_account import (
 from intake.playground.view import event_view, message_view
 from intake.storage.records import touch_user
 from intake.storage.staff import SignInResult, add_staff_user, authenticate, list_staff_users
+from tests.playground.factories import local_playground
 from tests.playground.webchat import WebChat
 
 
@@ -42,11 +43,19 @@ def test_bot_formatting_is_rendered_from_entities_and_everything_else_escaped():
 
 
 def test_commands_links_and_mentions_are_detected_as_a_telegram_app_shows_them():
-    html = display_html("Send /start again, see https://orangesky.example/help. Ask @os_support", [])
+    html = display_html(
+        "Send /start again, see https://orangesky.example/help. Ask @os_support", []
+    )
     assert '<span class="tg-bot-command">/start</span>' in html
     assert '<a href="https://orangesky.example/help"' in html
     assert "help</a>." in html  # the full stop is not part of the link
     assert '<span class="tg-mention">@os_support</span>' in html
+
+
+def test_a_link_in_chinese_text_stops_at_full_width_punctuation():
+    html = display_html("详见 https://orangesky.example/帮助。谢谢", [])
+    assert '<a href="https://orangesky.example/帮助"' in html
+    assert html.endswith("</a>。谢谢")
 
 
 def test_nothing_is_detected_inside_code_and_unsafe_link_schemes_are_dropped():
@@ -130,7 +139,7 @@ async def test_a_restarted_playground_on_the_same_database_still_answers(setting
     from aiohttp.test_utils import TestClient, TestServer
 
     for _ in range(2):
-        pg = Playground(settings, polling_timeout=1)
+        pg = local_playground(settings)
         async with TestClient(TestServer(pg.build())) as client:
             chat = await WebChat.open(client, "en")
             await chat.send("/start")
@@ -141,7 +150,7 @@ async def test_a_restarted_playground_on_the_same_database_still_answers(setting
 
 
 async def test_the_banner_names_the_chat_the_staff_page_and_the_ticket_store(settings):
-    pg = Playground(settings, polling_timeout=1)
+    pg = local_playground(settings)
     url = await pg.start("127.0.0.1", 0)
     try:
         text = "\n".join(banner(pg))

@@ -87,8 +87,8 @@ class WebChat:
     def bot_messages(self) -> list[Message]:
         return [m for _, m in sorted(self.messages.items()) if m["from_bot"]]
 
-    async def until(self, check: Callable[[], Any], timeout: float = 10.0) -> Any:
-        deadline = asyncio.get_running_loop().time() + timeout
+    async def until(self, check: Callable[[], Any], seconds: float = 10.0) -> Any:
+        deadline = asyncio.get_running_loop().time() + seconds
         while not (result := check()):
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:
@@ -101,15 +101,15 @@ class WebChat:
                 pass
         return result
 
-    async def wait_for(self, text: str, timeout: float = 10.0) -> Message:
+    async def wait_for(self, text: str, seconds: float = 10.0) -> Message:
         """The newest bot message whose text contains ``text``."""
 
         def newest() -> Message | None:
             return next((m for m in reversed(self.bot_messages) if text in plain(m)), None)
 
-        return await self.until(newest, timeout)
+        return await self.until(newest, seconds)
 
-    async def wait_for_button(self, label: str, timeout: float = 10.0) -> Message:
+    async def wait_for_button(self, label: str, seconds: float = 10.0) -> Message:
         def newest() -> Message | None:
             return next(
                 (m for m in reversed(self.bot_messages)
@@ -117,7 +117,7 @@ class WebChat:
                 None,
             )
 
-        return await self.until(newest, timeout)
+        return await self.until(newest, seconds)
 
     # --- what the person does ------------------------------------------------------------------
 
