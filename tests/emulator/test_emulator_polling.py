@@ -253,3 +253,12 @@ async def test_a_redelivered_update_reaches_a_running_dispatcher_again(dp, bot, 
         emu.redeliver(sent.update_id)
         again = await user.next_message()
     assert again.text == "only once, please", "an echo bot without dedup answers twice"
+
+
+async def test_update_ids_can_start_above_what_a_database_has_seen():
+    from intake.emulator.testing import running_emulator
+
+    async with running_emulator(first_update_id=5000) as emu, create_bot(emu) as client:
+        sent = await emu.user(id=11).send_text("after a restart")
+        (update,) = await client.get_updates()
+    assert update.update_id == sent.update_id == 5000
