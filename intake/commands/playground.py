@@ -42,8 +42,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     logging_setup.configure(secrets=[DEFAULT_TOKEN])
-    # One line per handled update would push the URLs off the screen.
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    # Lines per update and per polling start would push the URLs off the screen.
+    for name in ("aiogram.event", "aiogram.dispatcher"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     host = getattr(args, "host", None) or DEFAULT_HOST
     port = getattr(args, "port", None) or DEFAULT_PORT
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import signal
 from dataclasses import dataclass, field
@@ -132,9 +133,9 @@ async def serve(settings: Settings, *, host: str, port: int) -> None:
         try:
             await playground.start(host, port)
         except OSError as exc:
+            problem = "is in use" if exc.errno == errno.EADDRINUSE else f"failed ({exc})"
             raise PlaygroundError(
-                f"error: cannot listen on {host}:{port} ({exc.strerror or exc}); "
-                "choose another port with --port"
+                f"error: listening on {host}:{port} {problem}; choose another port with --port"
             ) from None
         for line in banner(playground):
             print(line, flush=True)

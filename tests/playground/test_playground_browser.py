@@ -156,6 +156,15 @@ async def test_browser_completes_a_chinese_intake_and_the_ticket_is_stored(
     [attachment] = store.ticket_attachments(db, ticket.id)
     assert attachment.file_name == "gateway-error.log"
 
+    # The staff page of the same playground shows it, signed in as the printed account.
+    staff = await open_page(browser, served + "staff/conversations", DESKTOP)
+    await staff.fill("input[name=name]", playground.staff.name)
+    await staff.fill("input[name=password]", playground.staff.password)
+    await staff.click("button[type=submit]")
+    await staff.wait_for_url("**/staff/conversations")
+    listing = await staff.inner_text("main")
+    assert "OS-000001" in listing and "所有用户打开 Orangesky 都显示 502 错误" in listing
+
 
 async def test_browser_tabs_are_separate_users_and_a_reload_keeps_yours(browser, served):
     first = await open_page(browser, served, DESKTOP)
