@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from bench.echo_emulator import echo_dispatcher  # noqa: E402
+from intake.app import pin_response_models  # noqa: E402
 from intake.config import Settings  # noqa: E402
 from intake.draft import TicketDraft  # noqa: E402
 from intake.emulator.load import run_load  # noqa: E402
@@ -153,6 +154,7 @@ async def run_echo(users: int) -> object:
 
 
 async def main(users: int, stored: int) -> None:
+    pin_response_models()  # for both bots, so the ratio compares like with like
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "bench.sqlite3"
         if stored:

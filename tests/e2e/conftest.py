@@ -13,6 +13,7 @@ import pytest
 
 from intake.config import Settings
 from intake.emulator.server import BotAPIEmulator
+from intake.emulator.testing import running_emulator
 from intake.emulator.users import SimulatedUser
 from intake.runtime import BotRunner, Services, build_services
 from intake.storage.db import open_db
@@ -35,10 +36,9 @@ class Running:
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[BotAPIEmulator]:
-    emu = BotAPIEmulator()
-    await emu.start()
-    yield emu
-    await emu.stop()
+    """Fails the test if the emulator itself broke (the bot would only have seen a 500)."""
+    async with running_emulator() as emu:
+        yield emu
 
 
 @pytest.fixture

@@ -24,9 +24,9 @@ async def test_a_5xx_from_telegram_is_retried(intake):
 async def test_a_repeated_update_is_handled_once(intake):
     user = intake.user()
     await reach_step(user, "summary")
-    await user.send_text("Export fails")
+    sent = await user.send_text("Export fails")
     await user.wait_for(EN["browser"])
-    last_update = max(intake.emulator.bot.history)
+    last_update = sent.update_id
     before = len(user.bot_messages)
     intake.emulator.redeliver(last_update)
     await intake.emulator.settle()
