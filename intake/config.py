@@ -7,10 +7,14 @@ the token is a ``SecretStr`` so it never shows in a repr, a log or an error.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from intake.impact.sla import parse_holidays
 
 DEFAULT_DATABASE = "./data/intake.sqlite3"
 TELEGRAM_API_URL = "https://api.telegram.org"
@@ -31,6 +35,12 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
     support_channel: str = Field(default="Orangesky Lab Support", alias="SUPPORT_CHANNEL")
     download_limit_mb: int = Field(default=20, alias="TELEGRAM_DOWNLOAD_LIMIT_MB", ge=1)
+    support_holidays: Annotated[frozenset[date], NoDecode] = Field(default=frozenset(), alias="SUPPORT_HOLIDAYS")
+
+    @field_validator("support_holidays", mode="before")
+    @classmethod
+    def _holidays(cls, value: object) -> object:
+        return parse_holidays(value) if isinstance(value, str) else value
 
     @field_validator("bot_token")
     @classmethod
@@ -65,6 +75,7 @@ def load_settings(**overrides: object) -> Settings:
         field_name = str(error["loc"][0]) if error.get("loc") else "?"
         variable = _alias_of(field_name)
         message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        message = message.removeprefix(f"{variable}: ")
         raise ConfigError(f"{variable}: {message}") from None
 
 

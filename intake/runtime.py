@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from intake.bot.flow import DialogueOptions
 from intake.config import Settings
 from intake.storage.db import open_db
 from intake.bot.notifier import TelegramNotifier
-from intake.tickets.local import LocalSink
+from intake.tickets.local import LocalSink, default_due_at
 from intake.tickets.outbox import Outbox
 from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.config import RedmineSettings
@@ -69,10 +70,12 @@ def build_services(
         attachment_limit_bytes=settings.download_limit_bytes,
         support_channel=settings.support_channel,
         staff_chat_id=settings.staff_chat_id,
+        holidays=settings.support_holidays,
     )
+    due_at = functools.partial(default_due_at, holidays=settings.support_holidays)
     checker = AttachmentChecker()
     if not redmine_settings.configured:
-        return Services(db=db, sink=LocalSink(db), checker=checker, options=options)
+        return Services(db=db, sink=LocalSink(db, due_at=due_at), checker=checker, options=options)
     client = RedmineClient(
         redmine_settings.url or "",
         redmine_settings.api_key,  # type: ignore[arg-type]
@@ -80,7 +83,7 @@ def build_services(
     )
     filer = RedmineFiler(db, client, redmine_settings)
     services = Services(
-        db=db, sink=LocalSink(db), checker=checker, redmine=client, filer=filer,
+        db=db, sink=LocalSink(db, due_at=due_at), checker=checker, redmine=client, filer=filer,
         options=dataclasses.replace(
             options,
             with_account=True,
@@ -92,7 +95,7 @@ def build_services(
     )
     services.notifier = TelegramNotifier(db, lambda: services.current_bot)
     services.outbox = Outbox(db, filer, services.notifier)
-    services.sink = RedmineSink(db, wake=services.outbox.wake)
+    services.sink = RedmineSink(db, due_at=due_at, wake=services.outbox.wake)
     return services
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
@@ -38,6 +39,7 @@ class DialogueOptions:
     attachment_limit_bytes: int = 20 * 1024 * 1024  # Redmine's maximum when it is the sink
     support_channel: str = "Orangesky Lab Support"
     staff_chat_id: int | None = None
+    holidays: frozenset[date] = frozenset()  # SUPPORT_HOLIDAYS: 24x5 support closed
 
 
 class Flow:

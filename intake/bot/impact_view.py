@@ -15,7 +15,7 @@ from intake.draft import TicketDraft
 from intake.impact import format as impact_format
 from intake.impact.levels import LEVELS, get_level
 from intake.impact.questions import next_question, suggest_from_text
-from intake.impact.sla import first_response_due
+from intake.impact.sla import Holidays, first_response_due
 
 Prompt = tuple[str, InlineKeyboardMarkup]
 
@@ -32,19 +32,19 @@ def level_name(key: str) -> str:
 def prompt(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
     stage = data.get("impact_stage") or QUESTION
     if stage == SUGGEST and draft.impact_suggested:
-        return _suggestion(draft, locale)
+        return _suggestion(draft, locale, data)
     if stage == CHOOSE:
         return _choose(draft, locale)
     if stage == RESULT and draft.impact_suggested:
-        return _result(draft, locale)
-    return _question(draft, locale)
+        return _result(draft, locale, data)
+    return _question(draft, locale, data)
 
 
-def _suggestion(draft: TicketDraft, locale: str) -> Prompt:
+def _suggestion(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
     text = (
         _("⚖️ From what you wrote, this sounds like:")
         + "\n\n"
-        + level_card(draft.impact_suggested, locale)
+        + level_card(draft.impact_suggested, locale, holidays=data.get("holidays", ()))
         + "\n\n"
         + _("Is that right?")
     )
@@ -55,10 +55,10 @@ def _suggestion(draft: TicketDraft, locale: str) -> Prompt:
     return text, footer(builder, locale, "impact").as_markup()
 
 
-def _question(draft: TicketDraft, locale: str) -> Prompt:
+def _question(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
     question = next_question(draft.impact_answers)
     if question is None:  # answers already decide: show the result instead
-        return _result(draft, locale)
+        return _result(draft, locale, data)
     text = _("⚖️ How badly are you affected?") + "\n\n" + _(question.text)
     builder = InlineKeyboardBuilder()
     builder.button(text=_("Yes"), callback_data=Pick(step="impact", value=f"{question.key}=yes"))
@@ -67,11 +67,13 @@ def _question(draft: TicketDraft, locale: str) -> Prompt:
     return text, footer(builder, locale, "impact").as_markup()
 
 
-def level_card(level_key: str, locale: str, opened_at: datetime | None = None) -> str:
+def level_card(
+    level_key: str, locale: str, opened_at: datetime | None = None, holidays: Holidays = ()
+) -> str:
     """Level, definition, first-response time, due time and whether support is staffed now."""
     level = get_level(level_key)
     opened_at = opened_at or datetime.now(UTC)
-    due = first_response_due(level, opened_at)
+    due = first_response_due(level, opened_at, holidays)
     return "\n".join(
         [
             _("<b>{level}</b>: {definition}").format(
@@ -86,13 +88,15 @@ def level_card(level_key: str, locale: str, opened_at: datetime | None = None) -
             _("If you send the ticket now, expect it by {due}.").format(
                 due=escape(impact_format.format_due(due, locale))
             ),
-            impact_format.staffed_text(level, opened_at, locale),
+            impact_format.staffed_text(level, opened_at, locale, holidays),
         ]
     )
 
 
-def _result(draft: TicketDraft, locale: str) -> Prompt:
-    text = _("⚖️ Your impact level:") + "\n\n" + level_card(draft.impact_suggested, locale)
+def _result(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    text = _("⚖️ Your impact level:") + "\n\n" + level_card(
+        draft.impact_suggested, locale, holidays=data.get("holidays", ())
+    )
     builder = InlineKeyboardBuilder()
     builder.row(nav_button(_("✅ Confirm"), "impact", "confirm"))
     builder.row(nav_button(_("Choose another level"), "impact", "choose"))

@@ -5,8 +5,8 @@ Used when Redmine is not configured (no ``REDMINE_URL``), and in the playground.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 
 from sqlite_utils import Database
 
@@ -17,14 +17,16 @@ from intake.tickets.sink import Receipt
 DueAt = Callable[[str, datetime], datetime | None]
 
 
-def default_due_at(impact: str, opened_at: datetime) -> datetime | None:
+def default_due_at(
+    impact: str, opened_at: datetime, holidays: Iterable[date] = ()
+) -> datetime | None:
     """First-response due time from intake.impact.sla; None for a missing or unknown level."""
     if not impact:
         return None
     from intake.impact.sla import first_response_due
 
     try:
-        return first_response_due(impact, opened_at)
+        return first_response_due(impact, opened_at, holidays)
     except (KeyError, ValueError):
         return None
 
