@@ -188,3 +188,34 @@ async def test_browser_tabs_are_separate_users_and_a_reload_keeps_yours(browser,
     assert await first.locator(".msg").count() == 0
     await first.screenshot(path=str(ARTIFACTS / "playground-new-user-desktop.png"))
     assert first.problems == [] and second.problems == []
+
+
+async def test_browser_shows_photos_sent_together_as_one_album(browser, served, tmp_path):
+    from PIL import Image
+
+    paths = []
+    for i, colour in enumerate(("#e57373", "#64b5f6")):
+        path = tmp_path / f"screen-{i}.png"
+        Image.new("RGB", (640, 480), colour).save(path)
+        paths.append(str(path))
+    page = await open_page(browser, served, PHONE)
+    await page.click("#start")
+    await bot_says(page, "Hello")
+    await page.click("#attach")
+    async with page.expect_file_chooser() as chooser:
+        await page.click("[data-pick=photo]")
+    await (await chooser.value).set_files(paths)
+    assert (await page.inner_text("#upload-title")) == "Send 2 photos"
+    await page.fill("#caption", "both error pages")
+    await page.click("#upload-send")
+
+    album = page.locator(".msg.out.kind-album")
+    await album.locator("img").nth(1).wait_for()
+    assert await album.count() == 1
+    assert await album.locator(".photo img").count() == 2
+    assert "both error pages" in await album.inner_text()
+    for image in await album.locator("img").all():
+        assert await image.evaluate("img => img.decode().then(() => img.naturalWidth)") == 640
+    await album.scroll_into_view_if_needed()
+    await page.screenshot(path=str(ARTIFACTS / "playground-album-phone.png"))
+    assert page.problems == []

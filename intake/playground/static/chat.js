@@ -330,23 +330,77 @@
     }
   }
 
+  // Several photos or files sent at once (one media_group_id) are one bubble, as in Telegram.
+  function albumMembers(group) {
+    return [...state.messages.values()]
+      .filter((m) => m.media_group_id === group)
+      .sort((a, b) => a.id - b.id);
+  }
+
+  function renderAlbum(group) {
+    const members = albumMembers(group);
+    if (!members.length) return null;
+    const first = members[0];
+    const last = members[members.length - 1];
+    const wrap = document.createElement("div");
+    wrap.className = `msg ${first.from_bot ? "in" : "out"} kind-album`;
+    wrap.dataset.id = String(first.id);
+    wrap.dataset.group = group;
+    const b = document.createElement("div");
+    b.className = "bubble album";
+    const photos = members.filter((m) => m.kind === "photo" && m.file);
+    const files = members.filter((m) => m.kind !== "photo" && m.file);
+    if (photos.length) {
+      const grid = document.createElement("div");
+      grid.className = `grid n${Math.min(photos.length, 4)}`;
+      for (const m of photos) grid.append(filePart(m));
+      b.append(grid);
+    }
+    for (const m of files) b.append(filePart(m));
+    const captioned = members.find((m) => m.html);
+    if (captioned) b.append(textPart(captioned));
+    const m = meta({ ...last, edited: members.some((x) => x.edited) });
+    if (!captioned && !files.length) {
+      b.classList.add("media-only");
+      m.classList.add("on-media");
+    }
+    b.append(m);
+    const stack = document.createElement("div");
+    stack.className = "stack";
+    stack.append(b);
+    wrap.append(stack);
+    return wrap;
+  }
+
+  function nodeFor(msg) {
+    const selector = msg.media_group_id
+      ? `.msg[data-group="${CSS.escape(msg.media_group_id)}"]`
+      : `.msg[data-id="${msg.id}"]`;
+    return el.messages.querySelector(selector);
+  }
+
   function upsert(msg, { fresh = false } = {}) {
     const stick = nearBottom() || (fresh && !msg.from_bot);
     state.messages.set(msg.id, msg);
     ensureDay();
-    const node = render(msg);
-    const old = el.messages.querySelector(`.msg[data-id="${msg.id}"]`);
+    const node = msg.media_group_id ? renderAlbum(msg.media_group_id) : render(msg);
+    const old = nodeFor(msg);
     if (old) old.replaceWith(node);
-    else place(node, msg.id);
+    else place(node, Number(node.dataset.id));
     markTails();
     hideIntro();
     if (stick || fresh) requestAnimationFrame(scrollToBottom);
   }
 
   function remove(id) {
+    const msg = state.messages.get(id);
     state.messages.delete(id);
-    const node = el.messages.querySelector(`.msg[data-id="${id}"]`);
-    if (node) node.remove();
+    const node = msg ? nodeFor(msg) : el.messages.querySelector(`.msg[data-id="${id}"]`);
+    if (node) {
+      const album = msg && msg.media_group_id ? renderAlbum(msg.media_group_id) : null;
+      if (album) node.replaceWith(album);
+      else node.remove();
+    }
     markTails();
   }
 
