@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
 from sqlite_utils import Database
 
 from intake.app import create_bot, create_dispatcher, create_i18n
@@ -177,27 +179,47 @@ async def serve(settings: Settings, *, webhook: bool, host: str, port: int) -> N
         await services.aclose()
 
 
-async def _serve_webhook(runner: BotRunner, settings: Settings, host: str, port: int) -> None:
-    from aiohttp import web
-    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+def create_webhook_app(
+    services: Services, token: str, *, api_url: str | None, webhook_url: str, secret: str | None
+) -> web.Application:
+    """aiogram's aiohttp webhook handler, checking Telegram's secret-token header.
 
-    s = runner.services
-    bot = create_bot(runner.token, s.db, api_url=runner.api_url)
+    On start-up the app registers its URL with the Bot API and starts the outbox; on
+    clean-up it stops the outbox. Updates go through the same dispatcher as polling.
+    """
+    bot = create_bot(token, services.db, api_url=api_url)
     dp = create_dispatcher(
-        db=s.db, sink=s.sink, checker=s.checker, options=s.options, redmine=s.redmine,
-        filer=s.filer,
+        db=services.db, sink=services.sink, checker=services.checker, options=services.options,
+        redmine=services.redmine, filer=services.filer,
     )
-    s.current_bot = bot
-    outbox_task = asyncio.create_task(s.outbox.run()) if s.outbox is not None else None
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    tasks: list[asyncio.Task[None]] = []
 
     async def on_startup(bot: Bot) -> None:
-        await bot.set_webhook(settings.webhook_url or "", secret_token=secret)
+        services.current_bot = bot
+        await bot.set_webhook(webhook_url, secret_token=secret, drop_pending_updates=False)
+        if services.outbox is not None:
+            tasks.append(asyncio.create_task(services.outbox.run()))
+
+    async def on_shutdown(bot: Bot) -> None:
+        if services.outbox is not None:
+            services.outbox.stop()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        services.current_bot = None
 
     dp.startup.register(on_startup)
+    dp.shutdown.register(on_shutdown)
     app = web.Application()
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path="/webhook")
     setup_application(app, dp, bot=bot)
+    return app
+
+
+async def _serve_webhook(runner: BotRunner, settings: Settings, host: str, port: int) -> None:
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    app = create_webhook_app(
+        runner.services, runner.token, api_url=runner.api_url,
+        webhook_url=settings.webhook_url or "", secret=secret,
+    )
     web_runner = web.AppRunner(app)
     await web_runner.setup()
     await web.TCPSite(web_runner, host, port).start()
@@ -205,7 +227,4 @@ async def _serve_webhook(runner: BotRunner, settings: Settings, host: str, port:
     try:
         await asyncio.Event().wait()
     finally:
-        if outbox_task is not None and s.outbox is not None:
-            s.outbox.stop()
-            await outbox_task
         await web_runner.cleanup()
