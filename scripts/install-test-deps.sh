@@ -21,7 +21,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
     tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra \
     tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-rus \
-    fonts-noto-cjk fonts-dejavu-core \
+    fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core \
     chromium \
     redmine redmine-sqlite puma \
     > /dev/null

@@ -105,3 +105,23 @@ async def test_every_button_is_answered_exactly_once(intake):
     await reach_step(user, "review")
     answered = [a.query_id for a in user.callback_answers]
     assert len(answered) == len(set(answered))
+
+
+async def test_an_album_at_a_text_step_is_explained_once(intake):
+    from intake.emulator.users import Photo
+
+    user = intake.user()
+    await reach_step(user, "summary")
+    before = len(user.bot_messages)
+    await user.send_album([Photo(b"\x89PNG one"), Photo(b"\x89PNG two"), Photo(b"\x89PNG three")])
+    await user.wait_for("text answer", new=True)
+    await intake.emulator.settle()
+    explanations = [m for m in user.bot_messages[before:] if "text answer" in (m.text or "")]
+    assert len(explanations) == 1
+
+
+async def test_the_summary_is_on_the_conversation_before_the_ticket_is_sent(intake):
+    user = intake.user()
+    await reach_step(user, "browser_version")
+    row = next(intake.services.db.query("SELECT summary, status FROM conversations"))
+    assert row == {"summary": "Export to CSV fails with an error", "status": "in_progress"}

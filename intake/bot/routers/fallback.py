@@ -39,6 +39,8 @@ def create_router() -> Router:
 
     @router.message()
     async def anything_else(message: Message, flow: Flow, inbound_message_id: int | None) -> None:
+        if message.media_group_id and await already_answered_album(flow, message.media_group_id):
+            return  # one explanation per album, not one per photo
         step = await flow.step()
         if step is None:  # first contact, or after a cancel: every message opens the intake
             await flow.begin(message, inbound_message_id=inbound_message_id)
@@ -80,3 +82,12 @@ def expected(step: str) -> str:
     if step in BUTTON_STEPS or step == "welcome":
         return _("Please use the buttons.")
     return _("Please answer the question below.")
+
+
+async def already_answered_album(flow: Flow, media_group_id: str) -> bool:
+    """True for the second and later messages of an album (albums arrive one update each)."""
+    data = await flow.data()
+    if data.get("answered_album") == media_group_id:
+        return True
+    await flow.state.update_data(answered_album=media_group_id)
+    return False

@@ -49,6 +49,9 @@ def create_router() -> Router:
         draft = await flow.draft()
         draft.summary = value
         await flow.save(draft)
+        conversation_id = await flow.conversation_id()
+        if conversation_id is not None:  # staff see it in the list while the intake goes on
+            records.update_conversation(flow.db, conversation_id, summary=value)
         await offer_language(flow, message, value)
         await flow.forward("summary", message)
 
