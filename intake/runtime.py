@@ -11,6 +11,7 @@ import contextlib
 import logging
 import dataclasses
 import functools
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +102,17 @@ def build_services(
     return services
 
 
+def freeze_startup_objects() -> None:
+    """Move everything built so far out of the garbage collector's sight.
+
+    aiogram's hundreds of pydantic models make each full collection walk a large heap that
+    never becomes garbage; with it frozen, bench/dialogue.py spent 0.16 s instead of 0.74 s
+    in the collector for 700 updates (262 -> 326 updates/s).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 class BotRunner:
     """One bot polling its Bot API server; stop and start again to simulate a restart."""
 
@@ -122,6 +134,7 @@ class BotRunner:
             redmine=s.redmine, filer=s.filer,
         )
         s.current_bot = self.bot
+        freeze_startup_objects()
         if s.outbox is not None and self._outbox_task is None:
             self._outbox_task = asyncio.create_task(s.outbox.run())
         self._task = asyncio.create_task(
@@ -196,6 +209,7 @@ def create_webhook_app(
 
     async def on_startup(bot: Bot) -> None:
         services.current_bot = bot
+        freeze_startup_objects()
         await bot.set_webhook(webhook_url, secret_token=secret, drop_pending_updates=False)
         if services.outbox is not None:
             tasks.append(asyncio.create_task(services.outbox.run()))

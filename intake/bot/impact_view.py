@@ -8,9 +8,8 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from intake.bot.keyboards import Pick, footer, nav_button
+from intake.bot.keyboards import Keyboard, Pick, footer, nav_button
 from intake.draft import TicketDraft
 from intake.impact import format as impact_format
 from intake.impact.levels import LEVELS, get_level
@@ -48,7 +47,7 @@ def _suggestion(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt
         + "\n\n"
         + _("Is that right?")
     )
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     builder.row(nav_button(_("✅ Yes, that's right"), "impact", "accept"))
     builder.row(nav_button(_("Answer a few questions instead"), "impact", "questions"))
     builder.row(nav_button(_("Choose another level"), "impact", "choose"))
@@ -60,7 +59,7 @@ def _question(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
     if question is None:  # answers already decide: show the result instead
         return _result(draft, locale, data)
     text = _("⚖️ How badly are you affected?") + "\n\n" + _(question.text)
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     builder.button(text=_("Yes"), callback_data=Pick(step="impact", value=f"{question.key}=yes"))
     builder.button(text=_("No"), callback_data=Pick(step="impact", value=f"{question.key}=no"))
     builder.adjust(2)
@@ -97,7 +96,7 @@ def _result(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
     text = _("⚖️ Your impact level:") + "\n\n" + level_card(
         draft.impact_suggested, locale, holidays=data.get("holidays", ())
     )
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     builder.row(nav_button(_("✅ Confirm"), "impact", "confirm"))
     builder.row(nav_button(_("Choose another level"), "impact", "choose"))
     return text, footer(builder, locale, "impact").as_markup()
@@ -109,7 +108,7 @@ def _choose(draft: TicketDraft, locale: str) -> Prompt:
         text += "\n\n" + _("<b>{level}</b>: {summary}").format(
             level=_(level.name), summary=_(level.summary)
         )
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     for level in sorted(LEVELS, key=lambda item: -item.severity):
         builder.button(text=_(level.name), callback_data=Pick(step="impact", value=level.key))
     builder.adjust(2)
@@ -121,7 +120,7 @@ def reason_prompt(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prom
         "✍️ You chose <b>{chosen}</b> instead of the suggested <b>{suggested}</b>. "
         "In a sentence, why? This helps the engineer."
     ).format(chosen=level_name(data.get("impact_chosen", "")), suggested=level_name(draft.impact_suggested))
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     return text, footer(builder, locale, "impact_reason").as_markup()
 
 

@@ -11,15 +11,18 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import contextvars
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from html import unescape
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
-from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import EditMessageText, SendDocument, SendMessage, SendPhoto
 from aiogram.methods.base import Response, TelegramMethod, TelegramType

@@ -11,10 +11,9 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from intake.bot import impact_view
-from intake.bot.keyboards import Edit, choices, footer, language_button, nav_button
+from intake.bot.keyboards import Edit, Keyboard, choices, footer, language_button, nav_button
 from intake.draft import SUMMARY_MAX, TicketDraft
 from intake.environment import BROWSERS, SYSTEMS
 
@@ -34,7 +33,7 @@ def welcome(locale: str, first_name: str | None) -> Prompt:
         + "\n\n"
         + _("You can switch between English and Chinese at any time.")
     )
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     builder.row(nav_button(_("▶️ Start"), "welcome", "begin"))
     builder.row(language_button(locale, "welcome"))
     return text, builder.as_markup()
@@ -77,7 +76,7 @@ def _summary(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
     ).format(max=SUMMARY_MAX)
     if draft.summary:
         text += "\n\n" + _("Now: {value}").format(value=_quote(draft.summary))
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     if draft.summary:
         builder.row(nav_button(_("Keep it ✔️"), "summary", "keep"))
     return text, footer(builder, locale, "summary", back=False).as_markup()
@@ -86,7 +85,7 @@ def _summary(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
 def _browser(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
     if data.get("browser_other"):
         text = _("🌐 Type the name of your browser (for example Opera or Vivaldi).")
-        builder = InlineKeyboardBuilder()
+        builder = Keyboard()
     else:
         text = _(
             "🌐 Which browser do you use Orangesky in?\n"
@@ -103,7 +102,7 @@ def _browser_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> P
     )
     if data.get("show_version_help"):
         text += "\n\n" + browser_version_help(draft.browser)
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     builder.row(nav_button(_("I don't know"), "browser_version", "help"))
     return text, footer(builder, locale, "browser_version").as_markup()
 
@@ -124,7 +123,7 @@ def browser_version_help(browser: str) -> str:
 def _os(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
     if data.get("os_other"):
         text = _("💻 Type your operating system or Linux distribution (for example Arch Linux).")
-        builder = InlineKeyboardBuilder()
+        builder = Keyboard()
     else:
         text = _("💻 Which operating system or Linux distribution?")
         builder = choices("os", [(s, s) for s in SYSTEMS] + [("other", _("Other…"))], per_row=3)
@@ -135,7 +134,7 @@ def _os_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt
     text = _("🔢 Which version of {os}? For example 11, 14.2 or 22.04.").format(
         os=escape(draft.os or _("your system"))
     )
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     builder.row(nav_button(_("I don't know"), "os_version", "skip"))
     return text, footer(builder, locale, "os_version").as_markup()
 
@@ -145,7 +144,7 @@ def _product_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> P
         "🍊 Which Orangesky version or deployment are you on? For example 4.2.1, "
         "or “cloud”. The version is shown under Help → About in Orangesky."
     )
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     builder.row(nav_button(_("I don't know"), "product_version", "skip"))
     return text, footer(builder, locale, "product_version").as_markup()
 
@@ -155,7 +154,7 @@ def _extra(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
         "🏷 Anything else that identifies your setup? For example the server address, "
         "cluster name or account ID. This is optional."
     )
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     builder.row(nav_button(_("Skip ⏭"), "extra", "skip"))
     return text, footer(builder, locale, "extra").as_markup()
 
@@ -165,7 +164,7 @@ def _description(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Promp
         "🗒 Describe what happens: what you did, what you expected and what you saw instead. "
         "Send as many messages as you like, then tap Done."
     )
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     if draft.description:
         text += "\n\n" + _("Received so far: {count} message(s).").format(
             count=len(draft.description)
@@ -184,7 +183,7 @@ def _attachments(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Promp
     )
     if draft.attachments:
         text += "\n\n" + attachment_list(draft)
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     label = _("✅ Done") if draft.attachments else _("Skip ⏭")
     builder.row(nav_button(label, "attachments", "done"))
     return text, footer(builder, locale, "attachments").as_markup()
@@ -211,7 +210,7 @@ def _account(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
         text += "\n" + _("No account yet? You can register at {url}").format(
             url=escape(register_url)
         )
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     if draft.redmine_login:
         builder.row(nav_button(_("Keep {login}").format(login=draft.redmine_login[:30]), "account", "keep"))
     builder.row(nav_button(_("Skip ⏭"), "account", "skip"))
@@ -283,7 +282,7 @@ def review_card(draft: TicketDraft, locale: str, *, with_account: bool) -> Promp
         "",
         *draft_lines(draft, with_account=with_account),
     ]
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     edits = [
         ("summary", _("Summary")),
         ("browser", _("Browser")),

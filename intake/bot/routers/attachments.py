@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from aiogram import Bot, F, Router
+from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -12,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from intake.attachments import messages as verdict_messages
 from intake.attachments.policy import Verdict, check_text
 from intake.bot.attachment_work import AttachmentWork, IncomingFile
+from intake.bot.filters import FileMessage, PrivateChat, TextAnswer
 from intake.bot.flow import Flow
 from intake.bot.keyboards import Nav, nav_button, single_row
 from intake.bot.prompts import VERDICT_ICONS
@@ -22,9 +24,9 @@ from intake.storage import records
 
 def create_router() -> Router:
     router = Router(name="attachments")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PrivateChat())
 
-    @router.message(Intake.attachments, F.photo | F.document)
+    @router.message(StateFilter(Intake.attachments), FileMessage())
     async def on_file(message: Message, flow: Flow, bot: Bot, attachment_work: AttachmentWork) -> None:
         name, mime, size, file_id, unique_id = describe_file(message)
         conversation_id = await flow.conversation_id()
@@ -62,7 +64,7 @@ def create_router() -> Router:
         incoming = IncomingFile(attachment_id, flow.chat_id, file_id, name, mime, message.caption)
         attachment_work.start(bot, incoming, announcer(bot, flow.i18n, flow.locale))
 
-    @router.message(Intake.attachments, F.text & ~F.text.startswith("/"))
+    @router.message(StateFilter(Intake.attachments), TextAnswer())
     async def on_text(message: Message, flow: Flow) -> None:
         """Text here is about the attachments: it must be English too, then joins the description."""
         value = (message.text or "").strip()
@@ -78,7 +80,7 @@ def create_router() -> Router:
         await flow.save(draft)
         await flow.repeat(message, _("Added to the description."))
 
-    @router.callback_query(Intake.attachments, Nav.filter((F.step == "attachments") & (F.action == "done")))
+    @router.callback_query(StateFilter(Intake.attachments), Nav.filter((F.step == "attachments") & (F.action == "done")))
     async def done(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         await flow.forward("attachments", callback, edit=True)

@@ -7,11 +7,11 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from intake.bot import prompts
+from intake.bot.filters import PrivateChat
 from intake.bot.flow import Flow
-from intake.bot.keyboards import Lang, Nav, nav_button
+from intake.bot.keyboards import Keyboard, Lang, Nav, nav_button
 from intake.i18n import LOCALES
 from intake.storage import records
 
@@ -21,7 +21,7 @@ _QUIET_STEPS = (None, "welcome", "done")
 
 def create_router() -> Router:
     router = Router(name="commands")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PrivateChat())
 
     @router.message(CommandStart())
     async def start(message: Message, flow: Flow, inbound_message_id: int | None) -> None:
@@ -30,7 +30,7 @@ def create_router() -> Router:
         if step in _QUIET_STEPS or draft == type(draft)():
             await flow.begin(message, inbound_message_id=inbound_message_id)
             return
-        builder = InlineKeyboardBuilder()
+        builder = Keyboard()
         builder.row(
             nav_button(_("Start over"), "any", "restart"),
             nav_button(_("Continue"), "any", "resume"),

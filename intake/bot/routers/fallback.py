@@ -6,10 +6,12 @@ language, then the same step again.
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
+from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from intake.bot.filters import CommandText, PrivateChat
 from intake.bot.flow import Flow
 from intake.bot.states import Intake
 
@@ -19,9 +21,9 @@ BUTTON_STEPS = ("impact", "review")
 
 def create_router() -> Router:
     router = Router(name="fallback")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PrivateChat())
 
-    @router.message(Intake.done)
+    @router.message(StateFilter(Intake.done))
     async def after_submit(message: Message, flow: Flow) -> None:
         data = await flow.data()
         await flow.reply(
@@ -30,7 +32,7 @@ def create_router() -> Router:
             .format(receipt=data.get("receipt", "")),
         )
 
-    @router.message(F.text.startswith("/"))
+    @router.message(CommandText())
     async def unknown_command(message: Message, flow: Flow, inbound_message_id: int | None) -> None:
         if await flow.step() is None:
             await flow.begin(message, inbound_message_id=inbound_message_id)

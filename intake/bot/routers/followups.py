@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
+from aiogram.filters import StateFilter
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from intake.attachments import messages as verdict_messages
 from intake.attachments.checker import AttachmentChecker
+from intake.bot.filters import FileMessage, PrivateChat, TextAnswer
 from intake.bot.flow import Flow
 from intake.bot.routers.attachments import describe_file
 from intake.bot.states import Intake
@@ -25,9 +27,9 @@ logger = logging.getLogger(__name__)
 
 def create_router() -> Router:
     router = Router(name="followups")
-    router.message.filter(F.chat.type == "private", Intake.done)
+    router.message.filter(PrivateChat(), StateFilter(Intake.done))
 
-    @router.message(F.text & ~F.text.startswith("/"))
+    @router.message(TextAnswer())
     async def comment(message: Message, flow: Flow, filer: RedmineFiler | None) -> None:
         ticket = await current_ticket(flow)
         if ticket is None:
@@ -47,7 +49,7 @@ def create_router() -> Router:
             return
         await flow.reply(message, escape(notices.followup_message(flow.locale, result.issue_id)))
 
-    @router.message(F.photo | F.document)
+    @router.message(FileMessage())
     async def attachment(
         message: Message, flow: Flow, bot: Bot, checker: AttachmentChecker,
         filer: RedmineFiler | None,

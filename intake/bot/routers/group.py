@@ -1,14 +1,16 @@
 """In a group chat the bot only asks the user to write to it privately."""
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+
+from intake.bot.filters import GroupChat
 
 
 def create_router() -> Router:
     router = Router(name="group")
-    router.message.filter(F.chat.type != "private")
-    router.callback_query.filter(F.message.chat.type != "private")
+    router.message.filter(GroupChat())
+    router.callback_query.filter(GroupChat())
 
     @router.message()
     async def ask_for_private_chat(message: Message, bot: Bot) -> None:

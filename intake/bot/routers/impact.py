@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from intake.bot.filters import TextAnswer
 from intake.bot.flow import Flow
-from intake.bot.impact_view import CHOOSE, QUESTION, RESULT, SUGGEST
+from intake.bot.impact_view import CHOOSE, QUESTION, RESULT
 from intake.bot.keyboards import Nav, Pick
 from intake.bot.states import Intake
 from intake.impact.levels import BY_KEY
@@ -26,8 +28,8 @@ from intake.impact.questions import (
 def create_router() -> Router:
     router = Router(name="impact")
 
-    @router.callback_query(Intake.impact, Nav.filter((F.step == "impact") & (F.action == "accept")))
-    @router.callback_query(Intake.impact, Nav.filter((F.step == "impact") & (F.action == "confirm")))
+    @router.callback_query(StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "accept")))
+    @router.callback_query(StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "confirm")))
     async def confirm(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         draft = await flow.draft()
@@ -39,7 +41,7 @@ def create_router() -> Router:
         await flow.save(draft, impact_stage=RESULT)
         await flow.forward("impact", callback, edit=True)
 
-    @router.callback_query(Intake.impact, Nav.filter((F.step == "impact") & (F.action == "questions")))
+    @router.callback_query(StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "questions")))
     async def questions(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         draft = await flow.draft()
@@ -47,13 +49,13 @@ def create_router() -> Router:
         await flow.save(draft, impact_stage=QUESTION)
         await flow.show("impact", callback, edit=True)
 
-    @router.callback_query(Intake.impact, Nav.filter((F.step == "impact") & (F.action == "choose")))
+    @router.callback_query(StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "choose")))
     async def choose(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         await flow.state.update_data(impact_stage=CHOOSE)
         await flow.show("impact", callback, edit=True)
 
-    @router.callback_query(Intake.impact, Pick.filter(F.step == "impact"))
+    @router.callback_query(StateFilter(Intake.impact), Pick.filter(F.step == "impact"))
     async def pick(callback: CallbackQuery, callback_data: Pick, flow: Flow) -> None:
         await callback.answer()
         value = callback_data.value
@@ -64,7 +66,7 @@ def create_router() -> Router:
         else:
             await flow.repeat(callback, _("That button no longer works."))
 
-    @router.message(Intake.impact_reason, F.text & ~F.text.startswith("/"))
+    @router.message(StateFilter(Intake.impact_reason), TextAnswer())
     async def reason(message: Message, flow: Flow) -> None:
         data = await flow.data()
         draft = await flow.draft()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from html import escape
 
 from aiogram import Bot, F, Router
+from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
@@ -33,7 +34,7 @@ REQUIRED = ("summary", "browser", "impact", "description")
 def create_router() -> Router:
     router = Router(name="review")
 
-    @router.callback_query(Intake.review, Edit.filter())
+    @router.callback_query(StateFilter(Intake.review), Edit.filter())
     async def edit(callback: CallbackQuery, callback_data: Edit, flow: Flow) -> None:
         await callback.answer()
         step = steps.EDITABLE.get(callback_data.field)
@@ -45,7 +46,7 @@ def create_router() -> Router:
         )
         await flow.show(step, callback, edit=True)
 
-    @router.callback_query(Intake.review, Nav.filter((F.step == "review") & (F.action == "cancel")))
+    @router.callback_query(StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "cancel")))
     async def ask_cancel(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         builder = [
@@ -59,7 +60,7 @@ def create_router() -> Router:
             edit=True,
         )
 
-    @router.callback_query(Intake.review, Nav.filter((F.step == "review") & (F.action == "discard")))
+    @router.callback_query(StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "discard")))
     async def discard(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         await cancel_current(flow)
@@ -69,12 +70,12 @@ def create_router() -> Router:
             edit=True,
         )
 
-    @router.callback_query(Intake.review, Nav.filter((F.step == "review") & (F.action == "keep")))
+    @router.callback_query(StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "keep")))
     async def keep(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         await flow.show("review", callback, edit=True)
 
-    @router.callback_query(Intake.review, Nav.filter((F.step == "review") & (F.action == "confirm")))
+    @router.callback_query(StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "confirm")))
     async def confirm(
         callback: CallbackQuery,
         flow: Flow,

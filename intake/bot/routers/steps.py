@@ -6,13 +6,14 @@ import re
 from html import escape
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from intake import environment
+from intake.bot.filters import PrivateChat, TextAnswer, UserAgentText
 from intake.bot.flow import Flow
-from intake.bot.keyboards import Lang, Nav, Pick, nav_button
+from intake.bot.keyboards import Keyboard, Lang, Nav, Pick, nav_button
 from intake.bot.states import Intake
 from intake.draft import DESCRIPTION_MAX, FIELD_MAX, SUMMARY_MAX
 from intake.language import suggest_switch
@@ -28,20 +29,20 @@ LOGIN_PATTERN = r"^[A-Za-z0-9_.@\-]{1,60}$"
 
 def create_router() -> Router:
     router = Router(name="steps")
-    router.message.filter(F.chat.type == "private")
-    text = F.text & ~F.text.startswith("/")
+    router.message.filter(PrivateChat())
+    text = TextAnswer()
 
     # --- welcome -------------------------------------------------------------------
 
-    @router.callback_query(Intake.welcome, Nav.filter(F.action == "begin"))
+    @router.callback_query(StateFilter(Intake.welcome), Nav.filter(F.action == "begin"))
     async def begin(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         await flow.show("summary", callback, edit=True)
 
     # --- summary (also taken from the welcome step: people just start typing) --------
 
-    @router.message(Intake.welcome, text)
-    @router.message(Intake.summary, text)
+    @router.message(StateFilter(Intake.welcome), text)
+    @router.message(StateFilter(Intake.summary), text)
     async def summary(message: Message, flow: Flow) -> None:
         value = clean(message.text)
         if not await accept_length(flow, message, value, SUMMARY_MAX):
@@ -55,14 +56,14 @@ def create_router() -> Router:
         await offer_language(flow, message, value)
         await flow.forward("summary", message)
 
-    @router.callback_query(Intake.summary, Nav.filter(F.action == "keep"))
+    @router.callback_query(StateFilter(Intake.summary), Nav.filter(F.action == "keep"))
     async def keep_summary(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         await flow.forward("summary", callback, edit=True)
 
     # --- browser -------------------------------------------------------------------
 
-    @router.callback_query(Intake.browser, Pick.filter(F.step == "browser"))
+    @router.callback_query(StateFilter(Intake.browser), Pick.filter(F.step == "browser"))
     async def pick_browser(callback: CallbackQuery, callback_data: Pick, flow: Flow) -> None:
         await callback.answer()
         if callback_data.value == "other":
@@ -79,8 +80,8 @@ def create_router() -> Router:
         await flow.save(draft, browser_other=False)
         await flow.forward("browser", callback, edit=True)
 
-    @router.message(Intake.browser, text)
-    @router.message(Intake.browser_version, text, F.func(lambda m: environment.looks_like_user_agent(m.text)))
+    @router.message(StateFilter(Intake.browser), text)
+    @router.message(StateFilter(Intake.browser_version), text, UserAgentText())
     async def typed_browser(message: Message, flow: Flow) -> None:
         value = clean(message.text)
         if environment.looks_like_user_agent(value):
@@ -125,7 +126,7 @@ def create_router() -> Router:
 
     # --- browser version -----------------------------------------------------------
 
-    @router.message(Intake.browser_version, text)
+    @router.message(StateFilter(Intake.browser_version), text)
     async def browser_version(message: Message, flow: Flow) -> None:
         value = clean(message.text)
         if not environment.is_version(value):
@@ -140,7 +141,7 @@ def create_router() -> Router:
         await flow.save(draft, show_version_help=False)
         await flow.forward("browser_version", message)
 
-    @router.callback_query(Intake.browser_version, Nav.filter(F.action == "help"))
+    @router.callback_query(StateFilter(Intake.browser_version), Nav.filter(F.action == "help"))
     async def browser_version_help(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         await flow.state.update_data(show_version_help=True)
@@ -148,7 +149,7 @@ def create_router() -> Router:
 
     # --- operating system ----------------------------------------------------------
 
-    @router.callback_query(Intake.os, Pick.filter(F.step == "os"))
+    @router.callback_query(StateFilter(Intake.os), Pick.filter(F.step == "os"))
     async def pick_os(callback: CallbackQuery, callback_data: Pick, flow: Flow) -> None:
         await callback.answer()
         if callback_data.value == "other":
@@ -165,7 +166,7 @@ def create_router() -> Router:
         await flow.save(draft, os_other=False)
         await flow.forward("os", callback, edit=True)
 
-    @router.message(Intake.os, text)
+    @router.message(StateFilter(Intake.os), text)
     async def typed_os(message: Message, flow: Flow) -> None:
         value = clean(message.text)
         if not await accept_length(flow, message, value, NAME_MAX):
@@ -177,7 +178,7 @@ def create_router() -> Router:
         await flow.save(draft, os_other=False)
         await flow.forward("os", message)
 
-    @router.message(Intake.os_version, text)
+    @router.message(StateFilter(Intake.os_version), text)
     async def os_version(message: Message, flow: Flow) -> None:
         value = clean(message.text)
         if not await accept_length(flow, message, value, NAME_MAX):
@@ -189,7 +190,7 @@ def create_router() -> Router:
 
     # --- product version and other details -----------------------------------------
 
-    @router.message(Intake.product_version, text)
+    @router.message(StateFilter(Intake.product_version), text)
     async def product_version(message: Message, flow: Flow) -> None:
         value = clean(message.text)
         if not await accept_length(flow, message, value, NAME_MAX * 2):
@@ -199,7 +200,7 @@ def create_router() -> Router:
         await flow.save(draft)
         await flow.forward("product_version", message)
 
-    @router.message(Intake.extra, text)
+    @router.message(StateFilter(Intake.extra), text)
     async def extra(message: Message, flow: Flow) -> None:
         value = clean(message.text)
         if not await accept_length(flow, message, value, FIELD_MAX * 2):
@@ -231,7 +232,7 @@ def create_router() -> Router:
 
     # --- description ---------------------------------------------------------------
 
-    @router.message(Intake.description, text)
+    @router.message(StateFilter(Intake.description), text)
     async def description(message: Message, flow: Flow) -> None:
         value = (message.text or "").strip()
         if not value:
@@ -250,7 +251,7 @@ def create_router() -> Router:
         await offer_language(flow, message, value)
         await flow.show("description", message)
 
-    @router.callback_query(Intake.description, Nav.filter(F.action == "done"))
+    @router.callback_query(StateFilter(Intake.description), Nav.filter(F.action == "done"))
     async def description_done(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         draft = await flow.draft()
@@ -259,7 +260,7 @@ def create_router() -> Router:
             return
         await flow.forward("description", callback, edit=True)
 
-    @router.callback_query(Intake.description, Nav.filter(F.action == "clear"))
+    @router.callback_query(StateFilter(Intake.description), Nav.filter(F.action == "clear"))
     async def description_clear(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer(_("Description cleared."))
         draft = await flow.draft()
@@ -269,7 +270,7 @@ def create_router() -> Router:
 
     # --- Redmine account -------------------------------------------------------------
 
-    @router.message(Intake.account, text)
+    @router.message(StateFilter(Intake.account), text)
     async def account(message: Message, flow: Flow, redmine: RedmineClient | None) -> None:
         value = clean(message.text)
         if not re.fullmatch(LOGIN_PATTERN, value):
@@ -289,7 +290,7 @@ def create_router() -> Router:
         await flow.reply(message, escape(notices.login_message(flow.locale, value, known)))
         await flow.forward("account", message)
 
-    @router.callback_query(Intake.account, Nav.filter(F.action == "keep"))
+    @router.callback_query(StateFilter(Intake.account), Nav.filter(F.action == "keep"))
     async def keep_account(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         await flow.forward("account", callback, edit=True)
@@ -347,7 +348,7 @@ async def confirm_user_agent(flow: Flow, message: Message, value: str) -> None:
         }
     )
     system = " ".join(p for p in (parsed.os, parsed.os_version) if p) or "—"
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     builder.row(nav_button(_("Yes, correct"), "ua", "yes"), nav_button(_("No"), "ua", "no"))
     await flow.reply(
         message,
@@ -369,7 +370,7 @@ async def offer_language(flow: Flow, message: Message, text: str) -> None:
     if data.get("language_offered"):
         return
     await flow.state.update_data(language_offered=True)
-    builder = InlineKeyboardBuilder()
+    builder = Keyboard()
     step = await flow.step() or "summary"
     label = "🌐 切换到中文" if target == "zh_Hans" else "🌐 Switch to English"
     builder.button(text=label, callback_data=Lang(code=target, step=step))

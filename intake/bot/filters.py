@@ -1,0 +1,53 @@
+"""Filters as small async classes.
+
+aiogram runs a synchronous filter, and a bare magic ``F`` filter is one, in a worker
+thread (``asyncio.to_thread``) on every update; measured with bench/dialogue.py that was
+about a dozen thread hand-offs per update. These do the same checks on the event loop,
+and states are given as ``StateFilter(Intake.x)`` (async) rather than bare ``Intake.x``
+(a synchronous callable) for the same reason.
+"""
+
+from __future__ import annotations
+
+from aiogram.filters import BaseFilter
+from aiogram.types import CallbackQuery, Message
+
+from intake.environment import looks_like_user_agent
+
+
+class PrivateChat(BaseFilter):
+    async def __call__(self, event: Message | CallbackQuery) -> bool:
+        message = event.message if isinstance(event, CallbackQuery) else event
+        chat = getattr(message, "chat", None)
+        return chat is not None and chat.type == "private"
+
+
+class GroupChat(BaseFilter):
+    async def __call__(self, event: Message | CallbackQuery) -> bool:
+        message = event.message if isinstance(event, CallbackQuery) else event
+        chat = getattr(message, "chat", None)
+        return chat is not None and chat.type != "private"
+
+
+class TextAnswer(BaseFilter):
+    """Text that is not a command."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.text is not None and not message.text.startswith("/")
+
+
+class CommandText(BaseFilter):
+    async def __call__(self, message: Message) -> bool:
+        return message.text is not None and message.text.startswith("/")
+
+
+class FileMessage(BaseFilter):
+    """A photo or a document."""
+
+    async def __call__(self, message: Message) -> bool:
+        return bool(message.photo) or message.document is not None
+
+
+class UserAgentText(BaseFilter):
+    async def __call__(self, message: Message) -> bool:
+        return message.text is not None and looks_like_user_agent(message.text)
