@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from intake import steps
 from intake.bot import impact_view, prompts
-from intake.bot.middlewares import current_step
+from intake.bot.middlewares import current_conversation, current_step
 from intake.bot.states import state_of, step_of
 from intake.draft import TicketDraft
 from intake.storage import records
@@ -168,6 +168,7 @@ class Flow:
         )
         if inbound_message_id is not None:
             records.move_message(self.db, inbound_message_id, conversation_id)
+        current_conversation.set((self.chat_id, conversation_id, self.locale))
         await self.state.clear()
         await self.state.set_data(
             {"conversation_id": conversation_id, "draft": TicketDraft().to_dict()}
@@ -183,3 +184,4 @@ class Flow:
         if conversation_id is not None:
             records.update_conversation(self.db, conversation_id, language=locale)
         self.i18n.current_locale = locale
+        current_conversation.set((self.chat_id, conversation_id, locale))

@@ -40,6 +40,11 @@ logger = logging.getLogger(__name__)
 current_step: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "current_step", default=None
 )
+# (chat id, conversation id, language) of the update being handled, for the outgoing log;
+# unset outside handlers (outbox notices), where the recorder looks it up.
+current_conversation: contextvars.ContextVar[tuple[int, int | None, str] | None] = (
+    contextvars.ContextVar("current_conversation", default=None)
+)
 
 
 def describe_message(message: Message) -> tuple[str, str | None]:
@@ -82,7 +87,7 @@ class UpdateRecorder(BaseMiddleware):
     ) -> Any:
         assert isinstance(event, Update)
         bot: Bot = data["bot"]
-        payload = event.model_dump(mode="json", exclude_none=True)
+        payload = event.model_dump_json(exclude_none=True)
         if not records.record_update(self.db, event.update_id, payload, bot_id=bot.id):
             logger.info("ignoring repeated update %s", event.update_id)
             return None
@@ -100,6 +105,10 @@ class UpdateRecorder(BaseMiddleware):
         data["user_row"] = user_row
         latest = records.latest_conversation(self.db, user.id)
         data["conversation_id"] = latest[0] if latest else None
+        chat = data.get("event_chat")
+        current_conversation.set(
+            (chat.id if chat else user.id, data["conversation_id"], user_row.language)
+        )
         step = step_of(data.get("raw_state"))
         current_step.set(step)
         data["inbound_message_id"] = self._record_inbound(event, data, user_row.language, step)
@@ -221,7 +230,11 @@ class OutgoingRecorder(BaseRequestMiddleware):
             return  # groups and channels are not conversations
         text = plain_text(getattr(method, "text", None) or getattr(method, "caption", None))
         message_id = getattr(response, "message_id", None)  # make_request returns the result
-        conversation_id, language = records.conversation_for_chat(self.db, chat_id)
+        known = current_conversation.get()
+        if known is not None and known[0] == chat_id:
+            _, conversation_id, language = known
+        else:
+            conversation_id, language = records.conversation_for_chat(self.db, chat_id)
         records.record_message(
             self.db,
             conversation_id=conversation_id,

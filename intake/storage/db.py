@@ -219,3 +219,62 @@ def m006_staff_search_customer_text(db: Database) -> None:
         "CREATE INDEX messages_customer_text ON messages(conversation_id, text) "
         "WHERE direction = 'in'"
     )
+
+
+@migrations()
+def m007_index_customer_messages_only(db: Database) -> None:
+    """Full-text index the customer's messages only.
+
+    The bot's prompts repeat in every conversation, staff search the customer's words, and
+    trigram indexing a prompt cost about 130 us of every outgoing message (bench/dialogue.py).
+    A search that includes the bot's messages scans them with LIKE instead (review.py).
+    """
+    db.execute("DROP TRIGGER messages_ai")
+    db.execute("DROP TRIGGER messages_ad")
+    db.execute("DROP TRIGGER messages_au")
+    db.execute(
+        "INSERT INTO messages_fts(messages_fts, rowid, text) "
+        "SELECT 'delete', id, text FROM messages WHERE direction != 'in' AND text IS NOT NULL"
+    )
+    db.execute(
+        """
+        CREATE TRIGGER messages_ai AFTER INSERT ON messages WHEN new.direction = 'in' BEGIN
+            INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER messages_ad AFTER DELETE ON messages WHEN old.direction = 'in' BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, text) VALUES('delete', old.id, old.text);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER messages_au AFTER UPDATE OF text ON messages
+        WHEN old.direction = 'in' BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, text) VALUES('delete', old.id, old.text);
+            INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
+        END"""
+    )
+
+
+@migrations()
+def m008_updates_per_bot(db: Database) -> None:
+    """Update ids are counted per bot: a repeat is the same id from the same bot."""
+    db.execute(
+        """
+        CREATE TABLE updates_new (
+            update_id INTEGER NOT NULL,
+            bot_id INTEGER NOT NULL DEFAULT 0,
+            received_at TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (bot_id, update_id)
+        )"""
+    )
+    db.execute(
+        "INSERT INTO updates_new (update_id, bot_id, received_at, payload) "
+        "SELECT update_id, bot_id, received_at, payload FROM updates"
+    )
+    db.execute("DROP TABLE updates")
+    db.execute("ALTER TABLE updates_new RENAME TO updates")
+

@@ -31,19 +31,32 @@ class UserRow:
 # --- updates ---------------------------------------------------------------------------
 
 
-def record_update(db: Database, update_id: int, payload: dict[str, Any], bot_id: int = 0) -> bool:
-    """Store an incoming update before it is handled. False when it was seen already."""
+def record_update(
+    db: Database, update_id: int, payload: dict[str, Any] | str, bot_id: int = 0
+) -> bool:
+    """Store an incoming update (a dict, or JSON text) before it is handled.
+
+    False when this bot's update was seen already.
+    """
+    if not isinstance(payload, str):
+        payload = json.dumps(payload, ensure_ascii=False, default=str)
     cursor = db.execute(
         "INSERT OR IGNORE INTO updates (update_id, bot_id, received_at, payload) "
         "VALUES (?, ?, ?, ?)",
-        [update_id, bot_id, now_iso(), json.dumps(payload, ensure_ascii=False, default=str)],
+        [update_id, bot_id, now_iso(), payload],
     )
     return cursor.rowcount == 1
 
 
-def last_update_id(db: Database) -> int:
-    """The highest update_id stored, 0 if none (a restarted local Bot API must start above it)."""
-    row = db.execute("SELECT MAX(update_id) FROM updates").fetchone()
+def last_update_id(db: Database, bot_id: int | None = None) -> int:
+    """The highest update_id stored (for one bot, if given), 0 if none: a restarted local
+    Bot API must start above it."""
+    if bot_id is None:
+        row = db.execute("SELECT MAX(update_id) FROM updates").fetchone()
+    else:
+        row = db.execute(
+            "SELECT MAX(update_id) FROM updates WHERE bot_id = ?", [bot_id]
+        ).fetchone()
     return int(row[0] or 0)
 
 
@@ -64,16 +77,17 @@ def touch_user(
     A later ``language_code`` never overrides the stored language: only the user does.
     """
     now = now_iso()
-    db.execute(
+    row = db.execute(
         "INSERT INTO users (id, username, first_name, last_name, telegram_language, language, "
         "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET last_seen = excluded.last_seen, "
         "username = excluded.username, first_name = excluded.first_name, "
-        "last_name = excluded.last_name",
+        "last_name = excluded.last_name "
+        "RETURNING id, language, redmine_login, first_name, username",
         [user_id, username, first_name, last_name, language_code,
          resolve_locale(language_code), now, now],
-    )
-    return get_user(db, user_id)  # type: ignore[return-value]
+    ).fetchone()
+    return UserRow(*row)
 
 
 def get_user(db: Database, user_id: int) -> UserRow | None:

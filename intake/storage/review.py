@@ -217,15 +217,26 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _message_match(terms: list[str], params: dict[str, Any], alias: str = "m") -> str:
-    """SQL condition: every term occurs in the message text (trigram MATCH or LIKE)."""
+def _message_match(
+    terms: list[str], params: dict[str, Any], alias: str = "m", *, include_bot: bool = False
+) -> str:
+    """SQL condition: every term occurs in the message text (trigram MATCH or LIKE).
+
+    Only the customer's messages are in the trigram index (migration m007); the bot's are
+    scanned with LIKE when ``include_bot`` asks for them.
+    """
     clauses = []
     long_terms = [t for t in terms if len(t) >= 3]
     if long_terms:
         params["fts"] = " AND ".join(_fts_phrase(t) for t in long_terms)
-        clauses.append(
-            f"{alias}.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH :fts)"
-        )
+        indexed = f"{alias}.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH :fts)"
+        if include_bot:
+            scans = []
+            for index, term in enumerate(long_terms):
+                params[f"bot{index}"] = _like(term)
+                scans.append(f"{alias}.text LIKE :bot{index} ESCAPE '\\'")
+            indexed = f"({indexed} OR ({alias}.direction != 'in' AND {' AND '.join(scans)}))"
+        clauses.append(indexed)
     for index, term in enumerate(t for t in terms if len(t) < 3):
         if any(c.isascii() and c.isalpha() for c in term):
             params[f"like{index}"] = _like(term)  # LIKE ignores ASCII case, as trigram does
@@ -248,7 +259,7 @@ def matching_conversation_ids(db: Database, query: str, *, include_bot: bool = F
     who = "1" if include_bot else "m.direction = 'in'"
     sql = (
         "SELECT DISTINCT m.conversation_id FROM messages m "
-        f"WHERE {who} AND {_message_match(terms, params)}"
+        f"WHERE {who} AND {_message_match(terms, params, include_bot=include_bot)}"
     )
     ids = {row[0] for row in db.execute(sql, params).fetchall() if row[0] is not None}
     whole = query.strip()

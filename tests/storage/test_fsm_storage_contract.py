@@ -105,3 +105,22 @@ async def test_sqlite_storage_survives_reopening(tmp_path, key):
     assert await storage.get_state(key) == "Intake:summary"
     assert await storage.get_data(key) == {"draft": {"summary": "x"}}
     reopened.close()
+
+
+async def test_sqlite_storage_reads_what_another_instance_wrote_once_its_cache_is_cold(tmp_path, key):
+    db = open_db(tmp_path / "two.sqlite3")
+    first, second = SQLiteStorage(db), SQLiteStorage(db)
+    await first.set_data(key, {"a": 1})
+    assert await second.get_data(key) == {"a": 1}
+    db.close()
+
+
+async def test_sqlite_storage_cache_is_bounded_and_falls_back_to_the_table(tmp_path):
+    db = open_db(tmp_path / "bounded.sqlite3")
+    storage = SQLiteStorage(db, cache_size=2)
+    keys = [StorageKey(bot_id=1, chat_id=i, user_id=i) for i in range(5)]
+    for i, k in enumerate(keys):
+        await storage.set_state(k, f"s{i}")
+    assert len(storage._cache) == 2
+    assert [await storage.get_state(k) for k in keys] == ["s0", "s1", "s2", "s3", "s4"]
+    db.close()
