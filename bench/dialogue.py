@@ -16,6 +16,7 @@ import logging
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -94,6 +95,17 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bare_aiogram_rss_mb() -> float:
+    """The floor: what importing aiogram (its pydantic models) costs before any work."""
+    code = (
+        "import aiogram, aiogram.types, aiogram.methods\n"
+        "for l in open('/proc/self/status'):\n"
+        "    l.startswith('VmRSS:') and print(int(l.split()[1]) / 1024)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return float(out.stdout.strip() or "nan")
 
 
 def store_conversations(db_path: Path, count: int) -> float:
@@ -181,7 +193,8 @@ async def main(users: int, stored: int, repeat: int) -> None:
         print(f"median of {repeat}: echo {echo_rate:.0f} updates/s, full intake "
               f"{intake_rate:.0f} updates/s, ratio {intake_rate / echo_rate:.2f}x "
               "(target >= 0.5x)")
-        print(f"resident memory now: {rss_mb():.0f} MB (target < 150 MB)")
+        print(f"resident memory now: {rss_mb():.0f} MB (target < 150 MB); "
+              f"a process that only imports aiogram: {bare_aiogram_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":
