@@ -24,18 +24,18 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from bench.echo_emulator import echo_dispatcher  # noqa: E402
-from intake.app import pin_response_models  # noqa: E402
-from intake.config import Settings  # noqa: E402
-from intake.draft import TicketDraft  # noqa: E402
-from intake.emulator.load import run_load  # noqa: E402
-from intake.emulator.server import BotAPIEmulator  # noqa: E402
-from intake.emulator.testing import create_bot, polling  # noqa: E402
-from intake.emulator.users import SimulatedUser  # noqa: E402
-from intake.runtime import BotRunner, build_services  # noqa: E402
-from intake.storage import records  # noqa: E402
-from intake.storage.db import open_db  # noqa: E402
-from intake.tickets.local import LocalSink  # noqa: E402
+from bench.echo_emulator import echo_dispatcher
+from intake.app import pin_response_models
+from intake.config import Settings
+from intake.draft import TicketDraft
+from intake.emulator.load import run_load
+from intake.emulator.server import BotAPIEmulator
+from intake.emulator.testing import create_bot, polling
+from intake.emulator.users import SimulatedUser
+from intake.runtime import BotRunner, build_services
+from intake.storage import records
+from intake.storage.db import open_db
+from intake.tickets.local import LocalSink
 
 
 def _text(expected: str):
@@ -74,10 +74,13 @@ async def intake_step(user: SimulatedUser, index: int) -> None:
         await user.send_text(value)
     else:
         await user.tap(_button(value))
-    await user._until(  # noqa: SLF001 - the load helper's own waiting primitive
+    await user._until(
         lambda: next(
-            (m for m in reversed(user.messages)
-             if m.from_bot and seen.get(m.message_id, -1) != m.version and expect(m)),
+            (
+                m
+                for m in reversed(user.messages)
+                if m.from_bot and seen.get(m.message_id, -1) != m.version and expect(m)
+            ),
             None,
         ),
         15.0,
@@ -123,13 +126,23 @@ def store_conversations(db_path: Path, count: int) -> float:
         for n in range(14):
             for direction in ("in", "out"):
                 records.record_message(
-                    db, conversation_id=conversation, user_id=user_id, chat_id=user_id,
-                    direction=direction, kind="text",
+                    db,
+                    conversation_id=conversation,
+                    user_id=user_id,
+                    chat_id=user_id,
+                    direction=direction,
+                    kind="text",
                     text=("导出报表时出现错误，无法下载" if i % 2 else "Export fails with E42")
-                    + f" #{n}", step="summary", language=locale,
+                    + f" #{n}",
+                    step="summary",
+                    language=locale,
                 )
-        draft = TicketDraft(summary=f"Export fails {i}", browser="Firefox", impact="medium",
-                            description=["Clicking Export shows error E42."])
+        draft = TicketDraft(
+            summary=f"Export fails {i}",
+            browser="Firefox",
+            impact="medium",
+            description=["Clicking Export shows error E42."],
+        )
         sink.submit(draft, conversation_id=conversation, opened_at=datetime.now(UTC))
     db.close()
     return time.perf_counter() - started
@@ -145,11 +158,17 @@ async def run_intake(users: int, db_path: Path, round_: int = 0) -> tuple[object
     runner = BotRunner(services, emu.token, emu.base_url)
     await runner.start(polling_timeout=1)
     try:
-        await run_load(emu, users=min(users, 5), per_user=len(SCRIPT), step=intake_step,
-                       first_user_id=first_user + 90_000)  # warm-up
+        await run_load(
+            emu,
+            users=min(users, 5),
+            per_user=len(SCRIPT),
+            step=intake_step,
+            first_user_id=first_user + 90_000,
+        )  # warm-up
         cpu = time.process_time()
-        report = await run_load(emu, users=users, per_user=len(SCRIPT), step=intake_step,
-                                first_user_id=first_user)
+        report = await run_load(
+            emu, users=users, per_user=len(SCRIPT), step=intake_step, first_user_id=first_user
+        )
         cpu = time.process_time() - cpu
     finally:
         await runner.stop()
@@ -163,8 +182,9 @@ async def run_echo(users: int) -> object:
     await emu.start()
     try:
         async with create_bot(emu) as bot, polling(echo_dispatcher(), bot):
-            await run_load(emu, users=min(users, 5), per_user=5, step=echo_step,
-                           first_user_id=9_000_000)
+            await run_load(
+                emu, users=min(users, 5), per_user=5, step=echo_step, first_user_id=9_000_000
+            )
             return await run_load(emu, users=users, per_user=len(SCRIPT), step=echo_step)
     finally:
         await emu.stop()
@@ -176,25 +196,33 @@ async def main(users: int, stored: int, repeat: int) -> None:
         db_path = Path(tmp) / "bench.sqlite3"
         if stored:
             seconds = store_conversations(db_path, stored)
-            print(f"stored {stored} completed conversations ({stored * 28} messages) "
-                  f"in {seconds:.1f}s; database {db_path.stat().st_size / 1e6:.1f} MB")
+            print(
+                f"stored {stored} completed conversations ({stored * 28} messages) "
+                f"in {seconds:.1f}s; database {db_path.stat().st_size / 1e6:.1f} MB"
+            )
         echoes, intakes = [], []
         for round_ in range(repeat):  # alternate, so a busy moment hits both alike
             echo = await run_echo(users)
             print(echo.summary(f"round {round_ + 1} bare echo bot"))
             report, cpu = await run_intake(users, db_path, round_)
-            print(report.summary(f"round {round_ + 1} full intake  "),
-                  f"CPU {cpu / max(report.updates, 1) * 1e6:.0f} us/update (bot + emulator)")
+            print(
+                report.summary(f"round {round_ + 1} full intake  "),
+                f"CPU {cpu / max(report.updates, 1) * 1e6:.0f} us/update (bot + emulator)",
+            )
             for failure in report.failures[:5]:
                 print("failed:", failure)
             echoes.append(echo.updates_per_second)
             intakes.append(report.updates_per_second)
         echo_rate, intake_rate = statistics.median(echoes), statistics.median(intakes)
-        print(f"median of {repeat}: echo {echo_rate:.0f} updates/s, full intake "
-              f"{intake_rate:.0f} updates/s, ratio {intake_rate / echo_rate:.2f}x "
-              "(target >= 0.5x)")
-        print(f"resident memory now: {rss_mb():.0f} MB (target < 150 MB); "
-              f"a process that only imports aiogram: {bare_aiogram_rss_mb():.0f} MB")
+        print(
+            f"median of {repeat}: echo {echo_rate:.0f} updates/s, full intake "
+            f"{intake_rate:.0f} updates/s, ratio {intake_rate / echo_rate:.2f}x "
+            "(target >= 0.5x)"
+        )
+        print(
+            f"resident memory now: {rss_mb():.0f} MB (target < 150 MB); "
+            f"a process that only imports aiogram: {bare_aiogram_rss_mb():.0f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -55,9 +55,16 @@ def pin_response_models() -> None:
     if _PINNED_MODELS:
         return
     used = (
-        methods.GetUpdates, methods.SendMessage, methods.EditMessageText,
-        methods.EditMessageReplyMarkup, methods.AnswerCallbackQuery, methods.SendChatAction,
-        methods.DeleteMessage, methods.GetFile, methods.GetMe, methods.SetMyCommands,
+        methods.GetUpdates,
+        methods.SendMessage,
+        methods.EditMessageText,
+        methods.EditMessageReplyMarkup,
+        methods.AnswerCallbackQuery,
+        methods.SendChatAction,
+        methods.DeleteMessage,
+        methods.GetFile,
+        methods.GetMe,
+        methods.SetMyCommands,
         methods.DeleteWebhook,
     )
     _PINNED_MODELS.extend(Response[m.__returning__] for m in used)
@@ -68,7 +75,9 @@ def create_bot(
 ) -> Bot:
     """A real aiogram Bot with its real aiohttp session, pointed at ``api_url`` if given."""
     pin_response_models()
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
+    session = (
+        AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
+    )
     session.middleware(retry or RetryMiddleware())
     session.middleware(OutgoingRecorder(db))
     return Bot(
@@ -141,7 +150,9 @@ COMMAND_DESCRIPTIONS = (
 
 async def _on_error(event: ErrorEvent, **data: Any) -> bool:
     """Log, tell the user their answers are kept, and ask the current step again."""
-    logger.error("error while handling update %s", event.update.update_id, exc_info=event.exception)
+    logger.error(
+        "error while handling update %s", event.update.update_id, exc_info=event.exception
+    )
     user_row = data.get("user_row")
     chat = data.get("event_chat")
     bot: Bot | None = data.get("bot")

@@ -23,7 +23,8 @@ COMMANDS = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python main.py",
-        description="Orangesky Intake: a guided Telegram support intake that files Redmine tickets.",
+        description="Orangesky Intake: a guided Telegram support intake "
+        "that files Redmine tickets.",
     )
     parser.add_argument(
         "--port", type=int, default=None, help="port of the playground (when no command is given)"

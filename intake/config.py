@@ -35,7 +35,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
     support_channel: str = Field(default="Orangesky Lab Support", alias="SUPPORT_CHANNEL")
     download_limit_mb: int = Field(default=20, alias="TELEGRAM_DOWNLOAD_LIMIT_MB", ge=1)
-    support_holidays: Annotated[frozenset[date], NoDecode] = Field(default=frozenset(), alias="SUPPORT_HOLIDAYS")
+    support_holidays: Annotated[frozenset[date], NoDecode] = Field(
+        default=frozenset(), alias="SUPPORT_HOLIDAYS"
+    )
 
     @field_validator("support_holidays", mode="before")
     @classmethod

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import dataclasses
 import functools
 import gc
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +23,9 @@ from sqlite_utils import Database
 from intake.app import create_bot, create_dispatcher, create_i18n
 from intake.attachments.checker import AttachmentChecker
 from intake.bot.flow import DialogueOptions
+from intake.bot.notifier import TelegramNotifier
 from intake.config import Settings
 from intake.storage.db import open_db
-from intake.bot.notifier import TelegramNotifier
 from intake.tickets.local import LocalSink, default_due_at
 from intake.tickets.outbox import Outbox
 from intake.tickets.redmine.client import RedmineClient
@@ -86,7 +86,11 @@ def build_services(
     )
     filer = RedmineFiler(db, client, redmine_settings)
     services = Services(
-        db=db, sink=LocalSink(db, due_at=due_at), checker=checker, redmine=client, filer=filer,
+        db=db,
+        sink=LocalSink(db, due_at=due_at),
+        checker=checker,
+        redmine=client,
+        filer=filer,
         options=dataclasses.replace(
             options,
             with_account=True,
@@ -130,8 +134,13 @@ class BotRunner:
         s = self.services
         self.bot = create_bot(self.token, s.db, api_url=self.api_url)
         self.dispatcher = create_dispatcher(
-            db=s.db, sink=s.sink, checker=s.checker, options=s.options, i18n=self._i18n,
-            redmine=s.redmine, filer=s.filer,
+            db=s.db,
+            sink=s.sink,
+            checker=s.checker,
+            options=s.options,
+            i18n=self._i18n,
+            redmine=s.redmine,
+            filer=s.filer,
         )
         s.current_bot = self.bot
         freeze_startup_objects()
@@ -139,13 +148,15 @@ class BotRunner:
             self._outbox_task = asyncio.create_task(s.outbox.run())
         self._task = asyncio.create_task(
             self.dispatcher.start_polling(
-                self.bot, handle_signals=False, polling_timeout=polling_timeout,
+                self.bot,
+                handle_signals=False,
+                polling_timeout=polling_timeout,
                 close_bot_session=True,
             )
         )
         # Wait until polling really runs, so callers can send at once.
         for _ in range(200):
-            if self.dispatcher._running_lock.locked():  # noqa: SLF001
+            if self.dispatcher._running_lock.locked():
                 break
             if self._task.done():
                 self._task.result()
@@ -202,8 +213,12 @@ def create_webhook_app(
     """
     bot = create_bot(token, services.db, api_url=api_url)
     dp = create_dispatcher(
-        db=services.db, sink=services.sink, checker=services.checker, options=services.options,
-        redmine=services.redmine, filer=services.filer,
+        db=services.db,
+        sink=services.sink,
+        checker=services.checker,
+        options=services.options,
+        redmine=services.redmine,
+        filer=services.filer,
     )
     tasks: list[asyncio.Task[None]] = []
 
@@ -223,7 +238,9 @@ def create_webhook_app(
     dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path="/webhook")
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
+        app, path="/webhook"
+    )
     setup_application(app, dp, bot=bot)
     return app
 
@@ -231,8 +248,11 @@ def create_webhook_app(
 async def _serve_webhook(runner: BotRunner, settings: Settings, host: str, port: int) -> None:
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     app = create_webhook_app(
-        runner.services, runner.token, api_url=runner.api_url,
-        webhook_url=settings.webhook_url or "", secret=secret,
+        runner.services,
+        runner.token,
+        api_url=runner.api_url,
+        webhook_url=settings.webhook_url or "",
+        secret=secret,
     )
     web_runner = web.AppRunner(app)
     await web_runner.setup()

@@ -2,6 +2,9 @@ import pytest
 
 from intake.storage.db import open_db
 
+# The real Redmine server fixture (redmine_env), shared by tests/redmine and tests/e2e.
+pytest_plugins = ["tests.redmine_server"]
+
 
 @pytest.fixture
 def fresh_db():

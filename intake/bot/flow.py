@@ -138,7 +138,9 @@ class Flow:
 
     async def back(self, target: Target, *, edit: bool = False) -> None:
         step = await self.step()
-        previous = steps.previous_step(step, with_account=self.options.with_account) if step else None
+        previous = (
+            steps.previous_step(step, with_account=self.options.with_account) if step else None
+        )
         await self.state.update_data(return_to_review=False, browser_other=False, os_other=False)
         if previous is None:
             await self.show(step or "summary", target, edit=edit)

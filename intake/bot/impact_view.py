@@ -93,8 +93,10 @@ def level_card(
 
 
 def _result(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
-    text = _("⚖️ Your impact level:") + "\n\n" + level_card(
-        draft.impact_suggested, locale, holidays=data.get("holidays", ())
+    text = (
+        _("⚖️ Your impact level:")
+        + "\n\n"
+        + level_card(draft.impact_suggested, locale, holidays=data.get("holidays", ()))
     )
     builder = Keyboard()
     builder.row(nav_button(_("✅ Confirm"), "impact", "confirm"))
@@ -119,7 +121,10 @@ def reason_prompt(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prom
     text = _(
         "✍️ You chose <b>{chosen}</b> instead of the suggested <b>{suggested}</b>. "
         "In a sentence, why? This helps the engineer."
-    ).format(chosen=level_name(data.get("impact_chosen", "")), suggested=level_name(draft.impact_suggested))
+    ).format(
+        chosen=level_name(data.get("impact_chosen", "")),
+        suggested=level_name(draft.impact_suggested),
+    )
     builder = Keyboard()
     return text, footer(builder, locale, "impact_reason").as_markup()
 

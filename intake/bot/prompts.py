@@ -92,7 +92,9 @@ def _browser(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
             "Tip: you can also paste your browser's User-Agent and I will read browser, "
             "version and system from it."
         )
-        builder = choices("browser", [(b, b) for b in BROWSERS] + [("other", _("Other…"))], per_row=3)
+        builder = choices(
+            "browser", [(b, b) for b in BROWSERS] + [("other", _("Other…"))], per_row=3
+        )
     return text, footer(builder, locale, "browser").as_markup()
 
 
@@ -114,10 +116,14 @@ def browser_version_help(browser: str) -> str:
         "Safari": _("In Safari, open the Safari menu → About Safari."),
         "Edge": _("In Edge, open the menu … → Help and feedback → About Microsoft Edge."),
     }
-    return helps.get(
-        browser,
-        _("Usually the browser's menu has Help → About, which shows the version."),
-    ) + "\n" + _("Or paste your User-Agent: search the web for “what is my user agent”.")
+    return (
+        helps.get(
+            browser,
+            _("Usually the browser's menu has Help → About, which shows the version."),
+        )
+        + "\n"
+        + _("Or paste your User-Agent: search the web for “what is my user agent”.")
+    )
 
 
 def _os(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
@@ -212,7 +218,9 @@ def _account(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
         )
     builder = Keyboard()
     if draft.redmine_login:
-        builder.row(nav_button(_("Keep {login}").format(login=draft.redmine_login[:30]), "account", "keep"))
+        builder.row(
+            nav_button(_("Keep {login}").format(login=draft.redmine_login[:30]), "account", "keep")
+        )
     builder.row(nav_button(_("Skip ⏭"), "account", "skip"))
     return text, footer(builder, locale, "account").as_markup()
 
@@ -273,7 +281,9 @@ def draft_lines(draft: TicketDraft, *, with_account: bool) -> list[str]:
 
 
 def status_text(draft: TicketDraft, *, with_account: bool) -> str:
-    return "\n".join([_("📋 What I have so far:"), "", *draft_lines(draft, with_account=with_account)])
+    return "\n".join(
+        [_("📋 What I have so far:"), "", *draft_lines(draft, with_account=with_account)]
+    )
 
 
 def review_card(draft: TicketDraft, locale: str, *, with_account: bool) -> Prompt:

@@ -14,7 +14,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run the Telegram bot. Reads BOT_TOKEN, TELEGRAM_API_URL, INTAKE_DATABASE, "
         "REDMINE_URL, REDMINE_API_KEY, STAFF_CHAT_ID from the environment or .env.",
     )
-    parser.add_argument("--webhook", action="store_true", help="serve a webhook (needs WEBHOOK_URL)")
+    parser.add_argument(
+        "--webhook", action="store_true", help="serve a webhook (needs WEBHOOK_URL)"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="webhook server host")
     parser.add_argument("--port", type=int, default=8443, help="webhook server port")
     parser.set_defaults(func=run)

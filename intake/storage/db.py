@@ -73,7 +73,7 @@ def m001_core(db: Database) -> None:
             user_id INTEGER,
             chat_id INTEGER NOT NULL,
             direction TEXT NOT NULL,           -- in | out
-            kind TEXT NOT NULL,                -- text | command | callback | photo | document | ...
+            kind TEXT NOT NULL,                -- text | command | callback | photo | ...
             text TEXT,
             step TEXT,                         -- FSM state when it happened
             language TEXT,

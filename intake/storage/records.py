@@ -84,8 +84,16 @@ def touch_user(
         "username = excluded.username, first_name = excluded.first_name, "
         "last_name = excluded.last_name "
         "RETURNING id, language, redmine_login, first_name, username",
-        [user_id, username, first_name, last_name, language_code,
-         resolve_locale(language_code), now, now],
+        [
+            user_id,
+            username,
+            first_name,
+            last_name,
+            language_code,
+            resolve_locale(language_code),
+            now,
+            now,
+        ],
     ).fetchone()
     return UserRow(*row)
 
@@ -139,7 +147,7 @@ def update_conversation(db: Database, conversation_id: int, **values: Any) -> No
         values["ended_at"] = values["updated_at"]
     columns = ", ".join(f"{name} = ?" for name in values)
     db.execute(
-        f"UPDATE conversations SET {columns} WHERE id = ?",  # noqa: S608 - names checked above
+        f"UPDATE conversations SET {columns} WHERE id = ?",
         [*values.values(), conversation_id],
     )
 
@@ -165,8 +173,19 @@ def record_message(
         "INSERT INTO messages (conversation_id, user_id, chat_id, direction, kind, text, step, "
         "language, telegram_message_id, update_id, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [conversation_id, user_id, chat_id, direction, kind, text, step, language,
-         telegram_message_id, update_id, now_iso()],
+        [
+            conversation_id,
+            user_id,
+            chat_id,
+            direction,
+            kind,
+            text,
+            step,
+            language,
+            telegram_message_id,
+            update_id,
+            now_iso(),
+        ],
     )
     return int(cursor.lastrowid)  # type: ignore[arg-type]
 
@@ -180,9 +199,7 @@ def move_message(db: Database, message_id: int, conversation_id: int) -> None:
 
 def conversation_messages(db: Database, conversation_id: int) -> list[dict[str, Any]]:
     return list(
-        db.query(
-            "SELECT * FROM messages WHERE conversation_id = ? ORDER BY id", [conversation_id]
-        )
+        db.query("SELECT * FROM messages WHERE conversation_id = ? ORDER BY id", [conversation_id])
     )
 
 
@@ -208,8 +225,18 @@ def add_attachment(
         cursor = db.execute(
             "INSERT INTO attachments (conversation_id, user_id, kind, file_id, file_unique_id, "
             "file_name, mime_type, size, caption, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [conversation_id, user_id, kind, file_id, file_unique_id, file_name, mime_type,
-             size, caption, now_iso()],
+            [
+                conversation_id,
+                user_id,
+                kind,
+                file_id,
+                file_unique_id,
+                file_name,
+                mime_type,
+                size,
+                caption,
+                now_iso(),
+            ],
         )
         attachment_id = int(cursor.lastrowid)  # type: ignore[arg-type]
         if data is not None:
@@ -274,7 +301,7 @@ def attachment_verdicts(db: Database, attachment_ids: list[int]) -> dict[int, st
         return {}
     marks = ",".join("?" for _ in attachment_ids)
     rows = db.execute(
-        f"SELECT id, verdict FROM attachments WHERE id IN ({marks})",  # noqa: S608
+        f"SELECT id, verdict FROM attachments WHERE id IN ({marks})",
         attachment_ids,
     ).fetchall()
     return {row[0]: row[1] for row in rows}

@@ -46,17 +46,6 @@ ZH = {
 }
 
 
-async def says(user: SimulatedUser, text: str, timeout: float = 5.0):
-    """The newest bot message (sent or edited after now) containing ``text``."""
-    return await user.wait_for(text, timeout=timeout, new=True)
-
-
-async def tap_and_expect(user: SimulatedUser, button: str, expect: str, timeout: float = 5.0):
-    tap = await user.tap(lambda b: button in b.text)
-    message = await user.wait_for(expect, timeout=timeout)
-    return tap, message
-
-
 async def complete_intake(
     user: SimulatedUser,
     words: dict[str, str] = EN,

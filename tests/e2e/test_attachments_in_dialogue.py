@@ -18,7 +18,9 @@ async def test_an_english_log_is_accepted_and_listed_on_the_review(intake):
     user = intake.user()
     await at_attachments(user)
     await user.wait_for("Screenshots, logs", new=True)
-    log = b"2026-11-27 09:00:01 ERROR export failed: NullPointerException at ReportWriter.java:42\n"
+    log = (
+        b"2026-11-27 09:00:01 ERROR export failed: NullPointerException at ReportWriter.java:42\n"
+    )
     await user.send_document(log, "app.log", "text/plain")
     verdict = await user.wait_for("app.log", timeout=20)
     assert "✅" in verdict.text
@@ -33,20 +35,26 @@ async def test_an_english_log_is_accepted_and_listed_on_the_review(intake):
 async def test_a_chinese_text_file_is_refused_with_the_reason(intake):
     user = intake.user()
     await at_attachments(user)
-    await user.send_document("导出报表时系统提示错误，无法下载文件。".encode(), "错误说明.txt", "text/plain")
+    await user.send_document(
+        "导出报表时系统提示错误，无法下载文件。".encode(), "错误说明.txt", "text/plain"
+    )
     verdict = await user.wait_for("错误说明.txt", timeout=20)
     assert "⛔" in verdict.text
     assert "English" in verdict.text
     row = next(intake.services.db.query("SELECT verdict, verdict_language FROM attachments"))
     assert row == {"verdict": "refused", "verdict_language": "zh"}
-    assert next(intake.services.db.query("SELECT has_refused FROM conversations"))["has_refused"] == 1
+    assert (
+        next(intake.services.db.query("SELECT has_refused FROM conversations"))["has_refused"] == 1
+    )
 
 
 async def test_a_chinese_user_is_told_in_chinese(intake):
     user = intake.user(language_code="zh-hans")
     await reach_step(user, "review", ZH)
     await user.tap(lambda b: "附件" in b.text)
-    await user.send_document("导出报表时系统提示错误，无法下载文件。".encode(), "说明.txt", "text/plain")
+    await user.send_document(
+        "导出报表时系统提示错误，无法下载文件。".encode(), "说明.txt", "text/plain"
+    )
     verdict = await user.wait_for("说明.txt", timeout=20)
     assert "⛔" in verdict.text
     body = verdict.text.split("\n", 1)[1]
@@ -58,22 +66,37 @@ async def test_an_album_is_checked_file_by_file_with_a_chat_action(intake):
     user = intake.user()
     await at_attachments(user)
     english = factories.png_bytes(
-        factories.dialog("Export failed", ["The report could not be exported.", "Error E42"], ["OK"])
+        factories.dialog(
+            "Export failed", ["The report could not be exported.", "Error E42"], ["OK"]
+        )
     )
     chinese = factories.png_bytes(
-        factories.dialog("导出失败", ["无法导出报表，请稍后再试。", "错误代码 E42"], ["确定"], lang="zh")
+        factories.dialog(
+            "导出失败", ["无法导出报表，请稍后再试。", "错误代码 E42"], ["确定"], lang="zh"
+        )
     )
-    await user.send_album([
-        Photo(english),
-        Photo(chinese),
-        Document(b"Traceback (most recent call last):\n  File app.py, line 3\nValueError: bad\n",
-                 "trace.txt", "text/plain"),
-    ])
+    await user.send_album(
+        [
+            Photo(english),
+            Photo(chinese),
+            Document(
+                b"Traceback (most recent call last):\n  File app.py, line 3\nValueError: bad\n",
+                "trace.txt",
+                "text/plain",
+            ),
+        ]
+    )
     await user.wait_for(
-        lambda m: len([x for x in user.bot_messages if "✅" in (x.text or "") or "⛔" in (x.text or "")]) == 3,
+        lambda m: (
+            len([x for x in user.bot_messages if "✅" in (x.text or "") or "⛔" in (x.text or "")])
+            == 3
+        ),
         timeout=90,
     )
-    verdicts = [r["verdict"] for r in intake.services.db.query("SELECT verdict FROM attachments ORDER BY id")]
+    verdicts = [
+        r["verdict"]
+        for r in intake.services.db.query("SELECT verdict FROM attachments ORDER BY id")
+    ]
     assert verdicts == ["accepted", "refused", "accepted"]
     assert "upload_document" in user.chat_actions
 

@@ -19,7 +19,10 @@ async def test_any_zh_language_code_gets_chinese_at_first_contact(intake, langua
 async def test_a_chinese_user_completes_the_intake_in_chinese(intake):
     user = intake.user(language_code="zh-hans")
     receipt = await complete_intake(
-        user, ZH, summary="所有用户都看到 502 错误，系统完全无法使用", description="从早上九点开始所有页面都报 502。"
+        user,
+        ZH,
+        summary="所有用户都看到 502 错误，系统完全无法使用",
+        description="从早上九点开始所有页面都报 502。",
     )
     assert "OS-000001" in receipt
     assert "英语" in receipt  # calls are in English only

@@ -1,6 +1,7 @@
 """A ticket confirmed in the chat reaches the real Redmine, once, and the user is told its number.
 
-Runs against the Redmine started by .ci/redmine.sh (selected by ``pytest -k redmine``).
+Runs against the Redmine started by .ci/redmine.sh (the ``redmine_env`` fixture of
+tests/redmine_server.py; selected by ``pytest -k redmine``).
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.config import RedmineSettings
 from tests.e2e.conftest import Running
 from tests.e2e.steps import EN, reach_step
-from tests.redmine.conftest import redmine_env  # noqa: F401 - the session's real Redmine
 
 
 @pytest.fixture
-def redmine_settings(redmine_env):  # noqa: F811
+def redmine_settings(redmine_env):
     return RedmineSettings(
         url=redmine_env["REDMINE_URL"],
         api_key=SecretStr(redmine_env["REDMINE_API_KEY"]),
@@ -42,7 +42,9 @@ async def intake_redmine(emulator, settings, redmine_settings):
 
 
 async def test_redmine_ticket_from_the_chat_is_filed_once_with_its_number_told(
-    intake_redmine, redmine_env, redmine_settings  # noqa: F811
+    intake_redmine,
+    redmine_env,
+    redmine_settings,
 ):
     user = intake_redmine.user(language_code="en", first_name="Carol", username="carol")
     await reach_step(user, "os")  # then answer the rest, with the account step

@@ -1,4 +1,4 @@
-"""`main.py run --webhook`: Telegram posts updates with the secret header; wrong secrets are refused."""
+"""`main.py run --webhook`: updates arrive with the secret header; wrong secrets are refused."""
 
 import socket
 
@@ -42,9 +42,16 @@ async def test_the_dialogue_runs_over_the_webhook(emulator, webhook_url):
 
 
 async def test_a_post_without_the_secret_is_refused(webhook_url):
-    update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"},
-                                          "from": {"id": 1, "is_bot": False, "first_name": "Eve"},
-                                          "text": "/start"}}
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 1, "type": "private"},
+            "from": {"id": 1, "is_bot": False, "first_name": "Eve"},
+            "text": "/start",
+        },
+    }
     async with aiohttp.ClientSession() as http:
         async with http.post(webhook_url, json=update) as response:
             assert response.status == 401

@@ -7,9 +7,7 @@ locally but fail under CI=true, so CI can never pass them silently.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,45 +22,6 @@ from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.config import RedmineSettings
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def read_env_file(path: str | Path) -> dict[str, str]:
-    env = {}
-    for line in Path(path).read_text().splitlines():
-        if "=" in line and not line.startswith("#"):
-            key, value = line.split("=", 1)
-            env[key.strip()] = value.strip().strip("'\"")
-    return env
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"Redmine is required in CI: {reason}")
-    pytest.skip(f"no Redmine: {reason}")
-
-
-@pytest.fixture(scope="session")
-def redmine_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    path = os.environ.get("REDMINE_TEST_ENV")
-    started: Path | None = None
-    if not path:
-        directory = tmp_path_factory.mktemp("redmine")
-        script = ROOT / ".ci" / "redmine.sh"
-        proc = subprocess.run(
-            ["bash", str(script), "start", str(directory)],
-            capture_output=True, text=True, timeout=900,
-        )
-        if proc.returncode != 0:
-            _unavailable(f".ci/redmine.sh failed: {proc.stderr[-2000:]}")
-        path = proc.stdout.strip().splitlines()[-1]
-        started = directory
-    if not Path(path).exists():
-        _unavailable(f"env file {path} does not exist")
-    env = read_env_file(path)
-    yield env
-    if started is not None:
-        subprocess.run(["bash", str(ROOT / ".ci" / "redmine.sh"), "stop", str(started)],
-                       capture_output=True, timeout=60)
 
 
 @pytest.fixture

@@ -107,7 +107,9 @@ async def test_sqlite_storage_survives_reopening(tmp_path, key):
     reopened.close()
 
 
-async def test_sqlite_storage_reads_what_another_instance_wrote_once_its_cache_is_cold(tmp_path, key):
+async def test_sqlite_storage_reads_what_another_instance_wrote_once_its_cache_is_cold(
+    tmp_path, key
+):
     db = open_db(tmp_path / "two.sqlite3")
     first, second = SQLiteStorage(db), SQLiteStorage(db)
     await first.set_data(key, {"a": 1})

@@ -44,7 +44,10 @@ def test_an_invalid_setting_names_the_variable_and_exits_2(tmp_path, monkeypatch
 
 def test_main_py_help_runs_as_a_program():
     done = subprocess.run(
-        [sys.executable, "main.py", "--help"], cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, "main.py", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     assert done.returncode == 0

@@ -27,7 +27,9 @@ def create_router() -> Router:
     router.message.filter(PrivateChat())
 
     @router.message(StateFilter(Intake.attachments), FileMessage())
-    async def on_file(message: Message, flow: Flow, bot: Bot, attachment_work: AttachmentWork) -> None:
+    async def on_file(
+        message: Message, flow: Flow, bot: Bot, attachment_work: AttachmentWork
+    ) -> None:
         name, mime, size, file_id, unique_id = describe_file(message)
         conversation_id = await flow.conversation_id()
         if conversation_id is None:
@@ -36,27 +38,49 @@ def create_router() -> Router:
         limit = min(flow.options.download_limit_bytes, flow.options.attachment_limit_bytes)
         if size is not None and size > limit:
             attachment_id = records.add_attachment(
-                flow.db, conversation_id=conversation_id, user_id=flow.user_id,
-                kind="photo" if message.photo else "document", file_name=name, mime_type=mime,
-                size=size, file_id=file_id, file_unique_id=unique_id, caption=message.caption,
+                flow.db,
+                conversation_id=conversation_id,
+                user_id=flow.user_id,
+                kind="photo" if message.photo else "document",
+                file_name=name,
+                mime_type=mime,
+                size=size,
+                file_id=file_id,
+                file_unique_id=unique_id,
+                caption=message.caption,
             )
             records.set_attachment_verdict(
-                flow.db, attachment_id, verdict="unchecked", language=None, reason="too_large",
-                excerpt="", elapsed_ms=0,
+                flow.db,
+                attachment_id,
+                verdict="unchecked",
+                language=None,
+                reason="too_large",
+                excerpt="",
+                elapsed_ms=0,
             )
             await flow.repeat(
                 message,
-                _("⚠️ {name} is {size} MB; the limit is {limit} MB, so it was not added. Please "
-                  "compress it, split it, or send only the relevant part.").format(
-                    name=escape(name), size=f"{size / 1_048_576:.1f}",
+                _(
+                    "⚠️ {name} is {size} MB; the limit is {limit} MB, so it was not added. Please "
+                    "compress it, split it, or send only the relevant part."
+                ).format(
+                    name=escape(name),
+                    size=f"{size / 1_048_576:.1f}",
                     limit=f"{limit / 1_048_576:.0f}",
                 ),
             )
             return
         attachment_id = records.add_attachment(
-            flow.db, conversation_id=conversation_id, user_id=flow.user_id,
-            kind="photo" if message.photo else "document", file_name=name, mime_type=mime,
-            size=size, file_id=file_id, file_unique_id=unique_id, caption=message.caption,
+            flow.db,
+            conversation_id=conversation_id,
+            user_id=flow.user_id,
+            kind="photo" if message.photo else "document",
+            file_name=name,
+            mime_type=mime,
+            size=size,
+            file_id=file_id,
+            file_unique_id=unique_id,
+            caption=message.caption,
         )
         draft = await flow.draft()
         draft.attachments.append(AttachmentRef(attachment_id, name, size, mime, "pending"))
@@ -66,7 +90,7 @@ def create_router() -> Router:
 
     @router.message(StateFilter(Intake.attachments), TextAnswer())
     async def on_text(message: Message, flow: Flow) -> None:
-        """Text here is about the attachments: it must be English too, then joins the description."""
+        """Text here is about the attachments: English too, then it joins the description."""
         value = (message.text or "").strip()
         verdict = check_text(value)
         if verdict.verdict == "refused":
@@ -80,7 +104,10 @@ def create_router() -> Router:
         await flow.save(draft)
         await flow.repeat(message, _("Added to the description."))
 
-    @router.callback_query(StateFilter(Intake.attachments), Nav.filter((F.step == "attachments") & (F.action == "done")))
+    @router.callback_query(
+        StateFilter(Intake.attachments),
+        Nav.filter((F.step == "attachments") & (F.action == "done")),
+    )
     async def done(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         await flow.forward("attachments", callback, edit=True)

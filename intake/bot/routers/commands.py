@@ -58,7 +58,9 @@ def create_router() -> Router:
     async def cancel(message: Message, flow: Flow) -> None:
         step = await flow.step()
         if step in (None, "done"):
-            await flow.reply(message, _("There is nothing to cancel. Send /start to open a request."))
+            await flow.reply(
+                message, _("There is nothing to cancel. Send /start to open a request.")
+            )
             return
         await cancel_current(flow)
         await flow.reply(
@@ -127,7 +129,9 @@ async def cancel_current(flow: Flow) -> None:
     await flow.state.clear()
 
 
-async def switch_to(flow: Flow, locale: str, target: Message | CallbackQuery, *, edit: bool) -> None:
+async def switch_to(
+    flow: Flow, locale: str, target: Message | CallbackQuery, *, edit: bool
+) -> None:
     """Change the language and ask the current step again in it; nothing is lost."""
     await flow.set_language(locale)
     step = await flow.step()

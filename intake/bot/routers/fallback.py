@@ -28,12 +28,15 @@ def create_router() -> Router:
         data = await flow.data()
         await flow.reply(
             message,
-            _("Your ticket {receipt} has been received. Send /start to open another request.")
-            .format(receipt=data.get("receipt", "")),
+            _(
+                "Your ticket {receipt} has been received. Send /start to open another request."
+            ).format(receipt=data.get("receipt", "")),
         )
 
     @router.message(CommandText())
-    async def unknown_command(message: Message, flow: Flow, inbound_message_id: int | None) -> None:
+    async def unknown_command(
+        message: Message, flow: Flow, inbound_message_id: int | None
+    ) -> None:
         if await flow.step() is None:
             await flow.begin(message, inbound_message_id=inbound_message_id)
             return
@@ -56,7 +59,9 @@ def create_router() -> Router:
         if step is None:
             await flow.reply(callback, _("Send /start to open a request."))
             return
-        await flow.repeat(callback, _("That button is from an earlier message. Here is where we are:"))
+        await flow.repeat(
+            callback, _("That button is from an earlier message. Here is where we are:")
+        )
 
     return router
 
@@ -73,7 +78,11 @@ def explain(message: Message, step: str) -> str:
         return _("I don't need a contact.") + " " + expected(step)
     if message.photo or message.document or message.video or message.animation:
         if step == "description" or step in BUTTON_STEPS:
-            return _("Files are collected a little later, at the attachments step.") + " " + expected(step)
+            return (
+                _("Files are collected a little later, at the attachments step.")
+                + " "
+                + expected(step)
+            )
         return _("I need a text answer here; you can attach files a little later.")
     if message.text is not None and step in BUTTON_STEPS:
         return _("Please use the buttons.")

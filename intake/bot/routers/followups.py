@@ -35,8 +35,12 @@ def create_router() -> Router:
         if ticket is None:
             return
         if filer is None or ticket.sink != "redmine":
-            await flow.reply(message, _("Thank you, I added this to your ticket {receipt} for our "
-                                        "support team.").format(receipt=ticket.receipt))
+            await flow.reply(
+                message,
+                _("Thank you, I added this to your ticket {receipt} for our support team.").format(
+                    receipt=ticket.receipt
+                ),
+            )
             return
         if ticket.status != "filed":
             await flow.reply(message, escape(notices.not_filed_yet_message(ticket)))
@@ -51,7 +55,10 @@ def create_router() -> Router:
 
     @router.message(FileMessage())
     async def attachment(
-        message: Message, flow: Flow, bot: Bot, checker: AttachmentChecker,
+        message: Message,
+        flow: Flow,
+        bot: Bot,
+        checker: AttachmentChecker,
         filer: RedmineFiler | None,
     ) -> None:
         ticket = await current_ticket(flow)
@@ -60,25 +67,44 @@ def create_router() -> Router:
         name, mime, size, file_id, unique_id = describe_file(message)
         limit = min(flow.options.download_limit_bytes, flow.options.attachment_limit_bytes)
         if size is not None and size > limit:
-            await flow.reply(message, escape(notices.too_large_message(flow.locale, name, size, limit)))
+            await flow.reply(
+                message, escape(notices.too_large_message(flow.locale, name, size, limit))
+            )
             return
         data = (await bot.download(file_id)).read()  # type: ignore[union-attr]
         attachment_id = records.add_attachment(
-            flow.db, conversation_id=ticket.conversation_id, user_id=flow.user_id,
-            kind="followup", file_name=name, mime_type=mime, size=size, file_id=file_id,
-            file_unique_id=unique_id, caption=message.caption, data=data,
+            flow.db,
+            conversation_id=ticket.conversation_id,
+            user_id=flow.user_id,
+            kind="followup",
+            file_name=name,
+            mime_type=mime,
+            size=size,
+            file_id=file_id,
+            file_unique_id=unique_id,
+            caption=message.caption,
+            data=data,
         )
         verdict = await checker.check(data, name, mime, message.caption)
         records.set_attachment_verdict(
-            flow.db, attachment_id, verdict=verdict.verdict, language=verdict.language,
-            reason=verdict.reason, excerpt=verdict.excerpt, elapsed_ms=verdict.elapsed_ms,
+            flow.db,
+            attachment_id,
+            verdict=verdict.verdict,
+            language=verdict.language,
+            reason=verdict.reason,
+            excerpt=verdict.excerpt,
+            elapsed_ms=verdict.elapsed_ms,
         )
         if verdict.verdict == "refused":
             await flow.reply(message, escape(verdict_messages.user_message(verdict, flow.locale)))
             return
         if filer is None or ticket.sink != "redmine":
-            await flow.reply(message, _("Thank you, I added {file_name} to your ticket {receipt}.")
-                             .format(file_name=escape(name), receipt=ticket.receipt))
+            await flow.reply(
+                message,
+                _("Thank you, I added {file_name} to your ticket {receipt}.").format(
+                    file_name=escape(name), receipt=ticket.receipt
+                ),
+            )
             return
         if ticket.status != "filed":
             await flow.reply(message, escape(notices.not_filed_yet_message(ticket)))
@@ -86,14 +112,18 @@ def create_router() -> Router:
         try:
             result = await filer.add_attachment(ticket.id, attachment_id)
         except AttachmentTooLarge as exc:
-            await flow.reply(message, escape(
-                notices.too_large_message(flow.locale, exc.file_name, exc.size, exc.limit)))
+            await flow.reply(
+                message,
+                escape(notices.too_large_message(flow.locale, exc.file_name, exc.size, exc.limit)),
+            )
             return
         except (RedmineError, OSError):
             logger.exception("follow-up attachment for %s", ticket.receipt)
             await flow.reply(message, escape(notices.followup_later_message(flow.locale)))
             return
-        await flow.reply(message, escape(notices.followup_message(flow.locale, result.issue_id, name)))
+        await flow.reply(
+            message, escape(notices.followup_message(flow.locale, result.issue_id, name))
+        )
 
     return router
 

@@ -28,8 +28,12 @@ from intake.impact.questions import (
 def create_router() -> Router:
     router = Router(name="impact")
 
-    @router.callback_query(StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "accept")))
-    @router.callback_query(StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "confirm")))
+    @router.callback_query(
+        StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "accept"))
+    )
+    @router.callback_query(
+        StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "confirm"))
+    )
     async def confirm(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         draft = await flow.draft()
@@ -41,7 +45,9 @@ def create_router() -> Router:
         await flow.save(draft, impact_stage=RESULT)
         await flow.forward("impact", callback, edit=True)
 
-    @router.callback_query(StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "questions")))
+    @router.callback_query(
+        StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "questions"))
+    )
     async def questions(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         draft = await flow.draft()
@@ -49,7 +55,9 @@ def create_router() -> Router:
         await flow.save(draft, impact_stage=QUESTION)
         await flow.show("impact", callback, edit=True)
 
-    @router.callback_query(StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "choose")))
+    @router.callback_query(
+        StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "choose"))
+    )
     async def choose(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         await flow.state.update_data(impact_stage=CHOOSE)

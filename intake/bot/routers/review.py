@@ -46,7 +46,9 @@ def create_router() -> Router:
         )
         await flow.show(step, callback, edit=True)
 
-    @router.callback_query(StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "cancel")))
+    @router.callback_query(
+        StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "cancel"))
+    )
     async def ask_cancel(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         builder = [
@@ -60,7 +62,9 @@ def create_router() -> Router:
             edit=True,
         )
 
-    @router.callback_query(StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "discard")))
+    @router.callback_query(
+        StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "discard"))
+    )
     async def discard(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         await cancel_current(flow)
@@ -70,12 +74,16 @@ def create_router() -> Router:
             edit=True,
         )
 
-    @router.callback_query(StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "keep")))
+    @router.callback_query(
+        StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "keep"))
+    )
     async def keep(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         await flow.show("review", callback, edit=True)
 
-    @router.callback_query(StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "confirm")))
+    @router.callback_query(
+        StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "confirm"))
+    )
     async def confirm(
         callback: CallbackQuery,
         flow: Flow,
@@ -109,7 +117,9 @@ def create_router() -> Router:
         )
         await flow.state.set_state(Intake.done)
         await flow.state.update_data(ticket_id=receipt.ticket_id, receipt=receipt.receipt)
-        await flow.reply(callback, receipt_text(draft, receipt, flow.locale, flow.options.support_channel))
+        await flow.reply(
+            callback, receipt_text(draft, receipt, flow.locale, flow.options.support_channel)
+        )
         if draft.impact == "emergency" and flow.options.staff_chat_id:
             await alert_staff(bot, flow.options.staff_chat_id, draft, receipt, opened_at, flow)
 
@@ -128,7 +138,9 @@ def receipt_text(draft: TicketDraft, receipt: Receipt, locale: str, channel: str
     ]
     if receipt.due_at is not None:
         lines.append(
-            _("Expect it by {due}.").format(due=escape(impact_format.format_due(receipt.due_at, locale)))
+            _("Expect it by {due}.").format(
+                due=escape(impact_format.format_due(receipt.due_at, locale))
+            )
         )
     if receipt.status == "queued":
         lines.append(_("I am filing it in Redmine now and will send you its number and link."))
@@ -148,7 +160,11 @@ async def alert_staff(
 ) -> None:
     """The page promises 30 minutes, 24x7: tell on-call at once. Failure never blocks the user."""
     user = records.get_user(flow.db, flow.user_id)
-    label = f"{user.first_name or ''} (@{user.username})" if user and user.username else str(flow.user_id)
+    label = (
+        f"{user.first_name or ''} (@{user.username})"
+        if user and user.username
+        else str(flow.user_id)
+    )
     text = emergency_alert_text(
         receipt=receipt.receipt,
         summary=draft.summary,

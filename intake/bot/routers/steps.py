@@ -132,8 +132,9 @@ def create_router() -> Router:
         if not environment.is_version(value):
             await flow.repeat(
                 message,
-                _("“{value}” does not look like a version number. It looks like 121 or 17.2.1.")
-                .format(value=short(value)),
+                _(
+                    "“{value}” does not look like a version number. It looks like 121 or 17.2.1."
+                ).format(value=short(value)),
             )
             return
         draft = await flow.draft()
@@ -242,8 +243,10 @@ def create_router() -> Router:
         if len(draft.description_text) + len(value) > DESCRIPTION_MAX:
             await flow.repeat(
                 message,
-                _("The description is full ({max} characters). Please tap Done, or attach a "
-                  "text file with the rest.").format(max=DESCRIPTION_MAX),
+                _(
+                    "The description is full ({max} characters). Please tap Done, or attach a "
+                    "text file with the rest."
+                ).format(max=DESCRIPTION_MAX),
             )
             return
         draft.description.append(value)
@@ -317,9 +320,7 @@ def short(value: str, limit: int = 40) -> str:
     return escape(value if len(value) <= limit else value[: limit - 1] + "…")
 
 
-async def accept_length(
-    flow: Flow, message: Message, value: str, limit: int
-) -> bool:
+async def accept_length(flow: Flow, message: Message, value: str, limit: int) -> bool:
     """Refuse empty or too long answers with a short explanation and the same step again."""
     if not value:
         await flow.repeat(message, _("That message was empty."))
@@ -327,8 +328,10 @@ async def accept_length(
     if len(value) > limit:
         await flow.repeat(
             message,
-            _("That is {length} characters; please keep it under {limit}. You can add details "
-              "in the description later.").format(length=len(value), limit=limit),
+            _(
+                "That is {length} characters; please keep it under {limit}. You can add details "
+                "in the description later."
+            ).format(length=len(value), limit=limit),
         )
         return False
     return True
@@ -337,7 +340,9 @@ async def accept_length(
 async def confirm_user_agent(flow: Flow, message: Message, value: str) -> None:
     parsed = environment.from_user_agent(value)
     if parsed is None:
-        await flow.repeat(message, _("I could not read that User-Agent. Please choose your browser."))
+        await flow.repeat(
+            message, _("I could not read that User-Agent. Please choose your browser.")
+        )
         return
     await flow.state.update_data(
         ua={
@@ -352,9 +357,12 @@ async def confirm_user_agent(flow: Flow, message: Message, value: str) -> None:
     builder.row(nav_button(_("Yes, correct"), "ua", "yes"), nav_button(_("No"), "ua", "no"))
     await flow.reply(
         message,
-        _("From your User-Agent I read: <b>{browser} {version}</b> on <b>{system}</b>. "
-          "Is that right?").format(
-            browser=short(parsed.browser), version=short(parsed.browser_version),
+        _(
+            "From your User-Agent I read: <b>{browser} {version}</b> on <b>{system}</b>. "
+            "Is that right?"
+        ).format(
+            browser=short(parsed.browser),
+            version=short(parsed.browser_version),
             system=short(system),
         ),
         builder.as_markup(),
@@ -376,8 +384,10 @@ async def offer_language(flow: Flow, message: Message, text: str) -> None:
     builder.button(text=label, callback_data=Lang(code=target, step=step))
     await flow.reply(
         message,
-        _("It looks like you prefer the other language. Tap below to switch; nothing you "
-          "entered is lost."),
+        _(
+            "It looks like you prefer the other language. Tap below to switch; nothing you "
+            "entered is lost."
+        ),
         builder.as_markup(),
     )
 
