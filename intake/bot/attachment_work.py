@@ -49,15 +49,19 @@ class AttachmentWork:
         self._tasks[incoming.attachment_id] = task
         task.add_done_callback(lambda _t: self._tasks.pop(incoming.attachment_id, None))
 
-    async def _run(self, bot: Bot, incoming: IncomingFile, announce: Announce) -> Verdict:
+    async def check_now(self, bot: Bot, incoming: IncomingFile) -> Verdict:
+        """Download, store, check and record one file, showing a chat action meanwhile."""
         try:
             async with ChatActionSender.upload_document(bot=bot, chat_id=incoming.chat_id):
                 verdict = await self._download_and_check(bot, incoming)
-            self._record(incoming.attachment_id, verdict)
-        except Exception:  # a check must never take the bot down; the row stays pending
+        except Exception:  # a check must never take the bot down
             logger.exception("attachment %s: check failed", incoming.attachment_id)
             verdict = Verdict("unchecked", None, "", "error", "The check failed.", 0)
-            self._record(incoming.attachment_id, verdict)
+        self._record(incoming.attachment_id, verdict)
+        return verdict
+
+    async def _run(self, bot: Bot, incoming: IncomingFile, announce: Announce) -> Verdict:
+        verdict = await self.check_now(bot, incoming)
         try:
             await announce(incoming, verdict)
         except Exception:

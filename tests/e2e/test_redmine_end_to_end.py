@@ -83,3 +83,9 @@ async def test_redmine_ticket_from_the_chat_is_filed_once_with_its_number_told(
     assert issue["author"]["name"] != "Redmine Admin"  # filed as the linked customer
     assert "{{toc}}" in issue["description"]
     assert intake_redmine.services.db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 1
+
+    await user.send_text("It also fails for PDF export.")
+    await user.wait_for(f"Your comment was added to issue #{ticket.external_id}", timeout=20)
+    async with RedmineClient(redmine_settings.url, redmine_settings.api_key) as client:
+        issue = await client.get_issue(int(ticket.external_id), include=["journals"])
+    assert any("It also fails for PDF export." in (j.get("notes") or "") for j in issue["journals"])

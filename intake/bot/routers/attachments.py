@@ -35,20 +35,21 @@ def create_router() -> Router:
         if conversation_id is None:
             await flow.repeat(message, _("Please send /start first."))
             return
+        # The row first, whatever happens next: staff see every file the customer sent.
+        attachment_id = records.add_attachment(
+            flow.db,
+            conversation_id=conversation_id,
+            user_id=flow.user_id,
+            kind="photo" if message.photo else "document",
+            file_name=name,
+            mime_type=mime,
+            size=size,
+            file_id=file_id,
+            file_unique_id=unique_id,
+            caption=message.caption,
+        )
         limit = min(flow.options.download_limit_bytes, flow.options.attachment_limit_bytes)
         if size is not None and size > limit:
-            attachment_id = records.add_attachment(
-                flow.db,
-                conversation_id=conversation_id,
-                user_id=flow.user_id,
-                kind="photo" if message.photo else "document",
-                file_name=name,
-                mime_type=mime,
-                size=size,
-                file_id=file_id,
-                file_unique_id=unique_id,
-                caption=message.caption,
-            )
             records.set_attachment_verdict(
                 flow.db,
                 attachment_id,
@@ -70,18 +71,6 @@ def create_router() -> Router:
                 ),
             )
             return
-        attachment_id = records.add_attachment(
-            flow.db,
-            conversation_id=conversation_id,
-            user_id=flow.user_id,
-            kind="photo" if message.photo else "document",
-            file_name=name,
-            mime_type=mime,
-            size=size,
-            file_id=file_id,
-            file_unique_id=unique_id,
-            caption=message.caption,
-        )
         draft = await flow.draft()
         draft.attachments.append(AttachmentRef(attachment_id, name, size, mime, "pending"))
         await flow.save(draft)

@@ -11,7 +11,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from intake.attachments import messages as verdict_messages
-from intake.attachments.checker import AttachmentChecker
+from intake.bot.attachment_work import AttachmentWork, IncomingFile
 from intake.bot.filters import FileMessage, PrivateChat, TextAnswer
 from intake.bot.flow import Flow
 from intake.bot.routers.attachments import describe_file
@@ -58,7 +58,7 @@ def create_router() -> Router:
         message: Message,
         flow: Flow,
         bot: Bot,
-        checker: AttachmentChecker,
+        attachment_work: AttachmentWork,
         filer: RedmineFiler | None,
     ) -> None:
         ticket = await current_ticket(flow)
@@ -71,7 +71,6 @@ def create_router() -> Router:
                 message, escape(notices.too_large_message(flow.locale, name, size, limit))
             )
             return
-        data = (await bot.download(file_id)).read()  # type: ignore[union-attr]
         attachment_id = records.add_attachment(
             flow.db,
             conversation_id=ticket.conversation_id,
@@ -83,18 +82,9 @@ def create_router() -> Router:
             file_id=file_id,
             file_unique_id=unique_id,
             caption=message.caption,
-            data=data,
         )
-        verdict = await checker.check(data, name, mime, message.caption)
-        records.set_attachment_verdict(
-            flow.db,
-            attachment_id,
-            verdict=verdict.verdict,
-            language=verdict.language,
-            reason=verdict.reason,
-            excerpt=verdict.excerpt,
-            elapsed_ms=verdict.elapsed_ms,
-        )
+        incoming = IncomingFile(attachment_id, flow.chat_id, file_id, name, mime, message.caption)
+        verdict = await attachment_work.check_now(bot, incoming)
         if verdict.verdict == "refused":
             await flow.reply(message, escape(verdict_messages.user_message(verdict, flow.locale)))
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html import escape
 
 from aiogram import F, Router
@@ -64,21 +65,20 @@ def create_router() -> Router:
     # --- browser -------------------------------------------------------------------
 
     @router.callback_query(StateFilter(Intake.browser), Pick.filter(F.step == "browser"))
-    async def pick_browser(callback: CallbackQuery, callback_data: Pick, flow: Flow) -> None:
+    @router.callback_query(StateFilter(Intake.os), Pick.filter(F.step == "os"))
+    async def pick_choice(callback: CallbackQuery, callback_data: Pick, flow: Flow) -> None:
+        """A browser or system button; "Other…" asks for the name as text."""
         await callback.answer()
+        choice = CHOICES[callback_data.step]
         if callback_data.value == "other":
-            await flow.state.update_data(browser_other=True)
-            await flow.show("browser", callback, edit=True)
+            await flow.state.update_data({choice.other_flag: True})
+            await flow.show(choice.step, callback, edit=True)
             return
-        if callback_data.value not in environment.BROWSERS:
+        if callback_data.value not in choice.options:
             await flow.repeat(callback, _("That button no longer works."))
             return
-        draft = await flow.draft()
-        if draft.browser != callback_data.value:
-            draft.browser_version = ""
-        draft.browser = callback_data.value
-        await flow.save(draft, browser_other=False)
-        await flow.forward("browser", callback, edit=True)
+        await choose(flow, choice, callback_data.value)
+        await flow.forward(choice.step, callback, edit=True)
 
     @router.message(StateFilter(Intake.browser), text)
     @router.message(StateFilter(Intake.browser_version), text, UserAgentText())
@@ -89,11 +89,7 @@ def create_router() -> Router:
             return
         if not await accept_length(flow, message, value, NAME_MAX):
             return
-        known = {b.lower(): b for b in environment.BROWSERS}
-        draft = await flow.draft()
-        draft.browser = known.get(value.lower(), value)
-        draft.browser_version = ""
-        await flow.save(draft, browser_other=False)
+        await choose(flow, CHOICES["browser"], value)
         await flow.forward("browser", message)
 
     @router.callback_query(Nav.filter((F.step == "ua") & (F.action == "yes")))
@@ -150,33 +146,12 @@ def create_router() -> Router:
 
     # --- operating system ----------------------------------------------------------
 
-    @router.callback_query(StateFilter(Intake.os), Pick.filter(F.step == "os"))
-    async def pick_os(callback: CallbackQuery, callback_data: Pick, flow: Flow) -> None:
-        await callback.answer()
-        if callback_data.value == "other":
-            await flow.state.update_data(os_other=True)
-            await flow.show("os", callback, edit=True)
-            return
-        if callback_data.value not in environment.SYSTEMS:
-            await flow.repeat(callback, _("That button no longer works."))
-            return
-        draft = await flow.draft()
-        if draft.os != callback_data.value:
-            draft.os_version = ""
-        draft.os = callback_data.value
-        await flow.save(draft, os_other=False)
-        await flow.forward("os", callback, edit=True)
-
     @router.message(StateFilter(Intake.os), text)
     async def typed_os(message: Message, flow: Flow) -> None:
         value = clean(message.text)
         if not await accept_length(flow, message, value, NAME_MAX):
             return
-        known = {s.lower(): s for s in environment.SYSTEMS}
-        draft = await flow.draft()
-        draft.os = known.get(value.lower(), value)
-        draft.os_version = ""
-        await flow.save(draft, os_other=False)
+        await choose(flow, CHOICES["os"], value)
         await flow.forward("os", message)
 
     @router.message(StateFilter(Intake.os_version), text)
@@ -309,6 +284,33 @@ def create_router() -> Router:
         await flow.back(callback, edit=True)
 
     return router
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A step answered by a button or, after "Other…", by a typed name; its version follows."""
+
+    step: str
+    options: tuple[str, ...]
+    version_field: str
+    other_flag: str
+
+
+CHOICES = {
+    "browser": Choice("browser", environment.BROWSERS, "browser_version", "browser_other"),
+    "os": Choice("os", environment.SYSTEMS, "os_version", "os_other"),
+}
+
+
+async def choose(flow: Flow, choice: Choice, value: str) -> None:
+    """Store the choice (a typed "firefox" becomes "Firefox"); a new one clears its version."""
+    known = {option.lower(): option for option in choice.options}
+    value = known.get(value.lower(), value)
+    draft = await flow.draft()
+    if getattr(draft, choice.step) != value:
+        setattr(draft, choice.version_field, "")
+    setattr(draft, choice.step, value)
+    await flow.save(draft, **{choice.other_flag: False})
 
 
 def clean(value: str | None) -> str:

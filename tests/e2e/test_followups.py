@@ -1,0 +1,33 @@
+"""After the receipt, what the user sends is added to their ticket."""
+
+from tests.e2e.steps import complete_intake
+
+
+async def test_a_comment_after_the_receipt_is_added_to_the_ticket(intake):
+    user = intake.user()
+    await complete_intake(user)
+    await user.send_text("It started after the 4.2.1 upgrade.")
+    reply = await user.wait_for("I added this to your ticket OS-000001", new=True)
+    assert reply is not None
+    rows = intake.services.db.execute(
+        "SELECT count(*) FROM messages WHERE conversation_id = 1 AND text LIKE '%4.2.1 upgrade%'"
+    ).fetchone()
+    assert rows[0] == 1
+
+
+async def test_a_file_after_the_receipt_is_checked_and_added(intake):
+    user = intake.user()
+    await complete_intake(user)
+    await user.send_document(b"ERROR E42 export failed\n", "later.log", "text/plain")
+    await user.wait_for("I added later.log to your ticket OS-000001", new=True, timeout=20)
+    row = next(intake.services.db.query("SELECT kind, verdict FROM attachments"))
+    assert row == {"kind": "followup", "verdict": "accepted"}
+
+
+async def test_a_chinese_file_after_the_receipt_is_refused(intake):
+    user = intake.user()
+    await complete_intake(user)
+    await user.send_document("导出失败，请帮忙看看".encode(), "说明.txt", "text/plain")
+    await user.wait_for("English", new=True, timeout=20)
+    row = next(intake.services.db.query("SELECT verdict FROM attachments"))
+    assert row == {"verdict": "refused"}
