@@ -29,7 +29,7 @@ def locales_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "locales"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it here."""
     return message
 

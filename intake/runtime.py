@@ -12,7 +12,7 @@ import dataclasses
 import functools
 import gc
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
@@ -26,11 +26,9 @@ from intake.bot.flow import DialogueOptions
 from intake.bot.notifier import TelegramNotifier
 from intake.config import Settings
 from intake.storage.db import open_db
-from intake.tickets.local import LocalSink, default_due_at
-from intake.tickets.outbox import Outbox
-from intake.tickets.redmine.client import RedmineClient
+from intake.tickets.local import default_due_at
 from intake.tickets.redmine.config import RedmineSettings
-from intake.tickets.redmine.sink import RedmineFiler, RedmineSink
+from intake.tickets.setup import Ticketing, create_ticketing
 from intake.tickets.sink import TicketSink
 
 logger = logging.getLogger(__name__)
@@ -41,20 +39,17 @@ class Services:
     """Everything the bot needs besides Telegram; built once per process."""
 
     db: Database
-    sink: TicketSink
+    ticketing: Ticketing  # the sink, and with Redmine its client, filer and outbox
     checker: AttachmentChecker
     options: DialogueOptions
-    redmine: RedmineClient | None = None
-    filer: RedmineFiler | None = None
-    outbox: Outbox | None = None
-    notifier: TelegramNotifier | None = field(default=None, repr=False)
-    current_bot: Bot | None = field(default=None, repr=False)
+    notifier: TelegramNotifier  # the outbox's notices; told which bot runs
+
+    @property
+    def sink(self) -> TicketSink:
+        return self.ticketing.sink
 
     async def aclose(self) -> None:
-        if self.outbox is not None:
-            self.outbox.stop()
-        if self.redmine is not None:
-            await self.redmine.close()
+        await self.ticketing.close()
         await self.checker.aclose()
         self.db.close()
 
@@ -75,35 +70,29 @@ def build_services(
         staff_chat_id=settings.staff_chat_id,
         holidays=settings.support_holidays,
     )
-    due_at = functools.partial(default_due_at, holidays=settings.support_holidays)
-    checker = AttachmentChecker()
-    if not redmine_settings.configured:
-        return Services(db=db, sink=LocalSink(db, due_at=due_at), checker=checker, options=options)
-    client = RedmineClient(
-        redmine_settings.url or "",
-        redmine_settings.api_key,  # type: ignore[arg-type]
-        timeout=redmine_settings.timeout_seconds,
-    )
-    filer = RedmineFiler(db, client, redmine_settings)
-    services = Services(
-        db=db,
-        sink=LocalSink(db, due_at=due_at),
-        checker=checker,
-        redmine=client,
-        filer=filer,
-        options=dataclasses.replace(
+    if redmine_settings.configured:
+        options = dataclasses.replace(
             options,
             with_account=True,
             register_url=redmine_settings.registration_url or "",
             attachment_limit_bytes=min(
                 settings.download_limit_bytes, redmine_settings.max_attachment_bytes
             ),
-        ),
+        )
+    notifier = TelegramNotifier(db)
+    ticketing = create_ticketing(
+        db,
+        notifier,
+        redmine_settings,
+        due_at=functools.partial(default_due_at, holidays=settings.support_holidays),
     )
-    services.notifier = TelegramNotifier(db, lambda: services.current_bot)
-    services.outbox = Outbox(db, filer, services.notifier)
-    services.sink = RedmineSink(db, due_at=due_at, wake=services.outbox.wake)
-    return services
+    return Services(
+        db=db,
+        ticketing=ticketing,
+        checker=AttachmentChecker(),
+        options=options,
+        notifier=notifier,
+    )
 
 
 def freeze_startup_objects() -> None:
@@ -127,7 +116,7 @@ class BotRunner:
         self.bot: Bot | None = None
         self.dispatcher: Dispatcher | None = None
         self._task: asyncio.Task[None] | None = None
-        self._outbox_task: asyncio.Task[None] | None = None
+        self._ticketing_task: asyncio.Task[None] | None = None
         self._i18n = create_i18n()
 
     async def start(self, *, polling_timeout: int = 10) -> None:
@@ -139,13 +128,13 @@ class BotRunner:
             checker=s.checker,
             options=s.options,
             i18n=self._i18n,
-            redmine=s.redmine,
-            filer=s.filer,
+            redmine=s.ticketing.client,
+            filer=s.ticketing.filer,
         )
-        s.current_bot = self.bot
+        s.notifier.bot = self.bot
         freeze_startup_objects()
-        if s.outbox is not None and self._outbox_task is None:
-            self._outbox_task = asyncio.create_task(s.outbox.run())
+        # The doctor's checks and the outbox worker; never in the way of polling.
+        self._ticketing_task = asyncio.create_task(s.ticketing.start())
         self._task = asyncio.create_task(
             self.dispatcher.start_polling(
                 self.bot,
@@ -163,12 +152,14 @@ class BotRunner:
             await asyncio.sleep(0.01)
 
     async def stop(self) -> None:
-        if self._outbox_task is not None and self.services.outbox is not None:
-            self.services.outbox.stop()
+        if self._ticketing_task is not None:
+            if not self._ticketing_task.done():
+                self._ticketing_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._outbox_task
-            self._outbox_task = None
-        self.services.current_bot = None
+                await self._ticketing_task
+            self._ticketing_task = None
+            await self.services.ticketing.close()
+        self.services.notifier.bot = None
         if self.dispatcher is not None and self._task is not None:
             with contextlib.suppress(RuntimeError):
                 await self.dispatcher.stop_polling()
@@ -217,23 +208,19 @@ def create_webhook_app(
         sink=services.sink,
         checker=services.checker,
         options=services.options,
-        redmine=services.redmine,
-        filer=services.filer,
+        redmine=services.ticketing.client,
+        filer=services.ticketing.filer,
     )
-    tasks: list[asyncio.Task[None]] = []
 
     async def on_startup(bot: Bot) -> None:
-        services.current_bot = bot
+        services.notifier.bot = bot
         freeze_startup_objects()
         await bot.set_webhook(webhook_url, secret_token=secret, drop_pending_updates=False)
-        if services.outbox is not None:
-            tasks.append(asyncio.create_task(services.outbox.run()))
+        await services.ticketing.start()
 
     async def on_shutdown(bot: Bot) -> None:
-        if services.outbox is not None:
-            services.outbox.stop()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        services.current_bot = None
+        await services.ticketing.close()
+        services.notifier.bot = None
 
     dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
 from html import escape
 
 from aiogram import Bot
@@ -23,9 +22,9 @@ logger = logging.getLogger(__name__)
 
 
 class TelegramNotifier:
-    def __init__(self, db: Database, bot: Callable[[], Bot | None]) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self._bot = bot  # the runner's current bot (a restart makes a new one)
+        self.bot: Bot | None = None  # set by whoever runs the bot (a restart makes a new one)
 
     def _localized(self, ticket: TicketRow) -> TicketRow:
         user = records.get_user(self.db, ticket.user_id)
@@ -34,10 +33,9 @@ class TelegramNotifier:
         return dataclasses.replace(ticket, language=user.language)
 
     async def _send(self, ticket: TicketRow, text: str) -> None:
-        bot = self._bot()
-        if bot is None:
+        if self.bot is None:
             raise RuntimeError("the bot is not running")
-        await bot.send_message(ticket.chat_id, escape(text))
+        await self.bot.send_message(ticket.chat_id, escape(text))
 
     async def ticket_filed(self, ticket: TicketRow, result: FilingResult) -> None:
         await self._send(ticket, notices.filed_message(self._localized(ticket), result))

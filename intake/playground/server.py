@@ -150,8 +150,8 @@ async def serve(settings: Settings, *, host: str, port: int) -> None:
 def banner(playground: Playground) -> list[str]:
     services = playground.services
     assert services is not None
-    if services.redmine is not None:
-        sink = f"Redmine at {services.redmine.base_url} (REDMINE_URL)"
+    if services.ticketing.client is not None:
+        sink = f"Redmine at {services.ticketing.client.base_url} (REDMINE_URL)"
     elif isinstance(services.sink, LocalSink):
         sink = f"the local ticket store in {playground.settings.database}"
     else:

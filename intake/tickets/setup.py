@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from intake.tickets.local import LocalSink
+from intake.tickets.local import DueAt, LocalSink, default_due_at
 from intake.tickets.sink import TicketSink
 
 if TYPE_CHECKING:
@@ -80,13 +80,18 @@ class Ticketing:
 
 
 def create_ticketing(
-    db: Database, notifier: Notifier, settings: RedmineSettings | None = None, **outbox_options
+    db: Database,
+    notifier: Notifier,
+    settings: RedmineSettings | None = None,
+    *,
+    due_at: DueAt = default_due_at,
+    **outbox_options,
 ) -> Ticketing:
     from intake.tickets.redmine.config import RedmineSettings
 
     settings = settings or RedmineSettings()
     if not settings.configured:
-        return Ticketing(sink=LocalSink(db), settings=settings)
+        return Ticketing(sink=LocalSink(db, due_at=due_at), settings=settings)
     from intake.tickets.outbox import Outbox
     from intake.tickets.redmine.client import RedmineClient
     from intake.tickets.redmine.sink import RedmineFiler, RedmineSink
@@ -95,5 +100,5 @@ def create_ticketing(
     client = RedmineClient(settings.url, settings.api_key, timeout=settings.timeout_seconds)
     filer = RedmineFiler(db, client, settings)
     outbox = Outbox(db, filer, notifier, **outbox_options)
-    sink = RedmineSink(db, wake=outbox.wake)
+    sink = RedmineSink(db, due_at=due_at, wake=outbox.wake)
     return Ticketing(sink=sink, settings=settings, client=client, filer=filer, outbox=outbox)
