@@ -117,8 +117,11 @@ def create_router() -> Router:
         )
         await flow.state.set_state(Intake.done)
         await flow.state.update_data(ticket_id=receipt.ticket_id, receipt=receipt.receipt)
+        # The "Sending…" message becomes the receipt: no dead message left in the chat.
         await flow.reply(
-            callback, receipt_text(draft, receipt, flow.locale, flow.options.support_channel)
+            callback,
+            receipt_text(draft, receipt, flow.locale, flow.options.support_channel),
+            edit=True,
         )
         if draft.impact == "emergency" and flow.options.staff_chat_id:
             await alert_staff(bot, flow.options.staff_chat_id, draft, receipt, opened_at, flow)
