@@ -98,10 +98,14 @@ class Flow:
             draft, stage = impact_view.prepare(TicketDraft.from_dict(data.get("draft")))
             data.update(draft=draft.to_dict(), impact_stage=stage)
             await self.state.set_data(data)
-        data["with_account"] = self.options.with_account
-        data["register_url"] = self.options.register_url
+        view = {  # what the prompts need besides the FSM data; never stored
+            **data,
+            "with_account": self.options.with_account,
+            "register_url": self.options.register_url,
+            "holidays": self.options.holidays,
+        }
         draft = await self.draft()
-        text, markup = prompts.ask(step, draft, self.locale, data)
+        text, markup = prompts.ask(step, draft, self.locale, view)
         current_step.set(step)
         await self.reply(target, text, markup, edit=edit)
 

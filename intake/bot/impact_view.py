@@ -34,7 +34,7 @@ def prompt(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
         return _suggestion(draft, locale, data)
     if stage == CHOOSE:
         return _choose(draft, locale)
-    if stage == RESULT and draft.impact_suggested:
+    if stage == RESULT and (draft.impact or draft.impact_suggested):
         return _result(draft, locale, data)
     return _question(draft, locale, data)
 
@@ -93,10 +93,12 @@ def level_card(
 
 
 def _result(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    # A level the user already chose (perhaps over the suggestion) is the one to confirm.
+    level_key = draft.impact or draft.impact_suggested
     text = (
         _("⚖️ Your impact level:")
         + "\n\n"
-        + level_card(draft.impact_suggested, locale, holidays=data.get("holidays", ()))
+        + level_card(level_key, locale, holidays=data.get("holidays", ()))
     )
     builder = Keyboard()
     builder.row(nav_button(_("✅ Confirm"), "impact", "confirm"))

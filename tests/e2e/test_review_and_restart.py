@@ -54,3 +54,27 @@ async def test_start_during_a_dialogue_asks_before_dropping_the_draft(intake):
     await user.wait_for("Start over and discard", new=True)
     await user.tap("Continue")
     await user.wait_for("Which version of Chrome", new=True)
+
+
+async def test_confirming_the_impact_again_keeps_the_chosen_level_and_reason(intake):
+    """Regression: the card showed, and Confirm restored, the suggested level."""
+    user = intake.user(language_code="en")
+    await reach_step(user, "review")
+    await user.tap(lambda b: "Impact" in b.text)
+    await user.wait_for("Your impact level", new=True)
+    await user.tap("Choose another level")
+    await user.wait_for("Choose the level that fits best")
+    await user.tap("Low Impact")
+    await user.wait_for("why", new=True)
+    await user.send_text("We can wait until next week")
+    await user.wait_for(EN["review"], new=True)
+    await user.tap(lambda b: "Impact" in b.text)
+    card = await user.wait_for("Your impact level", new=True)
+    assert "Low Impact" in card.text
+    await user.tap("✅ Confirm")
+    review = await user.wait_for(EN["review"], new=True)
+    assert "Impact: Low Impact" in review.text
+    await user.tap(lambda b: EN["confirm"] in b.text)
+    await user.wait_for("OS-", timeout=10)
+    ticket = store.get_ticket(intake.services.db, 1)
+    assert (ticket.impact, ticket.impact_reason) == ("low", "We can wait until next week")

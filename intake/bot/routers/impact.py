@@ -34,14 +34,17 @@ def create_router() -> Router:
     @router.callback_query(
         StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "confirm"))
     )
-    async def confirm(callback: CallbackQuery, flow: Flow) -> None:
+    async def confirm(callback: CallbackQuery, callback_data: Nav, flow: Flow) -> None:
         await callback.answer()
         draft = await flow.draft()
         if not draft.impact_suggested:
             await flow.repeat(callback, _("That button no longer works."))
             return
-        draft.impact = draft.impact_suggested
-        draft.impact_reason = ""
+        if callback_data.action == "accept" or not draft.impact:
+            # The suggestion (or the questions' answer) is taken as it is.
+            draft.impact = draft.impact_suggested
+            draft.impact_reason = ""
+        # else: confirming a level chosen earlier, with its reason, keeps both.
         await flow.save(draft, impact_stage=RESULT)
         await flow.forward("impact", callback, edit=True)
 
@@ -52,6 +55,7 @@ def create_router() -> Router:
         await callback.answer()
         draft = await flow.draft()
         draft.impact_answers = {}
+        draft.impact, draft.impact_reason = "", ""  # the answers will decide afresh
         await flow.save(draft, impact_stage=QUESTION)
         await flow.show("impact", callback, edit=True)
 
