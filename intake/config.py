@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from intake.impact.sla import parse_holidays
+from intake.tickets.redmine.config import RedmineSettings
 
 DEFAULT_DATABASE = "./data/intake.sqlite3"
 TELEGRAM_API_URL = "https://api.telegram.org"
@@ -69,7 +70,9 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read settings; raise ConfigError naming the first bad variable."""
+    """Read settings (the REDMINE_* ones checked too); raise ConfigError naming the first
+    bad variable."""
+    load_redmine_settings()
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
@@ -91,3 +94,21 @@ def _alias_of(name: str) -> str:
 def database_path() -> Path:
     """The SQLite file, for commands that need nothing else from the settings."""
     return Path(os.environ.get("INTAKE_DATABASE") or DEFAULT_DATABASE)
+
+
+def load_redmine_settings() -> RedmineSettings:
+    """The REDMINE_* settings; a bad one is a ConfigError naming it, like the others."""
+    try:
+        return RedmineSettings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field_name = str(error["loc"][0]) if error.get("loc") else "?"
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        raise ConfigError(f"REDMINE_{field_name.upper()}: {message}") from None
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """Every secret the process knows, for the log filter to redact."""
+    values = [settings.bot_token, settings.webhook_secret, load_redmine_settings().api_key]
+    return [v.get_secret_value() for v in values if v is not None]
+

@@ -24,7 +24,7 @@ from intake.app import create_bot, create_dispatcher, create_i18n
 from intake.attachments.checker import AttachmentChecker
 from intake.bot.flow import DialogueOptions
 from intake.bot.notifier import TelegramNotifier
-from intake.config import Settings
+from intake.config import Settings, secrets_of
 from intake.storage.db import open_db
 from intake.tickets.local import default_due_at
 from intake.tickets.redmine.config import RedmineSettings
@@ -180,7 +180,7 @@ async def serve(settings: Settings, *, webhook: bool, host: str, port: int) -> N
     from intake import logging_setup
 
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
-    logging_setup.configure(secrets=[token])
+    logging_setup.configure(secrets=secrets_of(settings))
     services = build_services(settings)
     Path(settings.database).parent.mkdir(parents=True, exist_ok=True)
     runner = BotRunner(services, token, settings.telegram_api_url)

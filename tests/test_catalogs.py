@@ -214,7 +214,7 @@ def test_intake_gettext_speaks_chinese_for_zh_hans(compiled_copy):
 
 
 def test_switching_language_confirms_in_the_new_language(compiled_copy):
-    assert "中文" in i18n.gettext(i18n.ZH, "From now on I will write in English.")
+    assert "中文" in i18n.gettext(i18n.ZH, "All set: from now on I will write in this language.")
 
 
 # The Chinese e2e dialogue finds each step by these words (tests/e2e/steps.py, ZH).

@@ -125,6 +125,14 @@ MESSAGES = {
         "screenshot, or describe it in English."
     ),
     "missing": N_("The file {file_name} was not found."),
+    # The bot's own failures around a check (intake/bot/attachment_work.py).
+    "download_failed": N_(
+        "I could not download {file_name} from Telegram. Please send it again."
+    ),
+    "error": N_(
+        "Something went wrong while checking {file_name}. It is kept with your request; "
+        "please make sure any text in it is in English."
+    ),
 }
 
 

@@ -169,6 +169,9 @@ class Flow:
 
     async def begin(self, target: Target, *, inbound_message_id: int | None) -> int:
         """A new intake: a new conversation, an empty draft, the welcome step."""
+        previous = await self.conversation_id()
+        if previous is not None and await self.step() not in (None, "done"):
+            records.update_conversation(self.db, previous, status="cancelled")  # abandoned
         conversation_id = records.start_conversation(
             self.db, self.user_id, self.chat_id, self.locale
         )
@@ -176,9 +179,10 @@ class Flow:
             records.move_message(self.db, inbound_message_id, conversation_id)
         current_conversation.set((self.chat_id, conversation_id, self.locale))
         await self.state.clear()
-        await self.state.set_data(
-            {"conversation_id": conversation_id, "draft": TicketDraft().to_dict()}
-        )
+        user = records.get_user(self.db, self.user_id)
+        # A login linked on an earlier ticket is offered again ("Keep"), never used silently.
+        draft = TicketDraft(redmine_login=(user.redmine_login or "") if user else "")
+        await self.state.set_data({"conversation_id": conversation_id, "draft": draft.to_dict()})
         await self.state.set_state(state_of("welcome"))
         current_step.set("welcome")
         await self.reply(target, *self.welcome_prompt())

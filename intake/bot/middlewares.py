@@ -103,9 +103,11 @@ class UpdateRecorder(BaseMiddleware):
             username=user.username,
         )
         data["user_row"] = user_row
+        chat = data.get("event_chat")
+        if chat is not None and chat.type != "private":
+            return await handler(event, data)  # groups are not conversations: not recorded
         latest = records.latest_conversation(self.db, user.id)
         data["conversation_id"] = latest[0] if latest else None
-        chat = data.get("event_chat")
         current_conversation.set(
             (chat.id if chat else user.id, data["conversation_id"], user_row.language)
         )

@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     print("Starting the Orangesky Intake playground…", flush=True)
     from intake import logging_setup
-    from intake.config import ConfigError, load_settings
+    from intake.config import ConfigError, load_settings, secrets_of
     from intake.emulator.server import DEFAULT_TOKEN
     from intake.playground.server import PlaygroundError, serve
 
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    logging_setup.configure(secrets=[DEFAULT_TOKEN])
+    logging_setup.configure(secrets=[DEFAULT_TOKEN, *secrets_of(settings)])
     # Lines per update and per polling start would push the URLs off the screen.
     for name in ("aiogram.event", "aiogram.dispatcher"):
         logging.getLogger(name).setLevel(logging.WARNING)

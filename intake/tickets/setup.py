@@ -49,8 +49,11 @@ class Ticketing:
             return
         from intake.tickets.redmine.doctor import diagnose
 
-        for finding in await diagnose(self.settings, self.client):
-            log.warning("redmine doctor: %s", finding)
+        try:
+            for finding in await diagnose(self.settings, self.client):
+                log.warning("redmine doctor: %s", finding)
+        except Exception:  # the checks must never keep the outbox from running
+            log.exception("redmine doctor: the checks themselves failed")
         self._task = asyncio.create_task(self.outbox.run(), name="ticket-outbox")
 
     async def close(self) -> None:
@@ -64,19 +67,6 @@ class Ticketing:
             self._task = None
         if self.client is not None:
             await self.client.close()
-
-    async def check_login(self, login: str) -> bool | None:
-        """True: an active Redmine user; False: unknown; None: cannot tell (no Redmine, a
-        non-admin key, or Redmine unreachable)."""
-        if self.client is None:
-            return None
-        from intake.tickets.redmine.errors import RedmineError
-        from intake.tickets.redmine.sink import check_login
-
-        try:
-            return await check_login(self.client, login)
-        except RedmineError:
-            return None
 
 
 def create_ticketing(

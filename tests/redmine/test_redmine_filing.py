@@ -10,6 +10,7 @@ import pytest
 from intake.storage import tickets as store
 from intake.tickets.redmine.errors import RedmineUnknownUser
 from intake.tickets.redmine.sink import (
+    ADMIN_LOGIN,
     FALLBACK_UNKNOWN_LOGIN,
     AttachmentTooLarge,
     RedmineFiler,
@@ -161,6 +162,7 @@ async def test_redmine_412_falls_back_to_the_service_account_and_names_the_custo
 async def test_redmine_check_login(client, redmine_env, settings):
     assert await check_login(client, redmine_env["REDMINE_USER_LOGIN"]) is True
     assert await check_login(client, "nobody_" + secrets.token_hex(3)) is False
+    assert await check_login(client, "admin") == ADMIN_LOGIN  # never impersonated
     from intake.tickets.redmine.client import RedmineClient
 
     async with RedmineClient(settings.url, redmine_env["REDMINE_USER_API_KEY"]) as plain:

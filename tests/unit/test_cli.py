@@ -52,3 +52,11 @@ def test_main_py_help_runs_as_a_program():
     )
     assert done.returncode == 0
     assert "playground" in done.stdout and "check-attachment" in done.stdout
+
+
+def test_a_bad_redmine_setting_names_the_variable_and_exits_2(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("REDMINE_MAX_ATTACHMENT_BYTES", "abc")
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err.startswith("error: REDMINE_MAX_ATTACHMENT_BYTES:")

@@ -44,3 +44,14 @@ def test_the_token_does_not_show_in_the_settings_repr(monkeypatch):
     settings = load_settings()
     assert TOKEN not in repr(settings)
     assert settings.bot_token.get_secret_value() == TOKEN
+
+
+def test_every_secret_is_handed_to_the_log_filter(monkeypatch):
+    from intake.config import secrets_of
+
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("WEBHOOK_SECRET", "webhook-secret-value")
+    monkeypatch.setenv("REDMINE_API_KEY", "0123456789abcdef0123456789abcdef01234567")
+    assert set(secrets_of(load_settings())) == {
+        TOKEN, "webhook-secret-value", "0123456789abcdef0123456789abcdef01234567"
+    }

@@ -83,7 +83,9 @@ def create_router() -> Router:
         value = (message.text or "").strip()
         verdict = check_text(value)
         if verdict.verdict == "refused":
-            await flow.repeat(message, verdict_messages.user_message(verdict, flow.locale))
+            await flow.repeat(
+                message, escape(verdict_messages.user_message(verdict, flow.locale))
+            )
             return
         draft = await flow.draft()
         if len(draft.description_text) + len(value) > DESCRIPTION_MAX:
@@ -121,8 +123,8 @@ def announcer(bot: Bot, i18n: I18n, locale: str):
     async def announce(incoming: IncomingFile, verdict: Verdict) -> None:
         with i18n.use_locale(locale):
             icon = VERDICT_ICONS.get(verdict.verdict, "•")
-            text = f"{icon} <b>{escape(incoming.file_name)}</b>\n" + escape(
-                verdict_messages.user_message(verdict, locale)
+            text = f"{icon} " + escape(
+                verdict_messages.user_message(verdict, locale, incoming.file_name)
             )
             markup = single_row(nav_button(_("✅ Done with files"), "attachments", "done"))
         await bot.send_message(incoming.chat_id, text, reply_markup=markup)

@@ -30,10 +30,12 @@ def create_router() -> Router:
         if step in _QUIET_STEPS or draft == type(draft)():
             await flow.begin(message, inbound_message_id=inbound_message_id)
             return
+        # The buttons name this conversation, so an old "Start over" cannot drop a later one.
+        this = f"c{await flow.conversation_id()}"
         builder = Keyboard()
         builder.row(
-            nav_button(_("Start over"), "any", "restart"),
-            nav_button(_("Continue"), "any", "resume"),
+            nav_button(_("Start over"), this, "restart"),
+            nav_button(_("Continue"), this, "resume"),
         )
         await flow.reply(
             message,
@@ -42,8 +44,13 @@ def create_router() -> Router:
         )
 
     @router.callback_query(Nav.filter(F.action == "restart"))
-    async def restart(callback: CallbackQuery, flow: Flow) -> None:
+    async def restart(callback: CallbackQuery, callback_data: Nav, flow: Flow) -> None:
         await callback.answer()
+        if callback_data.step != f"c{await flow.conversation_id()}":
+            await flow.repeat(
+                callback, _("That button is from an earlier message. Here is where we are:")
+            )
+            return
         await cancel_current(flow)
         await flow.begin(callback, inbound_message_id=None)
 
@@ -140,4 +147,4 @@ async def switch_to(
     elif step and step != "done":
         await flow.show(step, target, edit=edit)
     else:
-        await flow.reply(target, _("From now on I will write in English."))
+        await flow.reply(target, _("All set: from now on I will write in this language."))

@@ -85,8 +85,10 @@ def create_router() -> Router:
         )
         incoming = IncomingFile(attachment_id, flow.chat_id, file_id, name, mime, message.caption)
         verdict = await attachment_work.check_now(bot, incoming)
-        if verdict.verdict == "refused":
-            await flow.reply(message, escape(verdict_messages.user_message(verdict, flow.locale)))
+        if verdict.verdict == "refused" or verdict.reason == "download_failed":
+            await flow.reply(
+                message, escape(verdict_messages.user_message(verdict, flow.locale, name))
+            )
             return
         if filer is None or ticket.sink != "redmine":
             await flow.reply(
@@ -101,6 +103,9 @@ def create_router() -> Router:
             return
         try:
             result = await filer.add_attachment(ticket.id, attachment_id)
+        except LookupError:  # no bytes were kept (the download failed)
+            await flow.reply(message, escape(notices.followup_later_message(flow.locale)))
+            return
         except AttachmentTooLarge as exc:
             await flow.reply(
                 message,

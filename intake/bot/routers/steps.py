@@ -21,8 +21,7 @@ from intake.language import suggest_switch
 from intake.storage import records
 from intake.tickets import notices
 from intake.tickets.redmine.client import RedmineClient
-from intake.tickets.redmine.errors import RedmineError
-from intake.tickets.redmine.sink import check_login
+from intake.tickets.redmine.sink import ADMIN_LOGIN, check_login
 
 NAME_MAX = 40
 LOGIN_PATTERN = r"^[A-Za-z0-9_.@\-]{1,60}$"
@@ -92,7 +91,9 @@ def create_router() -> Router:
         await choose(flow, CHOICES["browser"], value)
         await flow.forward("browser", message)
 
-    @router.callback_query(Nav.filter((F.step == "ua") & (F.action == "yes")))
+    browser_steps = StateFilter(Intake.browser, Intake.browser_version)
+
+    @router.callback_query(browser_steps, Nav.filter((F.step == "ua") & (F.action == "yes")))
     async def user_agent_yes(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         data = await flow.data()
@@ -113,7 +114,7 @@ def create_router() -> Router:
         else:
             await flow.forward("os_version", callback, edit=True)
 
-    @router.callback_query(Nav.filter((F.step == "ua") & (F.action == "no")))
+    @router.callback_query(browser_steps, Nav.filter((F.step == "ua") & (F.action == "no")))
     async def user_agent_no(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         await flow.state.update_data(ua=None)
@@ -257,9 +258,19 @@ def create_router() -> Router:
                 _("A Redmine login is one word of letters, digits and . _ - @ (no spaces)."),
             )
             return
-        known = await login_known(redmine, value)
+        known = await check_login(redmine, value) if redmine is not None else None
         if known is False:
             await flow.repeat(message, escape(notices.login_message(flow.locale, value, known)))
+            return
+        if known == ADMIN_LOGIN:
+            # Filing "as" an administrator from a chat would let anyone speak for staff.
+            await flow.repeat(
+                message,
+                _(
+                    "That account cannot be linked from Telegram. Skip this step and our "
+                    "support account will file the ticket with your name on it."
+                ),
+            )
             return
         draft = await flow.draft()
         draft.redmine_login = value
@@ -392,13 +403,3 @@ async def offer_language(flow: Flow, message: Message, text: str) -> None:
         ),
         builder.as_markup(),
     )
-
-
-async def login_known(redmine: RedmineClient | None, login: str) -> bool | None:
-    """True/False from Redmine; None when it cannot tell (no admin key, Redmine down)."""
-    if redmine is None:
-        return None
-    try:
-        return await check_login(redmine, login)
-    except (RedmineError, OSError):
-        return None

@@ -213,11 +213,8 @@ class RedmineFiler:
                             as_customer=as_customer, fallback=fallback, not_uploaded=not_uploaded)
 
     def _login(self, ticket: store.TicketRow) -> str | None:
-        login = ticket.draft.redmine_login.strip()
-        if not login:
-            user = store.user_row(self.db, ticket.user_id) or {}
-            login = (user.get("redmine_login") or "").strip()
-        return login or None
+        """The login the customer confirmed for this ticket; a skipped step means none."""
+        return ticket.draft.redmine_login.strip() or None
 
     async def _create(
         self,
@@ -406,9 +403,13 @@ class RedmineFiler:
                             as_customer=switch_user is not None, fallback=fallback)
 
 
-async def check_login(client: RedmineClient, login: str) -> bool | None:
-    """Whether ``login`` is an active Redmine user: True, False, or None when the key may
-    not list users (not an admin) and so cannot tell."""
+ADMIN_LOGIN = "admin"  # check_login's answer for an administrator's account
+
+
+async def check_login(client: RedmineClient, login: str) -> bool | str | None:
+    """Whether ``login`` is an active Redmine user: True, False, ``ADMIN_LOGIN`` for an
+    administrator (never to be impersonated from a chat: anyone could claim it), or None
+    when it cannot tell (a key that may not list users, or Redmine unreachable)."""
     login = login.strip()
     if not login:
         return False
@@ -416,4 +417,9 @@ async def check_login(client: RedmineClient, login: str) -> bool | None:
         users = await client.find_users(login)
     except RedmineForbidden:
         return None
-    return any(u.get("login", "").lower() == login.lower() for u in users)
+    except RedmineError:
+        return None
+    match = next((u for u in users if u.get("login", "").lower() == login.lower()), None)
+    if match is None:
+        return False
+    return ADMIN_LOGIN if match.get("admin") else True
