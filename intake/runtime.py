@@ -79,7 +79,7 @@ def build_services(
                 settings.download_limit_bytes, redmine_settings.max_attachment_bytes
             ),
         )
-    notifier = TelegramNotifier(db)
+    notifier = TelegramNotifier(db, staff_chat_id=settings.staff_chat_id)
     ticketing = create_ticketing(
         db,
         notifier,

@@ -22,8 +22,9 @@ logger = logging.getLogger(__name__)
 
 
 class TelegramNotifier:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, staff_chat_id: int | None = None) -> None:
         self.db = db
+        self.staff_chat_id = staff_chat_id  # told, in English, when a ticket cannot be filed
         self.bot: Bot | None = None  # set by whoever runs the bot (a restart makes a new one)
 
     def _localized(self, ticket: TicketRow) -> TicketRow:
@@ -45,3 +46,12 @@ class TelegramNotifier:
 
     async def ticket_failed(self, ticket: TicketRow, reason: str) -> None:
         await self._send(ticket, notices.failed_message(self._localized(ticket), reason))
+        if self.staff_chat_id is not None and self.bot is not None:
+            # The customer is told "our team has been told": this is that message.
+            await self.bot.send_message(
+                self.staff_chat_id,
+                escape(
+                    f"Ticket {ticket.receipt} could not be filed in Redmine: {reason}\n"
+                    f"Summary: {ticket.summary}\nRetry it from the staff page once fixed."
+                ),
+            )

@@ -88,4 +88,5 @@ async def test_redmine_ticket_from_the_chat_is_filed_once_with_its_number_told(
     await user.wait_for(f"Your comment was added to issue #{ticket.external_id}", timeout=20)
     async with RedmineClient(redmine_settings.url, redmine_settings.api_key) as client:
         issue = await client.get_issue(int(ticket.external_id), include=["journals"])
-    assert any("It also fails for PDF export." in (j.get("notes") or "") for j in issue["journals"])
+    notes = [journal.get("notes") or "" for journal in issue["journals"]]
+    assert any("It also fails for PDF export." in note for note in notes)

@@ -194,3 +194,24 @@ async def test_redmine_followups_become_a_note_and_an_attachment(
     assert "later.log" in notes[1]
     assert {j["user"]["name"] for j in issue["journals"]} == {"Tele Gram"}
     assert [a["filename"] for a in issue["attachments"]] == ["later.log"]
+
+
+async def test_redmine_refusing_one_upload_still_files_the_ticket_and_lists_the_file(
+    db, factory, draft_factory, settings, client
+):
+    """Regression: one 422 on an upload used to fail the whole ticket for good."""
+    conv = factory.conversation()
+    big = b"x" * (6 * 1024 * 1024)  # over Redmine's own 5 MB limit
+    refs = [
+        factory.attachment(conv, "app.log", b"ERROR E42\n"),
+        factory.attachment(conv, "dump.log", big),
+    ]
+    settings.max_attachment_bytes = 10 * 1024 * 1024  # we think it fits; Redmine does not
+    receipt = RedmineSink(db).submit(
+        draft_factory(attachments=refs), conversation_id=conv, opened_at=datetime.now(UTC)
+    )
+    result = await RedmineFiler(db, client, settings).file(receipt.ticket_id)
+    issue = await client.get_issue(result.issue_id)
+    assert [a["filename"] for a in issue["attachments"]] == ["app.log"]
+    assert result.not_uploaded == ("dump.log",)
+    assert "dump.log" in issue["description"]

@@ -22,7 +22,12 @@ from intake.storage import tickets as store
 from intake.tickets.local import DueAt, default_due_at, receipt_for
 from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.config import RedmineSettings
-from intake.tickets.redmine.errors import RedmineError, RedmineForbidden, RedmineUnknownUser
+from intake.tickets.redmine.errors import (
+    RedmineError,
+    RedmineForbidden,
+    RedmineUnknownUser,
+    RedmineValidationError,
+)
 from intake.tickets.redmine.render import (
     FALLBACK_NOT_ADMIN,
     FALLBACK_UNKNOWN_LOGIN,
@@ -285,7 +290,12 @@ class RedmineFiler:
                 lines.append(AttachmentLine(**line, not_uploaded_reason=(
                     f"larger than Redmine's limit of {format_size(limit)}")))
                 continue
-            token = await self.client.upload(data, name, switch_user=switch_user)
+            try:
+                token = await self.client.upload(data, name, switch_user=switch_user)
+            except RedmineValidationError as exc:  # e.g. an extension Redmine forbids
+                lines.append(AttachmentLine(**line, not_uploaded_reason=(
+                    "Redmine refused it: " + "; ".join(exc.errors))))
+                continue
             upload = {"token": token, "filename": name,
                       "content_type": row.mime_type or "application/octet-stream"}
             if row.caption:
