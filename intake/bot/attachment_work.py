@@ -91,8 +91,9 @@ class AttachmentWork:
             elapsed_ms=verdict.elapsed_ms,
         )
 
-    async def settle(self, attachment_ids: list[int]) -> None:
-        """Before submitting: wait for running checks, re-run checks a restart interrupted."""
+    async def settle(self, bot: Bot, chat_id: int, attachment_ids: list[int]) -> None:
+        """Before submitting: wait for running checks, finish checks a restart interrupted
+        (downloading again from Telegram when the bytes were not kept yet)."""
         running = [self._tasks[i] for i in attachment_ids if i in self._tasks]
         if running:
             await asyncio.gather(*running, return_exceptions=True)
@@ -102,8 +103,15 @@ class AttachmentWork:
                 continue
             row = records.get_attachment_row(self.db, attachment_id) or {}
             data = records.attachment_blob(self.db, attachment_id)
+            if data is None and row.get("file_id"):
+                incoming = IncomingFile(
+                    attachment_id, chat_id, row["file_id"], row.get("file_name") or "file",
+                    row.get("mime_type"), row.get("caption"),
+                )
+                await self.check_now(bot, incoming)
+                continue
             if data is None:
-                verdict = Verdict("unchecked", None, "", "download_failed", "No bytes stored.", 0)
+                verdict = Verdict("unchecked", None, "", "download_failed", "No bytes.", 0)
             else:
                 verdict = await self.checker.check(
                     data, row.get("file_name"), row.get("mime_type"), row.get("caption")

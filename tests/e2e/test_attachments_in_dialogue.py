@@ -122,3 +122,23 @@ async def test_chinese_text_typed_at_the_attachment_step_is_refused(intake):
         "SELECT count(*) FROM messages WHERE text LIKE '%截图的说明%' AND direction = 'in'"
     ).fetchone()[0]
     assert draft_description == 1  # recorded in the conversation, not added to the ticket
+
+
+async def test_a_check_cut_short_by_a_restart_is_finished_before_sending(intake):
+    """The row exists but neither bytes nor verdict: the file is fetched again at Confirm."""
+    user = intake.user()
+    await at_attachments(user)
+    log = b"ERROR E42 export failed\n"
+    sent = await user.send_document(log, "cut.log", "text/plain")
+    await user.wait_for("cut.log", timeout=20)
+    db = intake.services.db
+    db.execute("DELETE FROM attachment_blobs")
+    db.execute("UPDATE attachments SET verdict = 'pending'")  # as if the restart hit mid-check
+    await intake.restart()
+    await user.tap(lambda b: "Done" in b.text)
+    await user.wait_for("Please check your ticket", new=True)
+    await user.tap(lambda b: "Confirm and send" in b.text)
+    await user.wait_for("OS-", timeout=20)
+    assert sent.file is not None
+    assert records.attachment_blob(db, 1) == log
+    assert next(db.query("SELECT verdict FROM attachments"))["verdict"] == "accepted"

@@ -104,7 +104,9 @@ def create_router() -> Router:
             await flow.repeat(callback, _("Please send /start first."))
             return
         await flow.reply(callback, _("⏳ Sending…"), None, edit=True)
-        await attachment_work.settle([ref.attachment_id for ref in draft.attachments])
+        await attachment_work.settle(
+            bot, flow.chat_id, [ref.attachment_id for ref in draft.attachments]
+        )
         draft = await flow.draft()
         opened_at = datetime.now(UTC)
         receipt = sink.submit(draft, conversation_id=conversation_id, opened_at=opened_at)
