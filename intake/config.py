@@ -34,7 +34,6 @@ class Settings(BaseSettings):
     staff_chat_id: int | None = Field(default=None, alias="STAFF_CHAT_ID")
     webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
-    support_channel: str = Field(default="Orangesky Lab Support", alias="SUPPORT_CHANNEL")
     download_limit_mb: int = Field(default=20, alias="TELEGRAM_DOWNLOAD_LIMIT_MB", ge=1)
     support_holidays: Annotated[frozenset[date], NoDecode] = Field(
         default=frozenset(), alias="SUPPORT_HOLIDAYS"

@@ -62,10 +62,6 @@ class TicketDraft:
         return "\n\n".join(self.description)
 
     @property
-    def accepted_attachments(self) -> list[AttachmentRef]:
-        return [a for a in self.attachments if a.verdict != "refused"]
-
-    @property
     def environment_line(self) -> str:
         """Browser and OS in one line, e.g. 'Firefox 121 on Ubuntu 22.04'."""
         browser = " ".join(p for p in (self.browser, self.browser_version) if p)

@@ -66,7 +66,6 @@ def build_services(
     options = DialogueOptions(
         download_limit_bytes=settings.download_limit_bytes,
         attachment_limit_bytes=settings.download_limit_bytes,
-        support_channel=settings.support_channel,
         staff_chat_id=settings.staff_chat_id,
         holidays=settings.support_holidays,
     )

@@ -23,6 +23,7 @@ from intake.bot.middlewares import current_conversation, current_step
 from intake.bot.states import state_of, step_of
 from intake.draft import TicketDraft
 from intake.storage import records
+from intake.tickets.notices import CHANNEL
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class DialogueOptions:
     register_url: str = ""
     download_limit_bytes: int = 20 * 1024 * 1024
     attachment_limit_bytes: int = 20 * 1024 * 1024  # Redmine's maximum when it is the sink
-    support_channel: str = "Orangesky Lab Support"
+    support_channel: str = CHANNEL  # the support page's Telegram channel, a proper name
     staff_chat_id: int | None = None
     holidays: frozenset[date] = frozenset()  # SUPPORT_HOLIDAYS: 24x5 support closed
 

@@ -141,41 +141,5 @@ def get_level(value: str | Level) -> Level:
     return level
 
 
-# Redmine's default priorities; the Redmine sink resolves names to ids on the server.
-DEFAULT_PRIORITIES: Mapping[str, str] = {
-    EMERGENCY.key: "Immediate",
-    HIGHLY_DEGRADED.key: "Urgent",
-    MEDIUM.key: "High",
-    LOW.key: "Normal",
-}
-
-
-def priority_map_from_env(value: str | None) -> dict[str, str]:
-    """Parse ``IMPACT_PRIORITIES`` ("emergency=Immediate,highly-degraded=Urgent,...").
-
-    Levels left out keep their default name; an empty or missing value gives the defaults.
-    Raises ValueError on an unknown level, a pair without '=', an empty name or a repeated level.
-    """
-    mapping = dict(DEFAULT_PRIORITIES)
-    seen: set[str] = set()
-    for part in (value or "").split(","):
-        if not part.strip():
-            continue
-        key, sep, name = part.partition("=")
-        if not sep:
-            raise ValueError(f"IMPACT_PRIORITIES: expected level=Priority, got {part.strip()!r}")
-        level = get_level(key)
-        name = name.strip()
-        if not name:
-            raise ValueError(f"IMPACT_PRIORITIES: empty priority name for {level.key!r}")
-        if level.key in seen:
-            raise ValueError(f"IMPACT_PRIORITIES: {level.key!r} is given twice")
-        seen.add(level.key)
-        mapping[level.key] = name
-    return mapping
-
-
-def priority_for(level: str | Level, mapping: Mapping[str, str] | None = None) -> str:
-    """The Redmine priority name for a level (default mapping unless one is given)."""
-    key = get_level(level).key
-    return (mapping or DEFAULT_PRIORITIES).get(key, DEFAULT_PRIORITIES[key])
+# Level -> Redmine priority name is a Redmine setting: REDMINE_PRIORITY_<LEVEL>
+# (intake/tickets/redmine/config.py), resolved to ids by the filer.

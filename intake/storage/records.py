@@ -197,12 +197,6 @@ def move_message(db: Database, message_id: int, conversation_id: int) -> None:
     )
 
 
-def conversation_messages(db: Database, conversation_id: int) -> list[dict[str, Any]]:
-    return list(
-        db.query("SELECT * FROM messages WHERE conversation_id = ? ORDER BY id", [conversation_id])
-    )
-
-
 # --- attachments -----------------------------------------------------------------------
 
 

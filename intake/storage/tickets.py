@@ -185,9 +185,10 @@ def create_ticket(
                     WHERE conversation_id = ? AND id IN ({marks})""",
                 (ticket_id, conversation_id, *ids),
             )
+        # A ticket kept locally is simply "submitted" for the staff page.
         db.execute(
-            "UPDATE conversations SET status = ?, updated_at = ? WHERE id = ?",
-            (status, stamp, conversation_id),
+            "UPDATE conversations SET status = ?, updated_at = ?, ended_at = ? WHERE id = ?",
+            ("submitted" if status == "stored" else status, stamp, stamp, conversation_id),
         )
     return get_ticket(db, ticket_id)  # type: ignore[return-value]
 

@@ -3,7 +3,6 @@ from datetime import timedelta
 import pytest
 
 from intake.impact.levels import (
-    DEFAULT_PRIORITIES,
     EMERGENCY,
     HIGHLY_DEGRADED,
     LEVEL_KEYS,
@@ -11,8 +10,6 @@ from intake.impact.levels import (
     LOW,
     MEDIUM,
     get_level,
-    priority_for,
-    priority_map_from_env,
 )
 
 
@@ -62,49 +59,3 @@ def test_get_level_accepts_keys_names_and_levels(value, level):
 def test_get_level_refuses_unknown_levels_naming_the_valid_ones(value):
     with pytest.raises(ValueError, match="emergency, highly-degraded, medium, low"):
         get_level(value)
-
-
-def test_default_priorities_follow_redmines_defaults():
-    assert DEFAULT_PRIORITIES == {
-        "emergency": "Immediate",
-        "highly-degraded": "Urgent",
-        "medium": "High",
-        "low": "Normal",
-    }
-    assert priority_for("highly-degraded") == "Urgent"
-    assert priority_for(LOW) == "Normal"
-
-
-@pytest.mark.parametrize("value", [None, "", "  ", ","])
-def test_empty_priority_config_gives_the_defaults(value):
-    assert priority_map_from_env(value) == DEFAULT_PRIORITIES
-
-
-def test_priority_config_overrides_the_levels_it_names_and_keeps_the_rest():
-    mapping = priority_map_from_env(" emergency = P1 ,highly-degraded=Very high, ")
-    assert mapping == {
-        "emergency": "P1",
-        "highly-degraded": "Very high",
-        "medium": "High",
-        "low": "Normal",
-    }
-    assert priority_for("emergency", mapping) == "P1"
-
-
-def test_full_priority_config_from_the_issue():
-    value = "emergency=Immediate,highly-degraded=Urgent,medium=High,low=Low"
-    assert priority_map_from_env(value)["low"] == "Low"
-
-
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        ("emergency", "expected level=Priority"),
-        ("urgent=Immediate", "unknown impact level"),
-        ("low=", "empty priority name"),
-        ("low=Normal,low=Low", "given twice"),
-    ],
-)
-def test_bad_priority_config_is_refused_clearly(value, message):
-    with pytest.raises(ValueError, match=message):
-        priority_map_from_env(value)

@@ -111,11 +111,7 @@ def create_router() -> Router:
         opened_at = datetime.now(UTC)
         receipt = sink.submit(draft, conversation_id=conversation_id, opened_at=opened_at)
         records.update_conversation(
-            flow.db,
-            conversation_id,
-            status="queued" if receipt.status == "queued" else "submitted",
-            summary=draft.summary,
-            impact=draft.impact,
+            flow.db, conversation_id, summary=draft.summary, impact=draft.impact
         )
         await flow.state.set_state(Intake.done)
         await flow.state.update_data(ticket_id=receipt.ticket_id, receipt=receipt.receipt)
