@@ -7,6 +7,7 @@ keeps tickets in its local database).
 from __future__ import annotations
 
 import argparse
+import sys
 import asyncio
 
 
@@ -21,10 +22,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from intake.tickets.redmine.config import RedmineSettings
+    from intake.config import ConfigError, load_redmine_settings
     from intake.tickets.redmine.doctor import PROBLEM, diagnose
 
-    settings = RedmineSettings()
+    try:
+        settings = load_redmine_settings()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if not settings.configured:
         print("Redmine is not configured (set REDMINE_URL and REDMINE_API_KEY); "
               "tickets stay in the local database.")

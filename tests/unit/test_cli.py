@@ -60,3 +60,9 @@ def test_a_bad_redmine_setting_names_the_variable_and_exits_2(tmp_path, monkeypa
     monkeypatch.setenv("REDMINE_MAX_ATTACHMENT_BYTES", "abc")
     assert main(["run"]) == 2
     assert capsys.readouterr().err.startswith("error: REDMINE_MAX_ATTACHMENT_BYTES:")
+
+
+def test_the_doctor_names_a_bad_redmine_setting(monkeypatch, capsys):
+    monkeypatch.setenv("REDMINE_TEXT_FORMATTING", "markdown")
+    assert main(["doctor"]) == 2
+    assert capsys.readouterr().err.startswith("error: REDMINE_TEXT_FORMATTING:")
