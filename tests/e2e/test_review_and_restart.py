@@ -15,8 +15,8 @@ async def test_editing_a_field_from_the_review_returns_to_the_review(intake):
     assert "Chrome 120.0.6099.109" in review.text
 
 
-async def test_editing_the_impact_with_another_level_asks_why_and_keeps_both(intake):
-    user = intake.user(language_code="en")
+async def choose_low_impact_from_the_review(user) -> None:
+    """Review -> Edit impact -> another level (Low) -> the reason -> back at the review."""
     await reach_step(user, "review")
     await user.tap(lambda b: "Impact" in b.text)
     await user.wait_for("Your impact level", new=True)
@@ -26,6 +26,11 @@ async def test_editing_the_impact_with_another_level_asks_why_and_keeps_both(int
     await user.wait_for("why", new=True)
     await user.send_text("We can wait until next week")
     await user.wait_for(EN["review"], new=True)
+
+
+async def test_editing_the_impact_with_another_level_asks_why_and_keeps_both(intake):
+    user = intake.user(language_code="en")
+    await choose_low_impact_from_the_review(user)
     await user.tap(lambda b: EN["confirm"] in b.text)
     await user.wait_for("OS-", timeout=10)
     ticket = store.get_ticket(intake.services.db, 1)
@@ -59,15 +64,7 @@ async def test_start_during_a_dialogue_asks_before_dropping_the_draft(intake):
 async def test_confirming_the_impact_again_keeps_the_chosen_level_and_reason(intake):
     """Regression: the card showed, and Confirm restored, the suggested level."""
     user = intake.user(language_code="en")
-    await reach_step(user, "review")
-    await user.tap(lambda b: "Impact" in b.text)
-    await user.wait_for("Your impact level", new=True)
-    await user.tap("Choose another level")
-    await user.wait_for("Choose the level that fits best")
-    await user.tap("Low Impact")
-    await user.wait_for("why", new=True)
-    await user.send_text("We can wait until next week")
-    await user.wait_for(EN["review"], new=True)
+    await choose_low_impact_from_the_review(user)
     await user.tap(lambda b: "Impact" in b.text)
     card = await user.wait_for("Your impact level", new=True)
     assert "Low Impact" in card.text
