@@ -187,6 +187,14 @@ support.save!
 misconfigured.issue_custom_field_ids = fields.reject { |f| f.name == 'Impact' }.map(&:id)
 misconfigured.save!
 
+# A user field the customer fills in on "My account" with their Telegram username: the
+# proof, before the bot files "as" them, that the Redmine account is theirs.
+telegram = UserCustomField.find_by_name('Telegram') || UserCustomField.new(name: 'Telegram')
+telegram.field_format = 'string'
+telegram.editable = true
+telegram.visible = true
+telegram.save!
+
 reporter_role = Role.find_by_name('Reporter')
 user = User.find_by_login('reporter') || User.new(login: 'reporter')
 user.firstname = 'Rita'
@@ -214,6 +222,7 @@ puts "REDMINE_MISCONFIGURED_PROJECT=misconfigured"
 puts "REDMINE_TRACKER_IDS=#{trackers.map { |t| "#{t.id}:#{t.name}" }.join(',')}"
 puts "REDMINE_PRIORITY_IDS=#{IssuePriority.order(:position).map { |p| "#{p.id}:#{p.name}" }.join(',')}"
 fields.each { |f| puts "REDMINE_CF_#{f.name.upcase.gsub(/[^A-Z0-9]+/, '_')}_ID=#{f.id}" }
+puts "REDMINE_USER_CF_TELEGRAM_ID=#{telegram.id}"
 puts "REDMINE_TEXT_FORMATTING=#{Setting.text_formatting}"
 puts "REDMINE_VERSION=#{Redmine::VERSION}"
 RUBY

@@ -7,8 +7,8 @@ keeps tickets in its local database).
 from __future__ import annotations
 
 import argparse
-import sys
 import asyncio
+import sys
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

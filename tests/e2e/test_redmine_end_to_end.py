@@ -66,7 +66,13 @@ async def test_redmine_ticket_from_the_chat_is_filed_once_with_its_number_told(
     await user.wait_for("app.log", timeout=20)
     await user.tap(lambda b: "Done" in b.text)
     await user.wait_for("Redmine login")
-    await user.send_text(redmine_env.get("REDMINE_USER_LOGIN", "reporter"))
+    login = redmine_env["REDMINE_USER_LOGIN"]
+    await user.send_text(login)  # not proven yet: the account does not name this customer
+    await user.wait_for("show that it is yours", timeout=10)
+    async with RedmineClient(redmine_settings.url, redmine_settings.api_key) as client:
+        field = {"id": int(redmine_env["REDMINE_USER_CF_TELEGRAM_ID"]), "value": "@carol"}
+        await client.update_user(int(redmine_env["REDMINE_USER_ID"]), {"custom_fields": [field]})
+    await user.send_text(login)
     await user.wait_for("Linked", timeout=10)
     await user.wait_for(EN["review"])
     await user.tap(lambda b: EN["confirm"] in b.text)

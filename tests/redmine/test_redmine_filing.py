@@ -12,10 +12,15 @@ from intake.tickets.redmine.errors import RedmineUnknownUser
 from intake.tickets.redmine.sink import (
     ADMIN_LOGIN,
     FALLBACK_UNKNOWN_LOGIN,
+    LINKED,
+    UNCHECKED,
+    UNKNOWN,
+    UNPROVEN,
     AttachmentTooLarge,
     RedmineFiler,
     RedmineSink,
     check_login,
+    telegram_handles,
 )
 
 pytestmark = pytest.mark.redmine
@@ -41,12 +46,17 @@ async def test_redmine_issue_with_two_attachments_and_every_custom_field(
     refs = [
         factory.attachment(conv, "shot.png", PNG, mime="image/png"),
         factory.attachment(conv, "app.log", log_bytes),
-        factory.attachment(conv, "chinese.png", PNG, mime="image/png", verdict="refused",
-                           reason="text in Chinese; media must be in English"),
+        factory.attachment(
+            conv,
+            "chinese.png",
+            PNG,
+            mime="image/png",
+            verdict="refused",
+            reason="text in Chinese; media must be in English",
+        ),
     ]
     draft = draft_factory(attachments=refs, os="Windows", os_version="11")
-    receipt = RedmineSink(db).submit(draft, conversation_id=conv,
-                                     opened_at=datetime.now(UTC))
+    receipt = RedmineSink(db).submit(draft, conversation_id=conv, opened_at=datetime.now(UTC))
     assert receipt.status == "queued" and receipt.receipt.startswith("OS-")
 
     result = await RedmineFiler(db, client, settings).file(receipt.ticket_id)
@@ -89,8 +99,9 @@ async def test_redmine_attachment_over_the_limit_is_listed_not_uploaded(
         factory.attachment(conv, "small.txt", b"x" * 100),
         factory.attachment(conv, "huge.log", b"y" * 5000),
     ]
-    receipt = RedmineSink(db).submit(draft_factory(attachments=refs), conversation_id=conv,
-                                     opened_at=datetime.now(UTC))
+    receipt = RedmineSink(db).submit(
+        draft_factory(attachments=refs), conversation_id=conv, opened_at=datetime.now(UTC)
+    )
     filer = RedmineFiler(db, client, settings)
     before = client.request_count
     result = await filer.file(receipt.ticket_id)
@@ -107,13 +118,24 @@ async def test_redmine_attachment_over_the_limit_is_listed_not_uploaded(
 
 async def _new_user(client, *, locked: bool = False) -> str:
     login = "tg_" + secrets.token_hex(4)
-    body = await client.request("POST", "/users.json", json={"user": {
-        "login": login, "firstname": "Tele", "lastname": "Gram",
-        "mail": f"{login}@example.invalid", "generate_password": True,
-        "mail_notification": "none"}})
+    body = await client.request(
+        "POST",
+        "/users.json",
+        json={
+            "user": {
+                "login": login,
+                "firstname": "Tele",
+                "lastname": "Gram",
+                "mail": f"{login}@example.invalid",
+                "generate_password": True,
+                "mail_notification": "none",
+            }
+        },
+    )
     if locked:
-        await client.request("PUT", f"/users/{body['user']['id']}.json",
-                             json={"user": {"status": 3}})
+        await client.request(
+            "PUT", f"/users/{body['user']['id']}.json", json={"user": {"status": 3}}
+        )
     return login
 
 
@@ -124,8 +146,10 @@ async def test_redmine_files_as_the_customers_linked_login(
     conv = factory.conversation()
     refs = [factory.attachment(conv, "shot.png", PNG, mime="image/png")]
     receipt = RedmineSink(db).submit(
-        draft_factory(redmine_login=login, attachments=refs), conversation_id=conv,
-        opened_at=datetime.now(UTC))
+        draft_factory(redmine_login=login, attachments=refs),
+        conversation_id=conv,
+        opened_at=datetime.now(UTC),
+    )
 
     result = await RedmineFiler(db, client, settings).file(receipt.ticket_id)
 
@@ -145,8 +169,10 @@ async def test_redmine_412_falls_back_to_the_service_account_and_names_the_custo
     conv = factory.conversation(username="bob", first_name="Bob")
     refs = [factory.attachment(conv, "app.log", b"log line\n")]
     receipt = RedmineSink(db).submit(
-        draft_factory(redmine_login=login, attachments=refs), conversation_id=conv,
-        opened_at=datetime.now(UTC))
+        draft_factory(redmine_login=login, attachments=refs),
+        conversation_id=conv,
+        opened_at=datetime.now(UTC),
+    )
 
     result = await RedmineFiler(db, client, settings).file(receipt.ticket_id)
 
@@ -159,15 +185,33 @@ async def test_redmine_412_falls_back_to_the_service_account_and_names_the_custo
     assert login in issue["description"]
 
 
-async def test_redmine_check_login(client, redmine_env, settings):
-    assert await check_login(client, redmine_env["REDMINE_USER_LOGIN"]) is True
-    assert await check_login(client, "nobody_" + secrets.token_hex(3)) is False
-    assert await check_login(client, "admin") == ADMIN_LOGIN  # never impersonated
+async def set_telegram_field(client, env, value: str) -> None:
+    await client.update_user(
+        int(env["REDMINE_USER_ID"]),
+        {"custom_fields": [{"id": int(env["REDMINE_USER_CF_TELEGRAM_ID"]), "value": value}]},
+    )
+
+
+async def test_redmine_check_login_needs_the_owner_to_name_the_customer(
+    client, redmine_env, settings
+):
+    login = redmine_env["REDMINE_USER_LOGIN"]
+    handles = telegram_handles(4242, "Carol")
+    await set_telegram_field(client, redmine_env, "")
+    assert await check_login(client, login, handles) == UNPROVEN  # anyone can type a login
+    await set_telegram_field(client, redmine_env, "@carol")
+    assert await check_login(client, login, handles) == LINKED
+    assert await check_login(client, login, telegram_handles(1, "mallory")) == UNPROVEN
+    await set_telegram_field(client, redmine_env, "4242")
+    assert await check_login(client, login, handles) == LINKED  # the id works too
+    assert await check_login(client, "nobody_" + secrets.token_hex(3), handles) == UNKNOWN
+    assert await check_login(client, "admin", handles) == ADMIN_LOGIN  # never impersonated
     from intake.tickets.redmine.client import RedmineClient
 
     async with RedmineClient(settings.url, redmine_env["REDMINE_USER_API_KEY"]) as plain:
         # A non-admin key may not list users: the answer is "cannot tell", not "unknown".
-        assert await check_login(plain, "admin") is None
+        assert await check_login(plain, "admin", handles) == UNCHECKED
+    await set_telegram_field(client, redmine_env, "")
 
 
 async def test_redmine_followups_become_a_note_and_an_attachment(
@@ -175,8 +219,9 @@ async def test_redmine_followups_become_a_note_and_an_attachment(
 ):
     login = await _new_user(client)
     conv = factory.conversation()
-    receipt = RedmineSink(db).submit(draft_factory(redmine_login=login), conversation_id=conv,
-                                     opened_at=datetime.now(UTC))
+    receipt = RedmineSink(db).submit(
+        draft_factory(redmine_login=login), conversation_id=conv, opened_at=datetime.now(UTC)
+    )
     filer = RedmineFiler(db, client, settings)
     result = await filer.file(receipt.ticket_id)
     extra = factory.attachment(conv, "later.log", b"more detail\n", kind="followup")

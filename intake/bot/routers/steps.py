@@ -21,7 +21,15 @@ from intake.language import suggest_switch
 from intake.storage import records
 from intake.tickets import notices
 from intake.tickets.redmine.client import RedmineClient
-from intake.tickets.redmine.sink import ADMIN_LOGIN, check_login
+from intake.tickets.redmine.sink import (
+    ADMIN_LOGIN,
+    LINKED,
+    UNCHECKED,
+    UNKNOWN,
+    RedmineFiler,
+    check_login,
+    telegram_handles,
+)
 
 NAME_MAX = 40
 LOGIN_PATTERN = r"^[A-Za-z0-9_.@\-]{1,60}$"
@@ -250,7 +258,9 @@ def create_router() -> Router:
     # --- Redmine account -------------------------------------------------------------
 
     @router.message(StateFilter(Intake.account), text)
-    async def account(message: Message, flow: Flow, redmine: RedmineClient | None) -> None:
+    async def account(
+        message: Message, flow: Flow, redmine: RedmineClient | None, filer: RedmineFiler | None
+    ) -> None:
         value = clean(message.text)
         if not re.fullmatch(LOGIN_PATTERN, value):
             await flow.repeat(
@@ -258,25 +268,18 @@ def create_router() -> Router:
                 _("A Redmine login is one word of letters, digits and . _ - @ (no spaces)."),
             )
             return
-        known = await check_login(redmine, value) if redmine is not None else None
-        if known is False:
-            await flow.repeat(message, escape(notices.login_message(flow.locale, value, known)))
-            return
-        if known == ADMIN_LOGIN:
-            # Filing "as" an administrator from a chat would let anyone speak for staff.
-            await flow.repeat(
-                message,
-                _(
-                    "That account cannot be linked from Telegram. Skip this step and our "
-                    "support account will file the ticket with your name on it."
-                ),
-            )
+        user = message.from_user
+        handles = telegram_handles(user.id, user.username) if user else set()
+        field = filer.settings.user_cf_telegram if filer else "Telegram"
+        found = await check_login(redmine, value, handles, field) if redmine else UNCHECKED
+        if found != LINKED:
+            await flow.repeat(message, login_refusal(flow, value, found, field, user))
             return
         draft = await flow.draft()
         draft.redmine_login = value
         records.set_user_redmine_login(flow.db, flow.user_id, value)
         await flow.save(draft)
-        await flow.reply(message, escape(notices.login_message(flow.locale, value, known)))
+        await flow.reply(message, escape(notices.login_message(flow.locale, value, True)))
         await flow.forward("account", message)
 
     @router.callback_query(StateFilter(Intake.account), Nav.filter(F.action == "keep"))
@@ -403,3 +406,26 @@ async def offer_language(flow: Flow, message: Message, text: str) -> None:
         ),
         builder.as_markup(),
     )
+
+
+def login_refusal(flow: Flow, login: str, found: str, field: str, user: object) -> str:
+    """Why this login is not linked, and what the customer can do (or skip)."""
+    if found == UNKNOWN:
+        return escape(notices.login_message(flow.locale, login, False))
+    if found == ADMIN_LOGIN:
+        # Filing "as" an administrator from a chat would let anyone speak for staff.
+        return _(
+            "That account cannot be linked from Telegram. Skip this step and our "
+            "support account will file the ticket with your name on it."
+        )
+    if found == UNCHECKED:
+        return _(
+            "I cannot check Redmine accounts right now. Skip this step: our support account "
+            "will file the ticket with your name on it."
+        )
+    username = getattr(user, "username", None)
+    handle = f"@{username}" if username else str(getattr(user, "id", ""))
+    return _(
+        "To link {login}, show that it is yours: in Redmine open “My account”, put {handle} "
+        "in the field “{field}”, save, and send your login here again. Or skip this step."
+    ).format(login=escape(login), handle=escape(handle), field=escape(field))

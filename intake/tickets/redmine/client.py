@@ -222,6 +222,14 @@ class RedmineClient:
         body = await self.request("GET", "/users.json", params=params)
         return list(body["users"])
 
+    async def get_user(self, user_id: int) -> dict[str, Any]:
+        """One user with its custom fields (admin key)."""
+        body = await self.request("GET", f"/users/{int(user_id)}.json")
+        return body["user"]
+
+    async def update_user(self, user_id: int, user: Mapping[str, Any]) -> None:
+        await self.request("PUT", f"/users/{int(user_id)}.json", json={"user": dict(user)})
+
     async def project(
         self, identifier: str | int, include: Iterable[str] = ("trackers", "issue_custom_fields")
     ) -> dict[str, Any]:

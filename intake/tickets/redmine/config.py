@@ -35,6 +35,9 @@ class RedmineSettings(BaseSettings):
     cf_language: str = "Language"
     cf_telegram_user: str = "Telegram user"
     cf_reference: str = "Intake reference"
+    # The user custom field where a customer puts their Telegram username, proving that the
+    # Redmine account they link is theirs.
+    user_cf_telegram: str = "Telegram"
     # Impact level -> priority name.
     priority_emergency: str = "Immediate"
     priority_highly_degraded: str = "Urgent"

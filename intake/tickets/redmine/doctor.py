@@ -109,6 +109,21 @@ async def _diagnose(s: RedmineSettings, client: RedmineClient) -> list[Finding]:
                         f"Known priorities: {', '.join(priorities)}.")
             elif priorities[name].get("active") is False:
                 problem(f"Priority {name!r} (for impact {level!r}) is inactive.")
+
+    # 4. The user field customers prove their account with (see sink.check_login).
+    if admin:
+        try:
+            user_fields = {
+                f["name"] for f in await client.custom_fields()
+                if f.get("customized_type") == "user"
+            }
+        except RedmineError:
+            user_fields = None
+        if user_fields is not None and s.user_cf_telegram not in user_fields:
+            warning(f"User custom field {s.user_cf_telegram!r} does not exist "
+                    "(REDMINE_USER_CF_TELEGRAM): customers cannot prove a Redmine account is "
+                    "theirs, so every ticket is filed by the service account. Create it as an "
+                    "editable user custom field.")
     return out
 
 

@@ -413,23 +413,50 @@ class RedmineFiler:
                             as_customer=switch_user is not None, fallback=fallback)
 
 
-ADMIN_LOGIN = "admin"  # check_login's answer for an administrator's account
+# What check_login finds about a login a customer gives.
+LINKED = "linked"  # an active user whose Telegram field names this customer: file as them
+UNKNOWN = "unknown"  # no active user with that login
+ADMIN_LOGIN = "admin"  # an administrator: never impersonated from a chat
+UNPROVEN = "unproven"  # a user, but the Telegram field does not name this customer
+UNCHECKED = "unchecked"  # cannot tell now (non-admin key, Redmine unreachable)
 
 
-async def check_login(client: RedmineClient, login: str) -> bool | str | None:
-    """Whether ``login`` is an active Redmine user: True, False, ``ADMIN_LOGIN`` for an
-    administrator (never to be impersonated from a chat: anyone could claim it), or None
-    when it cannot tell (a key that may not list users, or Redmine unreachable)."""
+def telegram_handles(user_id: int, username: str | None) -> set[str]:
+    """What a customer may write in the Redmine "Telegram" field: @username or the id."""
+    handles = {str(user_id)}
+    if username:
+        handles.add(username.lower())
+    return handles
+
+
+async def check_login(
+    client: RedmineClient,
+    login: str,
+    handles: set[str] = frozenset(),  # type: ignore[assignment]
+    field_name: str = "Telegram",
+) -> str:
+    """Whether the bot may file as ``login`` for the customer with these Telegram handles.
+
+    Anyone can type a login, so the account's owner proves it: their Redmine user field
+    ``field_name`` (editable on "My account") must name the customer's Telegram username
+    or id. Administrators are never impersonated.
+    """
     login = login.strip()
     if not login:
-        return False
+        return UNKNOWN
     try:
         users = await client.find_users(login)
-    except RedmineForbidden:
-        return None
-    except RedmineError:
-        return None
-    match = next((u for u in users if u.get("login", "").lower() == login.lower()), None)
-    if match is None:
-        return False
-    return ADMIN_LOGIN if match.get("admin") else True
+        match = next((u for u in users if u.get("login", "").lower() == login.lower()), None)
+        if match is None:
+            return UNKNOWN
+        if match.get("admin"):
+            return ADMIN_LOGIN
+        user = await client.get_user(int(match["id"]))
+    except (RedmineForbidden, RedmineError):
+        return UNCHECKED
+    claimed = next(
+        (str(f.get("value") or "") for f in user.get("custom_fields", [])
+         if f.get("name") == field_name),
+        "",
+    )
+    return LINKED if claimed.strip().lstrip("@").lower() in handles else UNPROVEN
