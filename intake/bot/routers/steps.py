@@ -32,6 +32,12 @@ from intake.tickets.redmine.sink import (
 )
 
 NAME_MAX = 40
+# Steps answered by one line of free text (the draft field has the step's name): its limit.
+FREE_TEXT_LIMITS = {
+    "os_version": NAME_MAX,
+    "product_version": NAME_MAX * 2,
+    "extra": FIELD_MAX * 2,
+}
 LOGIN_PATTERN = r"^[A-Za-z0-9_.@\-]{1,60}$"
 
 
@@ -163,38 +169,20 @@ def create_router() -> Router:
         await choose(flow, CHOICES["os"], value)
         await flow.forward("os", message)
 
-    @router.message(StateFilter(Intake.os_version), text)
-    async def os_version(message: Message, flow: Flow) -> None:
+    # --- free-text fields: system version, Orangesky version, other details -----------
+
+    @router.message(StateFilter(Intake.os_version, Intake.product_version, Intake.extra), text)
+    async def free_text_field(message: Message, flow: Flow) -> None:
+        step = await flow.step() or ""
         value = clean(message.text)
-        if not await accept_length(flow, message, value, NAME_MAX):
+        if not await accept_length(flow, message, value, FREE_TEXT_LIMITS[step]):
             return
         draft = await flow.draft()
-        draft.os_version = value
+        setattr(draft, step, value)
         await flow.save(draft)
-        await flow.forward("os_version", message)
-
-    # --- product version and other details -----------------------------------------
-
-    @router.message(StateFilter(Intake.product_version), text)
-    async def product_version(message: Message, flow: Flow) -> None:
-        value = clean(message.text)
-        if not await accept_length(flow, message, value, NAME_MAX * 2):
-            return
-        draft = await flow.draft()
-        draft.product_version = value
-        await flow.save(draft)
-        await flow.forward("product_version", message)
-
-    @router.message(StateFilter(Intake.extra), text)
-    async def extra(message: Message, flow: Flow) -> None:
-        value = clean(message.text)
-        if not await accept_length(flow, message, value, FIELD_MAX * 2):
-            return
-        draft = await flow.draft()
-        draft.extra = value
-        await flow.save(draft)
-        await offer_language(flow, message, value)
-        await flow.forward("extra", message)
+        if step == "extra":  # the only one likely to hold sentences in a language
+            await offer_language(flow, message, value)
+        await flow.forward(step, message)
 
     @router.callback_query(Nav.filter(F.action == "skip"))
     async def skip(callback: CallbackQuery, callback_data: Nav, flow: Flow) -> None:
