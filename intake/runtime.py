@@ -24,6 +24,7 @@ from intake.app import create_bot, create_dispatcher, create_i18n
 from intake.attachments.checker import AttachmentChecker
 from intake.bot.flow import DialogueOptions
 from intake.bot.notifier import TelegramNotifier
+from intake.bot.polling import InboxPolling
 from intake.config import Settings, secrets_of
 from intake.storage.db import open_db
 from intake.tickets.local import default_due_at
@@ -42,7 +43,7 @@ class Services:
     ticketing: Ticketing  # the sink, and with Redmine its client, filer and outbox
     checker: AttachmentChecker
     options: DialogueOptions
-    notifier: TelegramNotifier  # the outbox's notices; told which bot runs
+    notifier: TelegramNotifier  # how the outbox reaches Telegram; told which bot runs
 
     @property
     def sink(self) -> TicketSink:
@@ -78,12 +79,13 @@ def build_services(
                 settings.download_limit_bytes, redmine_settings.max_attachment_bytes
             ),
         )
-    notifier = TelegramNotifier(db, staff_chat_id=settings.staff_chat_id)
+    notifier = TelegramNotifier()
     ticketing = create_ticketing(
         db,
         notifier,
         redmine_settings,
         due_at=functools.partial(default_due_at, holidays=settings.support_holidays),
+        staff_chat_id=settings.staff_chat_id,
     )
     return Services(
         db=db,
@@ -106,7 +108,7 @@ def freeze_startup_objects() -> None:
 
 
 class BotRunner:
-    """One bot polling its Bot API server; stop and start again to simulate a restart."""
+    """One bot polling its Bot API server through the inbox; stop and start to restart."""
 
     def __init__(self, services: Services, token: str, api_url: str | None = None) -> None:
         self.services = services
@@ -114,11 +116,12 @@ class BotRunner:
         self.api_url = api_url
         self.bot: Bot | None = None
         self.dispatcher: Dispatcher | None = None
+        self.polling: InboxPolling | None = None
         self._task: asyncio.Task[None] | None = None
-        self._ticketing_task: asyncio.Task[None] | None = None
         self._i18n = create_i18n()
 
-    async def start(self, *, polling_timeout: int = 10) -> None:
+    async def start(self, *, polling_timeout: int = 10, wait: bool = True) -> None:
+        """Start polling; with ``wait``, return once updates are being taken."""
         s = self.services
         self.bot = create_bot(self.token, s.db, api_url=self.api_url)
         self.dispatcher = create_dispatcher(
@@ -132,39 +135,34 @@ class BotRunner:
         )
         s.notifier.bot = self.bot
         freeze_startup_objects()
-        # The doctor's checks and the outbox worker; never in the way of polling.
-        self._ticketing_task = asyncio.create_task(s.ticketing.start())
-        self._task = asyncio.create_task(
-            self.dispatcher.start_polling(
-                self.bot,
-                handle_signals=False,
-                polling_timeout=polling_timeout,
-                close_bot_session=True,
-            )
+        # The outbox works whether or not Telegram answers yet (it retries its sends).
+        await s.ticketing.start()
+        self.polling = InboxPolling(
+            self.dispatcher, self.bot, s.db, polling_timeout=polling_timeout
         )
-        # Wait until polling really runs, so callers can send at once.
-        for _ in range(200):
-            if self.dispatcher._running_lock.locked():
-                break
-            if self._task.done():
-                self._task.result()
-            await asyncio.sleep(0.01)
+        self._task = asyncio.create_task(self.polling.run(), name="polling")
+        if wait:
+            await self.wait_ready()
+
+    async def wait_ready(self) -> None:
+        assert self.polling is not None and self._task is not None
+        ready = asyncio.create_task(self.polling.ready.wait())
+        await asyncio.wait({ready, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        ready.cancel()
+        if self._task.done():
+            self._task.result()  # polling ended before it was ready: raise why
 
     async def stop(self) -> None:
-        if self._ticketing_task is not None:
-            if not self._ticketing_task.done():
-                self._ticketing_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticketing_task
-            self._ticketing_task = None
-            await self.services.ticketing.close()
-        self.services.notifier.bot = None
-        if self.dispatcher is not None and self._task is not None:
-            with contextlib.suppress(RuntimeError):
-                await self.dispatcher.stop_polling()
+        """Take no more updates, let handlers finish (or leave them for the next start),
+        then let the outbox finish or hand back what it was doing."""
+        if self.polling is not None and self._task is not None:
+            await self.polling.stop()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        await self.services.ticketing.close()
+        self.services.notifier.bot = None
         self._task = None
+        self.polling = None
         self.bot = None
         self.dispatcher = None
 
