@@ -8,6 +8,8 @@ given up and recorded, never retried forever.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -17,6 +19,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
 from intake.tickets.outbox import GiveUp, Retry
 
@@ -32,10 +35,26 @@ class TelegramNotifier:
         self.bot: Bot | None = None
 
     async def send(self, chat_id: int, html: str) -> None:
+        await self._call(lambda bot: bot.send_message(chat_id, html))
+
+    async def send_document(self, chat_id: int, data: bytes, filename: str,
+                            caption_html: str) -> None:
+        document = BufferedInputFile(data, filename=filename)
+        await self._call(lambda bot: bot.send_document(chat_id, document, caption=caption_html))
+
+    async def send_with_buttons(self, chat_id: int, html: str,
+                                rows: list[list[tuple[str, str]]]) -> None:
+        markup = InlineKeyboardMarkup(inline_keyboard=[
+            [InlineKeyboardButton(text=text, callback_data=data) for text, data in row]
+            for row in rows
+        ])
+        await self._call(lambda bot: bot.send_message(chat_id, html, reply_markup=markup))
+
+    async def _call(self, send: Callable[[Bot], Awaitable[Any]]) -> None:
         if self.bot is None:
             raise Retry("the bot is not running", after=5.0)
         try:
-            await self.bot.send_message(chat_id, html)
+            await send(self.bot)
         except TelegramRetryAfter as exc:
             raise Retry(f"Telegram flood control: {exc.message}",
                         after=float(exc.retry_after)) from None

@@ -53,6 +53,16 @@ class Messenger(Protocol):
 
     async def send(self, chat_id: int, html: str) -> None: ...
 
+    async def send_document(self, chat_id: int, data: bytes, filename: str,
+                            caption_html: str) -> None:
+        """A file staff attached in Redmine (the watcher's updates)."""
+        ...
+
+    async def send_with_buttons(self, chat_id: int, html: str,
+                                rows: list[list[tuple[str, str]]]) -> None:
+        """A message with inline buttons: rows of (label, callback data)."""
+        ...
+
 
 def priority_of(impact: str | None) -> int:
     """0 for an Emergency, 3 for Low, 4 without a level: the outbox takes low numbers first."""

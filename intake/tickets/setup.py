@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from intake.tickets.redmine.client import RedmineClient
     from intake.tickets.redmine.config import RedmineSettings
     from intake.tickets.redmine.sink import RedmineFiler
+    from intake.tickets.watcher import Watcher
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class Ticketing:
     settings: RedmineSettings | None = None
     client: RedmineClient | None = None
     filer: RedmineFiler | None = None
+    watcher: Watcher | None = None
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @property
@@ -62,9 +64,13 @@ class Ticketing:
             except Exception:  # the checks must never keep the outbox from running
                 log.exception("redmine doctor: the checks themselves failed")
         self._task = asyncio.create_task(self.outbox.run(), name="outbox")
+        if self.watcher is not None and self.watcher.interval > 0:
+            self.watcher.start()
 
     async def close(self, grace: float = 10.0) -> None:
         """Finish what runs (up to ``grace`` seconds), hand the rest back, close Redmine."""
+        if self.watcher is not None:
+            await self.watcher.stop()  # a cycle cut short commits nothing; the next redoes it
         await self.outbox.drain(grace)
         if self._task is not None:
             self._task.cancel()
@@ -96,6 +102,7 @@ def create_ticketing(
                          settings=settings)
     from intake.tickets.redmine.client import RedmineClient
     from intake.tickets.redmine.sink import RedmineFiler, RedmineSink
+    from intake.tickets.watcher import WatchEffects, Watcher
 
     assert settings.url and settings.api_key
     client = RedmineClient(settings.url, settings.api_key, timeout=settings.timeout_seconds)
@@ -104,12 +111,14 @@ def create_ticketing(
     effects = Effects(db, messenger, filer=filer, staff_chat_id=staff_chat_id, settle=settle)
     outbox_options.setdefault("lanes", {REDMINE: settings.parallel, TELEGRAM: 4})
     outbox_options.setdefault("settle", settings.settle_seconds)
-    outbox = Outbox(db, effects.handlers(), on_config_error=effects.on_config_error,
-                    **outbox_options)
+    watch_effects = WatchEffects(db, messenger, client, settings, filer.issue_url)
+    outbox = Outbox(db, {**effects.handlers(), **watch_effects.handlers()},
+                    on_config_error=effects.on_config_error, **outbox_options)
+    watcher = Watcher(db, client, settings, wake=outbox.wake)
     delays = Delays(
         delayed_notice=timedelta(seconds=settings.delayed_notice_seconds),
         emergency_notice=timedelta(seconds=settings.emergency_notice_seconds),
     )
     sink = RedmineSink(db, due_at=due_at, wake=outbox.wake, delays=delays)
     return Ticketing(sink=sink, outbox=outbox, effects=effects, settings=settings,
-                     client=client, filer=filer)
+                     client=client, filer=filer, watcher=watcher)

@@ -9,6 +9,7 @@ from intake.bot.routers import (
     followups,
     group,
     impact,
+    rating,
     review,
     steps,
 )
@@ -19,6 +20,7 @@ def create_routers() -> list[Router]:
     return [
         group.create_router(),
         commands.create_router(),
+        rating.create_router(),
         impact.create_router(),
         attachments.create_router(),
         review.create_router(),
