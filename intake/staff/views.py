@@ -20,7 +20,7 @@ from intake.staff import auth, present
 from intake.staff.export import conversation_to_json, conversation_to_text
 from intake.staff.keys import AUTH_KEY, DB_KEY, PER_PAGE_KEY, SESSION, is_secure
 from intake.staff.thumbs import make_thumbnail
-from intake.storage import review
+from intake.storage import review, watch
 from intake.tickets.sink import receipt_number
 
 PageHandler = Callable[[web.Request], Awaitable[dict[str, Any]]]
@@ -241,6 +241,19 @@ async def conversation(request: web.Request) -> dict[str, Any]:
         "c": detail,
         "back_url": _url(request, "conversations") + (f"?{back}" if back else ""),
         "overdue": bool(detail.ticket and detail.ticket.overdue(request.app[AUTH_KEY].clock())),
+        **_after_filing(request, detail),
+    }
+
+
+def _after_filing(request: web.Request, detail: review.ConversationDetail) -> dict[str, Any]:
+    """What reached the customer from Redmine, the first response and the rating."""
+    if detail.ticket is None:
+        return {"deliveries": [], "rating": None, "first_response_at": None}
+    db = request.app[DB_KEY]
+    return {
+        "deliveries": watch.customer_updates(db, detail.ticket.id),
+        "rating": watch.get_rating(db, detail.ticket.id),
+        "first_response_at": watch.first_response_at(db, detail.ticket.id),
     }
 
 
