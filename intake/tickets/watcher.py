@@ -145,26 +145,40 @@ class Watcher:
         cycle.listed = len(listed)
         ours = watch.tickets_for_issues(self.db, (int(i["id"]) for i in listed))
         marks = watch.read_marks(self.db, ours)
-        fetched: list[tuple[TicketRow, dict[str, Any]]] = []
-        for brief in listed:
-            issue_id = int(brief["id"])
-            ticket = ours.get(issue_id)
-            if ticket is None or self._read_already(marks.get(issue_id), brief["updated_on"]):
-                continue
-            try:
-                issue = await self.client.get_issue(issue_id, include=("journals", "attachments"))
-            except RedmineNotFound:  # deleted, or no longer visible to our key
-                continue
-            fetched.append((ticket, issue))
-        cycle.fetched = len(fetched)
+        changed = [
+            (ours[int(brief["id"])], int(brief["id"])) for brief in listed
+            if int(brief["id"]) in ours
+            and not self._read_already(marks.get(int(brief["id"])), brief["updated_on"])
+        ]
+        gate = asyncio.Semaphore(self.settings.parallel)  # as many as the outbox sends at once
+
+        async def read(ticket: TicketRow, issue_id: int) -> tuple[TicketRow, Any, datetime] | None:
+            async with gate:
+                asked_at = self.clock()  # the answer shows at least what was saved by then
+                try:
+                    issue = await self.client.get_issue(issue_id,
+                                                        include=("journals", "attachments"))
+                except RedmineNotFound:  # deleted, or no longer visible to our key
+                    return None
+                return ticket, issue, asked_at
+
+        tasks = [asyncio.create_task(read(t, i)) for t, i in changed]
+        try:
+            results = await asyncio.gather(*tasks)
+        except BaseException:  # one read failed: the cycle is lost, the next one redoes it
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        fetched = [r for r in results if r is not None]
+        cycle.fetched = len(changed)
         if fetched:
             await self._know_accounts()
         newest = max((parse_redmine_time(i["updated_on"]) for i in listed), default=None)
-        read_at = self.clock()
         with write_tx(self.db):
-            for ticket, issue in fetched:
+            for ticket, issue, asked_at in fetched:
                 cycle.queued += self._queue(ticket, issue)
-                watch.mark_read(self.db, int(issue["id"]), issue["updated_on"], read_at)
+                watch.mark_read(self.db, int(issue["id"]), issue["updated_on"], asked_at)
             if newest is not None:
                 held_back = redmine_time(newest - self.overlap)
                 if held_back > cursor:
@@ -191,7 +205,8 @@ class Watcher:
                 return found
 
     def _read_already(self, mark: tuple[str, str] | None, updated_on: str) -> bool:
-        """Read with this ``updated_on``, after its second was over (no later save hides in it)."""
+        """Read with this ``updated_on``, asked after its second was over (so no later save
+        in the same second can hide behind the same stamp)."""
         if mark is None or mark[0] != updated_on:
             return False
         return datetime.fromisoformat(mark[1]) >= parse_redmine_time(updated_on) + self.settle
