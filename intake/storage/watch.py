@@ -142,12 +142,17 @@ def add_rating(db: Database, ticket_id: int, score: int) -> bool:
     return cursor.rowcount == 1
 
 
-def awaiting_comment(db: Database, user_id: int) -> Rating | None:
-    """The user's rating whose comment is still expected (the newest), if any."""
+def awaiting_comment(db: Database, user_id: int, *, since: datetime) -> Rating | None:
+    """The user's newest rating, given after ``since``, whose comment is still expected.
+
+    ``since`` bounds it: a rating left without a comment must not swallow, days later, a
+    message meant for another ticket.
+    """
     row = db.execute(
         "SELECT r.ticket_id FROM ratings r JOIN tickets t ON t.id = r.ticket_id "
-        "WHERE t.user_id = ? AND r.awaiting_comment = 1 ORDER BY r.rated_at DESC LIMIT 1",
-        [user_id],
+        "WHERE t.user_id = ? AND r.awaiting_comment = 1 AND r.rated_at >= ? "
+        "ORDER BY r.rated_at DESC LIMIT 1",
+        [user_id, iso(since)],
     ).fetchone()
     return get_rating(db, row[0]) if row else None
 

@@ -8,6 +8,7 @@ The note is private: a rating is feedback about staff, for staff. Staff read it 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html import escape
 
 from sqlite_utils import Database
@@ -20,6 +21,8 @@ from intake.storage.tickets import TicketRow
 
 ASK = "rating.ask"
 NOTE = "rating.note"
+# How long after the tap the next text is taken as the rating's comment.
+COMMENT_WINDOW = timedelta(minutes=30)
 PREFIX = "rate"  # the bot's CallbackData prefix; ``button_data`` must match its ``pack()``
 SKIP = 0
 

@@ -21,6 +21,7 @@ from intake.bot.flow import Flow
 from intake.i18n import gettext
 from intake.storage import tickets as store
 from intake.storage import watch
+from intake.storage.db import utcnow
 from intake.tickets import rating
 
 # A rating comment is taken only outside a new request's dialogue.
@@ -40,7 +41,8 @@ class AwaitingComment(BaseFilter):
     async def __call__(self, message: Message, db: Database, flow: Flow) -> bool | dict[str, Any]:
         if message.from_user is None or await flow.step() not in _QUIET_STEPS:
             return False
-        found = watch.awaiting_comment(db, message.from_user.id)
+        found = watch.awaiting_comment(db, message.from_user.id,
+                                       since=utcnow() - rating.COMMENT_WINDOW)
         return {"rating_row": found} if found else False
 
 
