@@ -141,7 +141,8 @@ class Watcher:
             # First start: what happened before is not replayed to customers.
             cursor = redmine_time(started)
             watch.set_cursor(self.db, cursor)
-        listed = await self._list_changed(cursor)
+        pages = await self._list_changed(cursor)
+        listed = list({int(i["id"]): i for page in pages for i in page}.values())
         cycle.listed = len(listed)
         ours = watch.tickets_for_issues(self.db, (int(i["id"]) for i in listed))
         marks = watch.read_marks(self.db, ours)
@@ -174,23 +175,34 @@ class Watcher:
         cycle.fetched = len(changed)
         if fetched:
             await self._know_accounts()
-        newest = max((parse_redmine_time(i["updated_on"]) for i in listed), default=None)
         with write_tx(self.db):
             for ticket, issue, asked_at in fetched:
                 cycle.queued += self._queue(ticket, issue)
                 watch.mark_read(self.db, int(issue["id"]), issue["updated_on"], asked_at)
-            if newest is not None:
-                held_back = redmine_time(newest - self.overlap)
-                if held_back > cursor:
-                    watch.set_cursor(self.db, held_back)
+            advanced = self._next_cursor(pages)
+            if advanced is not None and advanced > cursor:
+                watch.set_cursor(self.db, advanced)
         if cycle.queued and self.wake is not None:
             self.wake()
         cycle.requests = self.client.request_count - before
         cycle.seconds = (self.clock() - started).total_seconds()
         return cycle
 
-    async def _list_changed(self, cursor: str) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
+    def _next_cursor(self, pages: list[list[dict[str, Any]]]) -> str | None:
+        """``overlap`` behind the newest change; with several pages, no later than the end of
+        the first: an issue saved while we paged moves to the end of the list and shifts the
+        rest one place up, so the issue that was next after a page boundary may have been
+        missed. The next cycle lists it again (the read marks keep that cheap)."""
+        stamps = [parse_redmine_time(i["updated_on"]) for page in pages for i in page]
+        if not stamps:
+            return None
+        held_back = max(stamps) - self.overlap
+        if len(pages) > 1 and pages[0]:
+            held_back = min(held_back, parse_redmine_time(pages[0][-1]["updated_on"]))
+        return redmine_time(held_back)
+
+    async def _list_changed(self, cursor: str) -> list[list[dict[str, Any]]]:
+        found: list[list[dict[str, Any]]] = []
         offset = 0
         while True:
             body = await self.client.request("GET", "/issues.json", params={
@@ -199,7 +211,8 @@ class Watcher:
                 "limit": PAGE, "offset": offset,
             })
             page = list(body.get("issues") or [])
-            found.extend(page)
+            if page:
+                found.append(page)
             offset += len(page)
             if not page or offset >= int(body.get("total_count") or 0):
                 return found
