@@ -30,6 +30,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import I18nMiddleware
 from sqlite_utils import Database
 
+from intake import failpoints
 from intake.bot.inbox import already_applied, payload_of
 from intake.bot.states import step_of
 from intake.i18n import resolve_locale
@@ -107,6 +108,7 @@ class UpdateRecorder(BaseMiddleware):
         except Exception:
             inbox.finish(self.db, bot.id, event.update_id, failed=True)
             raise
+        failpoints.hit("before_update_done")
         inbox.finish(self.db, bot.id, event.update_id)
         return result
 
@@ -118,7 +120,10 @@ class UpdateRecorder(BaseMiddleware):
     ) -> Any:
         user: User | None = data.get("event_from_user")
         if user is None or user.is_bot:
-            return await handler(event, data)
+            # The bot serves people: updates from no one (channel posts) or from bots are
+            # not for any handler, which all expect a person and their dialogue.
+            logger.info("update %s has no human sender; not handled", event.update_id)
+            return None
         user_row = records.touch_user(
             self.db,
             user.id,
