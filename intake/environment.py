@@ -1,7 +1,7 @@
 """The customer's environment: browser, version, operating system, from buttons or a User-Agent.
 
 Plain Python. The support page asks for "the browser's version, type, distro"; these
-helpers validate what the user types and read all three from a pasted User-Agent string.
+functions validate what the user types and read all three from a pasted User-Agent string.
 """
 
 from __future__ import annotations
