@@ -131,6 +131,12 @@ class BotRunner:
             filer=s.ticketing.filer,
         )
         s.notifier.bot = self.bot
+        polling = asyncio.Event()
+
+        async def polling_started() -> None:  # async: aiogram runs sync handlers in a thread
+            polling.set()
+
+        self.dispatcher.startup.register(polling_started)
         freeze_startup_objects()
         # The doctor's checks and the outbox worker; never in the way of polling.
         self._ticketing_task = asyncio.create_task(s.ticketing.start())
@@ -144,7 +150,7 @@ class BotRunner:
         )
         # Wait until polling really runs, so callers can send at once.
         for _ in range(200):
-            if self.dispatcher._running_lock.locked():
+            if polling.is_set():
                 break
             if self._task.done():
                 self._task.result()
