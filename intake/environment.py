@@ -1,7 +1,7 @@
 """The customer's environment: browser, version, operating system, from buttons or a User-Agent.
 
 Plain Python. The support page asks for "the browser's version, type, distro"; these
-helpers validate what the user types and read all three from a pasted User-Agent string.
+functions validate what the user types and read all three from a pasted User-Agent string.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from user_agents import parse as parse_user_agent
+import ua_parser
 
 BROWSERS = ("Chrome", "Firefox", "Safari", "Edge")
 SYSTEMS = ("Windows", "macOS", "Ubuntu", "Debian", "Fedora", "RHEL/CentOS")
@@ -52,16 +52,25 @@ def looks_like_user_agent(text: str) -> bool:
     return len(text) > 30 and any(marker in text for marker in _UA_MARKERS)
 
 
+def _version(*parts: str | None) -> str:
+    """Major, minor and patch as '121.0.6167', numbers without leading zeros."""
+    return ".".join(str(int(p)) if p.isdigit() else p for p in parts if p is not None)
+
+
 def from_user_agent(text: str) -> Environment | None:
     """Browser, version and OS from a User-Agent; None when it is not one we can read."""
     if not looks_like_user_agent(text):
         return None
-    ua = parse_user_agent(text.strip())
-    family = ua.browser.family
-    if family in ("Other", "") or not ua.browser.version_string:
+    text = text.strip()
+    browser_ua = ua_parser.parse_user_agent(text)
+    if browser_ua is None or browser_ua.family in ("Other", ""):
         return None
-    browser = _FAMILY_NAMES.get(family, family)
-    os_family = _OS_NAMES.get(ua.os.family, ua.os.family)
+    browser_version = _version(browser_ua.major, browser_ua.minor, browser_ua.patch)
+    if not browser_version:
+        return None
+    browser = _FAMILY_NAMES.get(browser_ua.family, browser_ua.family)
+    system = ua_parser.parse_os(text)
+    os_family = _OS_NAMES.get(system.family, system.family) if system else ""
     if os_family == "Other":
         os_family = ""
     if os_family == "Linux":
@@ -69,7 +78,7 @@ def from_user_agent(text: str) -> Environment | None:
         os_family = next((d for d in ("Ubuntu", "Debian", "Fedora") if d in text), "Linux")
     return Environment(
         browser=browser,
-        browser_version=ua.browser.version_string,
+        browser_version=browser_version,
         os=os_family,
-        os_version=ua.os.version_string,
+        os_version=_version(system.major, system.minor, system.patch) if system else "",
     )

@@ -87,6 +87,21 @@ class AttachmentChecker:
         self._running: asyncio.Semaphore | None = None
         self.recycles = 0
 
+    @property
+    def started(self) -> bool:
+        """Whether worker processes are up: none until the first file, none after a recycle."""
+        return self._pool is not None
+
+    def worker_pids(self) -> list[int]:
+        """The pool's worker processes, for operators and tests that need to see or kill one."""
+        processes = (getattr(self._pool, "_processes", None) or {}).values()
+        return [process.pid for process in processes if process.pid is not None]
+
+    def recycle(self) -> None:
+        """Kill the current pool, as a file over its time limit does; the next file starts anew."""
+        if self._pool is not None:
+            self._recycle(self._pool)
+
     def _semaphores(self) -> tuple[asyncio.Semaphore, asyncio.Semaphore]:
         if self._admitted is None or self._running is None:
             self._admitted = asyncio.Semaphore(self.max_queue)
