@@ -263,6 +263,13 @@ def attachment_blob(db: Database, attachment_id: int) -> bytes | None:
     return bytes(row[0]) if row else None
 
 
+def conversation_language(db: Database, conversation_id: int) -> str | None:
+    row = db.execute(
+        "SELECT language FROM conversations WHERE id = ?", [conversation_id]
+    ).fetchone()
+    return row[0] if row else None
+
+
 def conversation_for_chat(db: Database, chat_id: int) -> tuple[int | None, str | None]:
     """(newest conversation id, the user's language) for a private chat, for outgoing records."""
     row = db.execute(

@@ -179,6 +179,17 @@ def get_ticket_by_receipt(db: Database, receipt: str) -> TicketRow | None:
     return _build(TicketRow, row) if row else None
 
 
+def ticket_for_message(db: Database, chat_id: int, telegram_message_id: int) -> TicketRow | None:
+    """The ticket whose conversation holds this Telegram message (a reply routes by it)."""
+    row = _one(
+        db,
+        """SELECT t.* FROM messages m JOIN tickets t ON t.conversation_id = m.conversation_id
+           WHERE m.chat_id = ? AND m.telegram_message_id = ? ORDER BY m.id DESC LIMIT 1""",
+        (chat_id, telegram_message_id),
+    )
+    return _build(TicketRow, row) if row else None
+
+
 def list_tickets(
     db: Database, *, status: str | None = None, user_id: int | None = None, limit: int = 100
 ) -> list[TicketRow]:

@@ -52,6 +52,7 @@ async def complete_intake(
     *,
     summary: str = "Orangesky shows 502 errors for all users",
     description: str = "Since 9:00 every page returns 502 Bad Gateway.",
+    with_account: bool = False,
 ) -> str:
     """From /start to the receipt; returns the receipt message's text."""
     await user.send_command("/start")
@@ -79,6 +80,9 @@ async def complete_intake(
     await user.tap(lambda b: words["done"] in b.text)
     await user.wait_for(words["attachments"])
     await user.tap(lambda b: words["skip"] in b.text)
+    if with_account:  # Redmine is configured: the login step, skipped
+        await user.wait_for("Redmine")
+        await user.tap(lambda b: words["skip"] in b.text)
     await user.wait_for(words["review"])
     await user.tap(lambda b: words["confirm"] in b.text)
     receipt = await user.wait_for("OS-", timeout=10)

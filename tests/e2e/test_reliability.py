@@ -32,6 +32,7 @@ class BotProcess:
     def __init__(self, emulator, database: Path) -> None:
         self.emulator = emulator
         self.database = database
+        self.log = database.with_suffix(".log")  # a file: a full pipe would block the bot
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, **env: str) -> subprocess.Popen[bytes]:
@@ -41,10 +42,11 @@ class BotProcess:
             BOT_TOKEN=self.emulator.token, TELEGRAM_API_URL=self.emulator.base_url,
             INTAKE_DATABASE=str(self.database), STAFF_CHAT_ID="-100500", **env,
         )
-        self.proc = subprocess.Popen(
-            [sys.executable, "main.py", "run"], cwd=ROOT, env=environment,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        )
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "main.py", "run"], cwd=ROOT, env=environment,
+                stdout=log, stderr=subprocess.STDOUT,
+            )
         return self.proc
 
     async def exit_code(self, seconds: float = 20.0) -> int:
@@ -52,8 +54,7 @@ class BotProcess:
         return await asyncio.to_thread(self.proc.wait, seconds)
 
     def output(self) -> str:
-        assert self.proc is not None and self.proc.stdout is not None
-        return self.proc.stdout.read().decode(errors="replace")
+        return self.log.read_text(errors="replace")
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

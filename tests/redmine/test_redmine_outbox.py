@@ -324,3 +324,31 @@ def test_redmine_ticketing_without_a_url_keeps_tickets_locally(
     receipt = ticketing.sink.submit(draft_factory(), conversation_id=factory.conversation(),
                                     opened_at=datetime.now(UTC))
     assert receipt.status == "stored"
+
+
+async def test_redmine_a_note_whose_commit_was_lost_is_not_added_twice(
+    db, factory, draft_factory, settings, client, monkeypatch, messenger
+):
+    sink = RedmineSink(db)
+    receipt = sink.submit(draft_factory(), conversation_id=factory.conversation(),
+                          opened_at=datetime.now(UTC))
+    filer = RedmineFiler(db, client, settings)
+    await make_outbox(db, filer, messenger).run_once()  # filed
+    sink.add_followup(receipt.ticket_id, key="chat:1", text="It fails for PDF too.")
+    real_complete = queue.complete
+
+    def crash(*args, **kwargs):
+        raise Crash()
+
+    monkeypatch.setattr(queue, "complete", crash)
+    first = make_outbox(db, filer, messenger, lease=timedelta(milliseconds=300))
+    with pytest.raises(Crash):
+        await first.run_once()  # Redmine took the note; we die before recording it
+    monkeypatch.setattr(queue, "complete", real_complete)
+    await asyncio.sleep(0.4)  # the dead run's lease runs out
+    await make_outbox(db, filer, messenger).run_once()
+    ticket = store.get_ticket(db, receipt.ticket_id)
+    issue = await client.get_issue(int(ticket.external_id), include=("journals",))
+    notes = [j.get("notes") or "" for j in issue["journals"]]
+    assert sum("It fails for PDF too." in n for n in notes) == 1
+    assert queue.get_by_key(db, "note:chat:1").status == "done"

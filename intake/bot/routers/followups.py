@@ -1,4 +1,10 @@
-"""After the receipt: what the user adds goes to their ticket (a Redmine note or attachment)."""
+"""After the receipt: what the customer sends goes to their ticket, through the outbox.
+
+Each text, file and album photo is accepted at once ("this goes to issue #45") and queued
+for the issue, after its filing and in the order sent, so nothing is lost while Redmine is
+down or the ticket is not filed yet. A reply to one of a ticket's messages goes to that
+ticket; anything else to the newest one. Files follow the English-only rule as at intake.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +25,7 @@ from intake.bot.states import Intake
 from intake.storage import records
 from intake.storage import tickets as store
 from intake.tickets import notices
-from intake.tickets.redmine.errors import RedmineError
-from intake.tickets.redmine.sink import AttachmentTooLarge, RedmineFiler
+from intake.tickets.sink import TicketSink
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +35,14 @@ def create_router() -> Router:
     router.message.filter(PrivateChat(), StateFilter(Intake.done))
 
     @router.message(TextAnswer())
-    async def comment(message: Message, flow: Flow, filer: RedmineFiler | None) -> None:
-        ticket = await current_ticket(flow)
+    async def comment(message: Message, flow: Flow, sink: TicketSink) -> None:
+        ticket = await target_ticket(flow, message)
         if ticket is None:
             return
-        if filer is None or ticket.sink != "redmine":
+        followup = sink.add_followup(
+            ticket.id, key=f"{flow.chat_id}:{message.message_id}", text=message.text or ""
+        )
+        if not followup.queued:
             await flow.reply(
                 message,
                 _("Thank you, I added this to your ticket {receipt} for our support team.").format(
@@ -42,16 +50,8 @@ def create_router() -> Router:
                 ),
             )
             return
-        if ticket.status != "filed":
-            await flow.reply(message, escape(notices.not_filed_yet_message(ticket)))
-            return
-        try:
-            result = await filer.add_comment(ticket.id, message.text or "")
-        except (RedmineError, OSError):
-            logger.exception("follow-up comment for %s", ticket.receipt)
-            await flow.reply(message, escape(notices.followup_later_message(flow.locale)))
-            return
-        await flow.reply(message, escape(notices.followup_message(flow.locale, result.issue_id)))
+        await flow.reply(message, escape(
+            notices.followup_message(flow.locale, ticket.receipt, followup.issue_id)))
 
     @router.message(FileMessage())
     async def attachment(
@@ -59,9 +59,9 @@ def create_router() -> Router:
         flow: Flow,
         bot: Bot,
         attachment_work: AttachmentWork,
-        filer: RedmineFiler | None,
+        sink: TicketSink,
     ) -> None:
-        ticket = await current_ticket(flow)
+        ticket = await target_ticket(flow, message)
         if ticket is None:
             return
         name, mime, size, file_id, unique_id = describe_file(message)
@@ -90,7 +90,10 @@ def create_router() -> Router:
                 message, escape(verdict_messages.user_message(verdict, flow.locale, name))
             )
             return
-        if filer is None or ticket.sink != "redmine":
+        followup = sink.add_followup(
+            ticket.id, key=f"{flow.chat_id}:{message.message_id}", attachment_id=attachment_id
+        )
+        if not followup.queued:
             await flow.reply(
                 message,
                 _("Thank you, I added {file_name} to your ticket {receipt}.").format(
@@ -98,31 +101,18 @@ def create_router() -> Router:
                 ),
             )
             return
-        if ticket.status != "filed":
-            await flow.reply(message, escape(notices.not_filed_yet_message(ticket)))
-            return
-        try:
-            result = await filer.add_attachment(ticket.id, attachment_id)
-        except LookupError:  # no bytes were kept (the download failed)
-            await flow.reply(message, escape(notices.followup_later_message(flow.locale)))
-            return
-        except AttachmentTooLarge as exc:
-            await flow.reply(
-                message,
-                escape(notices.too_large_message(flow.locale, exc.file_name, exc.size, exc.limit)),
-            )
-            return
-        except (RedmineError, OSError):
-            logger.exception("follow-up attachment for %s", ticket.receipt)
-            await flow.reply(message, escape(notices.followup_later_message(flow.locale)))
-            return
-        await flow.reply(
-            message, escape(notices.followup_message(flow.locale, result.issue_id, name))
-        )
+        await flow.reply(message, escape(
+            notices.followup_message(flow.locale, ticket.receipt, followup.issue_id, name)))
 
     return router
 
 
-async def current_ticket(flow: Flow) -> store.TicketRow | None:
+async def target_ticket(flow: Flow, message: Message) -> store.TicketRow | None:
+    """The ticket of the message replied to, if it is one of this user's; else the newest."""
+    reply = message.reply_to_message
+    if reply is not None:
+        ticket = store.ticket_for_message(flow.db, flow.chat_id, reply.message_id)
+        if ticket is not None and ticket.user_id == flow.user_id:
+            return ticket
     ticket_id = (await flow.data()).get("ticket_id")
     return store.get_ticket(flow.db, ticket_id) if ticket_id else None
