@@ -384,3 +384,16 @@ def m010_outbox(db: Database) -> None:
         FROM tickets WHERE sink = 'redmine' AND status IN ('queued', 'filing')"""
     )
     db.execute("UPDATE tickets SET status = 'queued' WHERE status = 'filing'")
+
+
+@migrations()
+def m011_ticket_state(db: Database) -> None:
+    """Whether the customer's problem is open or closed, and Redmine's own status name.
+
+    ``closed_at`` is set when the customer closes a ticket from Telegram (or Redmine reports
+    it closed) and cleared by a reopen; reopening is offered for ``REOPEN_DAYS`` after it.
+    """
+    columns = {row[1] for row in db.execute("PRAGMA table_info(tickets)").fetchall()}
+    for name in ("closed_at", "redmine_status"):
+        if name not in columns:
+            db.execute(f"ALTER TABLE tickets ADD COLUMN {name} TEXT")

@@ -11,6 +11,7 @@ from intake.bot.routers import (
     impact,
     review,
     steps,
+    tickets,
 )
 
 
@@ -18,6 +19,7 @@ def create_routers() -> list[Router]:
     """In the order they must see updates: groups, commands, steps, catch-alls last."""
     return [
         group.create_router(),
+        tickets.create_router(),  # /status after the receipt: before the commands
         commands.create_router(),
         impact.create_router(),
         attachments.create_router(),

@@ -14,7 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from intake import steps
 from intake.bot.attachment_work import AttachmentWork
 from intake.bot.flow import Flow
-from intake.bot.keyboards import Edit, Nav, nav_button
+from intake.bot.keyboards import Edit, Keyboard, Nav, TicketAction, nav_button
 from intake.bot.routers.commands import cancel_current
 from intake.bot.states import Intake
 from intake.draft import TicketDraft
@@ -114,9 +114,13 @@ def create_router() -> Router:
         await flow.state.set_state(Intake.done)
         await flow.state.update_data(ticket_id=receipt.ticket_id, receipt=receipt.receipt)
         # The "Sending…" message becomes the receipt: no dead message left in the chat.
+        mine = Keyboard()
+        mine.button(text=_("📋 My tickets"),
+                    callback_data=TicketAction(action="show", ticket_id=receipt.ticket_id))
         await flow.reply(
             callback,
             receipt_text(draft, receipt, flow.locale, flow.options.support_channel),
+            mine.as_markup(),
             edit=True,
         )
 
