@@ -79,21 +79,17 @@ class AttachmentChecker:
             )
         return self._pool
 
-    async def check(
-        self, data: bytes, file_name: str | None, mime_type: str | None, caption: str | None = None
-    ) -> Verdict:
+    async def check(self, data: bytes, file_name: str | None, mime_type: str | None) -> Verdict:
         """The policy's verdict on one file, computed in a worker process."""
         if len(data) > policy.MAX_BYTES:  # not worth copying into a worker
-            return policy.check(data, file_name, mime_type, caption)
+            return policy.check(data, file_name, mime_type)
         admitted, running = self._semaphores()
         async with admitted, running:
             for attempt in range(2):
                 pool = self._ensure_pool()
                 loop = asyncio.get_running_loop()
                 try:
-                    future = loop.run_in_executor(
-                        pool, policy.check, data, file_name, mime_type, caption
-                    )
+                    future = loop.run_in_executor(pool, policy.check, data, file_name, mime_type)
                     return await asyncio.wait_for(future, self.timeout_s)
                 except TimeoutError:
                     self._recycle(pool)
@@ -123,7 +119,7 @@ class AttachmentChecker:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def check_text(self, text: str) -> Verdict:
-        """Captions and typed text are cheap: checked right here, no pool needed."""
+        """Typed text is cheap: checked right here, no pool needed."""
         return policy.check_text(text)
 
     def _recycle(self, pool: ProcessPoolExecutor) -> None:

@@ -142,11 +142,11 @@ def language_name(code: str | None, locale: str = "en") -> str:
 
 
 def user_message(verdict: Verdict, locale: str, file_name: str | None = None) -> str:
-    """The message to send after checking an attachment (or a caption) for ``verdict``."""
+    """The message to send after checking an attachment (or typed text) for ``verdict``."""
     kind = getattr(verdict, "kind", "") or ""
     name = file_name or gettext(locale, UNNAMED.get(kind, UNNAMED_DEFAULT))
     if verdict.verdict == "refused":
-        if kind in ("caption", "message"):
+        if kind == "message":
             template = REFUSED_TEXT
         elif not verdict.excerpt:  # the script was recognised, its words were not
             template = REFUSED_NO_EXCERPT

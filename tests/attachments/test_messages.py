@@ -44,11 +44,11 @@ def test_refused_screenshot_says_what_was_found_and_what_to_do():
     assert "switch Orangesky's interface to English" in text
 
 
-def test_refused_document_and_caption_have_their_own_advice():
+def test_refused_document_and_typed_text_have_their_own_advice():
     doc = Verdict("refused", "ja", "ログイン", "not_english", "d", 5, "pdf")
-    caption = Verdict("refused", "ru", "Привет", "not_english", "d", 5, "caption")
+    typed = Verdict("refused", "ru", "Привет", "not_english", "d", 5, "message")
     assert "send an English version" in messages.user_message(doc, "en", "manual.pdf")
-    assert messages.user_message(caption, "en").startswith("Your text looks like it is in Russian")
+    assert messages.user_message(typed, "en").startswith("Your text looks like it is in Russian")
 
 
 def test_unknown_language_code_has_a_name():
