@@ -6,6 +6,7 @@ process (checker.py) and never on the event loop. Per type:
 
 - text and logs (any encoding), Office documents, PDFs with a text layer: the text's language;
 - images and scanned PDF pages: OCR, then the text's language; no text at all is accepted;
+- SVG drawings: the words of their <text>, <title> and <desc> (no OCR); no text is accepted;
 - zip and gzip archives: the texts (and a few images) inside, within limits (zip bombs);
 - audio and voice: unchecked ('audio'): we cannot transcribe here; ask for a written description;
 - video: unchecked ('video'): frame sampling needs a video decoder we do not ship;
@@ -60,8 +61,8 @@ class Verdict:
     reason: str  # a short code, see REASONS
     detail: str  # one English sentence for staff and the command line
     elapsed_ms: int
-    # What was checked: 'image', 'pdf', 'text', 'archive', 'audio', 'video', 'message' (text
-    # typed at the attachment step), 'unknown'. Picks the customer's wording.
+    # What was checked: 'image', 'drawing' (SVG), 'pdf', 'text', 'archive', 'audio', 'video',
+    # 'message' (text typed at the attachment step), 'unknown'. Picks the customer's wording.
     kind: str = ""
 
     def as_dict(self) -> dict[str, object]:
@@ -145,7 +146,7 @@ def check(data: bytes, file_name: str | None, mime_type: str | None) -> Verdict:
     return replace(verdict, kind=_KIND_NAMES.get(kind, kind), elapsed_ms=_ms(started))
 
 
-_KIND_NAMES = {"zip": "archive", "gzip": "archive", "heic": "image"}
+_KIND_NAMES = {"zip": "archive", "gzip": "archive", "heic": "image", "svg": "drawing"}
 
 
 def _ms(started: float) -> int:
@@ -167,12 +168,17 @@ def _check_file(data: bytes, kind: str) -> Verdict:
         return unchecked("unsupported", "HEIC/AVIF photos cannot be read here.")
     if kind == "image":
         return _check_image(data, "the image")
+    if kind == "svg":
+        return _from_guess(analyse(extract.svg_text(data)), "the drawing")
     if kind == "pdf":
         return _check_pdf(data)
     if kind == "zip":
         return _check_archive(extract.read_zip(data))
     if kind == "gzip":
-        return _check_text(extract.read_gzip(data), "the compressed file")
+        expanded = extract.read_gzip(data)
+        if extract.looks_like_svg(expanded):  # .svgz
+            return _from_guess(analyse(extract.svg_text(expanded)), "the drawing")
+        return _check_text(expanded, "the compressed file")
     if kind == "text":
         return _check_text(data, "the text file")
     return unchecked("unsupported", "This file type cannot be checked for language.")
