@@ -8,7 +8,10 @@ event loop and sockets), with
 - a bounded queue: at most ``max_queue`` files admitted at once, the rest wait their turn;
 - a per-file time limit that starts when a worker takes the file, not while it queues;
 - recovery: a file that runs over its limit, or a worker that dies, gives an 'unchecked'
-  verdict, and the pool is killed (Tesseract children included) and started again.
+  verdict, and the pool is killed and started again.
+
+Tesseract runs inside each worker (tesserocr) with its models loaded once per worker: a
+recycle costs a model load (about a second), not each image.
 
 It starts nothing until the first file, and ``check`` never raises (except cancellation).
 """
@@ -29,22 +32,25 @@ WORKER_NICENESS = 10
 
 
 def _worker_init() -> None:
-    """Each worker: one thread for Tesseract, a lower priority, its own process group.
+    """Each worker: one thread for Tesseract, a lower priority, its own process group, and
+    Tesseract's models loaded once, before the first screenshot waits for them.
 
     With two workers busy on two cores the bot's own process must still be scheduled at
-    once: the niceness (inherited by Tesseract) keeps the event loop answering.
+    once: the niceness keeps the event loop answering.
     """
-    os.environ["OMP_THREAD_LIMIT"] = "1"
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # before tesserocr loads libtesseract
     if hasattr(os, "nice"):
         try:
             os.nice(WORKER_NICENESS)
         except OSError:
             pass
     if hasattr(os, "setpgrp"):
-        os.setpgrp()  # so a recycle can kill the worker together with its tesseract child
+        os.setpgrp()  # so a recycle can kill the worker and anything it started
+    from intake.attachments import ocr
     from intake.language import english_words
 
     english_words()
+    ocr.warm()
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -145,7 +151,7 @@ def _kill(pool: ProcessPoolExecutor) -> None:
         if pid is None:
             continue
         try:
-            os.killpg(pid, signal.SIGKILL)  # the worker's group: it and its tesseract
+            os.killpg(pid, signal.SIGKILL)  # the worker's whole process group
         except (ProcessLookupError, PermissionError, AttributeError, OSError):
             try:
                 process.kill()
