@@ -33,6 +33,7 @@ class IncomingFile:
     file_name: str
     mime_type: str | None
     caption: str | None
+    photo: bool = False  # sent as a photo: no name of its own, "your photo" to the customer
 
 
 Announce = Callable[[IncomingFile, Verdict], Awaitable[None]]

@@ -85,16 +85,19 @@ def create_router() -> Router:
         )
         incoming = IncomingFile(attachment_id, flow.chat_id, file_id, name, mime, message.caption)
         verdict = await attachment_work.check_now(bot, incoming)
+        photo = bool(message.photo)
         if verdict.verdict == "refused" or verdict.reason == "download_failed":
             await flow.reply(
-                message, escape(verdict_messages.user_message(verdict, flow.locale, name))
+                message,
+                escape(verdict_messages.user_message(verdict, flow.locale, name, photo=photo)),
             )
             return
+        shown, _ours = verdict_messages.file_label(verdict, flow.locale, name, photo=photo)
         if filer is None or ticket.sink != "redmine":
             await flow.reply(
                 message,
                 _("Thank you, I added {file_name} to your ticket {receipt}.").format(
-                    file_name=escape(name), receipt=ticket.receipt
+                    file_name=escape(shown), receipt=ticket.receipt
                 ),
             )
             return
@@ -117,7 +120,7 @@ def create_router() -> Router:
             await flow.reply(message, escape(notices.followup_later_message(flow.locale)))
             return
         await flow.reply(
-            message, escape(notices.followup_message(flow.locale, result.issue_id, name))
+            message, escape(notices.followup_message(flow.locale, result.issue_id, shown))
         )
 
     return router
