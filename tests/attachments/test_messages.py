@@ -100,7 +100,7 @@ def test_our_wording_mid_sentence_stays_lower_case():
     assert "download your photo from Telegram" in messages.user_message(
         verdict, "en", photo=True
     )
-    assert "下载您的照片，" in messages.user_message(verdict, "zh_Hans", photo=True)
+    assert "下载您的照片" in messages.user_message(verdict, "zh_Hans", photo=True)
 
 
 def test_a_document_keeps_the_name_the_customer_gave_it():
