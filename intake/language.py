@@ -5,9 +5,10 @@ Statistical detectors alone get short support texts wrong (Traditional Chinese c
 Korean, a quarter of English logs come out "not English"), so the decision is layered:
 
 1. Unicode scripts. Han, Kana, Hangul, Cyrillic, Arabic, Thai... decide by themselves once
-   they make up a real share of the text (weighted: one Han character carries about as much
-   as two or three Latin letters), so a stray glyph or a Chinese name does not turn English into
-   Chinese.
+   they make up a real share of the text's letters (weighted: one Han character carries about
+   as much as two or three Latin letters) or 40 % of its words (Chinese carrying English
+   terms: "Error 500 了"), so a stray glyph or a Chinese name does not turn English into
+   Chinese, and copied English words do not turn Chinese into English.
 2. Latin script: technical tokens (URLs, paths, identifiers, anything with a digit,
    stack-trace lines) are stripped, and what is left is English when it is mostly words from
    a list of about 12,000 frequent English words shipped with the package.
