@@ -74,7 +74,9 @@ def create_router() -> Router:
         draft = await flow.draft()
         draft.attachments.append(AttachmentRef(attachment_id, name, size, mime, "pending"))
         await flow.save(draft)
-        incoming = IncomingFile(attachment_id, flow.chat_id, file_id, name, mime, message.caption)
+        incoming = IncomingFile(
+            attachment_id, flow.chat_id, file_id, name, mime, message.caption, bool(message.photo)
+        )
         attachment_work.start(bot, incoming, announcer(bot, flow.i18n, flow.locale))
 
     @router.message(StateFilter(Intake.attachments), TextAnswer())
@@ -124,7 +126,9 @@ def announcer(bot: Bot, i18n: I18n, locale: str):
         with i18n.use_locale(locale):
             icon = VERDICT_ICONS.get(verdict.verdict, "•")
             text = f"{icon} " + escape(
-                verdict_messages.user_message(verdict, locale, incoming.file_name)
+                verdict_messages.user_message(
+                    verdict, locale, incoming.file_name, photo=incoming.photo
+                )
             )
             markup = single_row(nav_button(_("✅ Done with files"), "attachments", "done"))
         await bot.send_message(incoming.chat_id, text, reply_markup=markup)

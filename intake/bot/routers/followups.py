@@ -85,11 +85,14 @@ def create_router() -> Router:
         )
         incoming = IncomingFile(attachment_id, flow.chat_id, file_id, name, mime, message.caption)
         verdict = await attachment_work.check_now(bot, incoming)
+        photo = bool(message.photo)
         if verdict.verdict == "refused" or verdict.reason == "download_failed":
             await flow.reply(
-                message, escape(verdict_messages.user_message(verdict, flow.locale, name))
+                message,
+                escape(verdict_messages.user_message(verdict, flow.locale, name, photo=photo)),
             )
             return
+        shown, _ours = verdict_messages.file_label(verdict, flow.locale, name, photo=photo)
         followup = sink.add_followup(
             ticket.id, key=f"{flow.chat_id}:{message.message_id}", attachment_id=attachment_id
         )
@@ -97,12 +100,12 @@ def create_router() -> Router:
             await flow.reply(
                 message,
                 _("Thank you, I added {file_name} to your ticket {receipt}.").format(
-                    file_name=escape(name), receipt=ticket.receipt
+                    file_name=escape(shown), receipt=ticket.receipt
                 ),
             )
             return
         await flow.reply(message, escape(
-            notices.followup_message(flow.locale, ticket.receipt, followup.issue_id, name)))
+            notices.followup_message(flow.locale, ticket.receipt, followup.issue_id, shown)))
 
     return router
 
