@@ -78,3 +78,25 @@ async def test_someone_elses_ticket_cannot_be_closed_with_tampered_buttons(intak
     await other.tap_data(reply.message_id, "tk:close:1")
     await asyncio.sleep(0.5)
     assert not store.get_ticket(intake.services.db, 1).closed
+
+
+async def test_with_several_open_tickets_a_follow_up_asks_which_and_remembers(intake):
+    user = intake.user()
+    await complete_intake(user, summary="Export to CSV fails with E42")
+    await complete_intake(user, summary="Login page is slow")
+    await user.send_text("It started after the upgrade.")
+    await user.wait_for("Which one is this for?", new=True)
+    await user.tap(lambda b: b.text.startswith("OS-000001"))
+    await user.wait_for("your ticket OS-000001", new=True)
+    await user.send_text("And it happens every morning.")
+    await user.wait_for("your ticket OS-000001", new=True)
+
+
+async def test_a_reply_to_a_tickets_message_goes_to_that_ticket(intake):
+    user = intake.user()
+    first = await complete_intake(user, summary="Export to CSV fails with E42")
+    assert "OS-000001" in first
+    receipt = next(m for m in reversed(user.bot_messages) if "OS-000001" in (m.text or ""))
+    await complete_intake(user, summary="Login page is slow")
+    await user.send_text("Also for PDF.", reply_to=receipt.message_id)
+    await user.wait_for("your ticket OS-000001", new=True)

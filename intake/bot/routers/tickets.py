@@ -22,6 +22,7 @@ from intake.bot.keyboards import Keyboard, TicketAction
 from intake.bot.states import Intake, state_of
 from intake.impact import format as impact_format
 from intake.impact.levels import get_level
+from intake.storage import records
 from intake.storage import tickets as store
 from intake.tickets import notices
 from intake.tickets.sink import TicketSink
@@ -74,6 +75,8 @@ def create_router() -> Router:
                 edit=True)
         elif action == "add":
             await add_information(callback, flow, ticket)
+        elif action == "to":
+            await send_pending_to(callback, flow, ticket, sink)
         elif action == "new":
             await flow.begin(callback, inbound_message_id=None)
             draft = await flow.draft()
@@ -94,10 +97,30 @@ async def add_information(callback: CallbackQuery, flow: Flow, ticket: store.Tic
             "“📝 Add information” again."))
         return
     await flow.state.set_state(state_of("done"))
-    await flow.state.update_data(ticket_id=ticket.id)
+    await flow.state.update_data(ticket_id=ticket.id, ticket_chosen=True)
     await flow.reply(callback, _(
         "Send your message, photo or file now: it goes to your ticket {receipt}.").format(
         receipt=ticket.receipt))
+
+
+async def send_pending_to(
+    callback: CallbackQuery, flow: Flow, ticket: store.TicketRow, sink: TicketSink
+) -> None:
+    """The texts that waited for "which ticket?" go to the one chosen, which stays chosen."""
+    pending = (await flow.data()).get("pending_followups", [])
+    followup = None
+    for message_id in pending:
+        text = records.inbound_text(flow.db, flow.chat_id, message_id)
+        if text:
+            followup = sink.add_followup(ticket.id, key=f"{flow.chat_id}:{message_id}",
+                                         text=text)
+    await flow.state.update_data(ticket_id=ticket.id, ticket_chosen=True, pending_followups=[])
+    if followup is not None and followup.queued:
+        text = notices.followup_message(flow.locale, ticket.receipt, followup.issue_id)
+    else:
+        text = _("Thank you, I added this to your ticket {receipt} for our support team.")
+        text = text.format(receipt=ticket.receipt)
+    await flow.reply(callback, escape(text), edit=True)
 
 
 def reopenable(ticket: store.TicketRow, now: datetime | None = None) -> bool:
