@@ -204,8 +204,13 @@ def parse_time(value: str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def search_terms(query: str) -> list[str]:
-    return [term for term in query.split() if term]
+    """Whitespace-separated terms; control characters (a NUL from a crafted URL) separate
+    terms too, as SQLite's FTS5 cannot take them in a phrase."""
+    return [term for term in _CONTROLS.sub(" ", query).split() if term]
 
 
 def _like(term: str) -> str:
