@@ -89,6 +89,9 @@ def create_staff_app(
         kind=lambda v: present.label(present.KIND_LABELS, v),
         html_lang=lambda v: present.HTML_LANG.get(v or "", ""),
         safe_link=present.safe_link,
+        reason=present.reason_text,
+        language_name=present.language_name,
+        sink=lambda v: present.label(present.SINK_LABELS, v),
     )
     env.globals.update(
         STATUSES=review.STATUSES,
@@ -96,6 +99,7 @@ def create_staff_app(
         LANGUAGES=review.LANGUAGES,
         is_image=present.is_image,
         collected_items=present.collected_items,
+        due_state=present.due_state,
     )
     app.on_response_prepare.append(_security_headers)
     views.add_routes(app)

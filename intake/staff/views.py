@@ -30,7 +30,7 @@ from intake.staff.keys import (
     site_host,
 )
 from intake.staff.thumbs import make_thumbnail
-from intake.storage import review
+from intake.storage import review, ticket_queue
 from intake.tickets.sink import receipt_number
 
 PageHandler = Callable[[web.Request], Awaitable[dict[str, Any]]]
@@ -273,8 +273,15 @@ def _detail(request: web.Request) -> review.ConversationDetail:
 async def conversation(request: web.Request) -> dict[str, Any]:
     detail = _detail(request)
     back = request.query.get("back", "")
+    customer_only = request.query.get("view") == "customer"
+    here = _url(request, "conversation", id=str(detail.id))
+    kept = {"back": back} if back else {}
     return {
         "c": detail,
+        "customer_only": customer_only,
+        "shown_messages": detail.customer_messages if customer_only else detail.messages,
+        "whole_url": f"{here}?{urlencode(kept)}" if kept else here,
+        "customer_url": f"{here}?{urlencode({'view': 'customer', **kept})}",
         "back_url": _url(request, "conversations") + (f"?{back}" if back else ""),
         "overdue": bool(detail.ticket and detail.ticket.overdue(request.app[AUTH_KEY].clock())),
     }
@@ -337,14 +344,35 @@ async def download(request: web.Request) -> web.StreamResponse:
 # --- tickets -------------------------------------------------------------------------------
 
 
+def parse_queue(query: MultiMapping[str]) -> ticket_queue.QueueFilter:
+    return ticket_queue.QueueFilter(
+        status=_choice(query.get("status"), tuple(ticket_queue.STATUS_VIEWS)) or "",
+        needs_first_response=query.get("first") == "1",
+        sort=_choice(query.get("sort"), ticket_queue.SORTS) or "due",
+    )
+
+
 @page("tickets.html")
 async def tickets(request: web.Request) -> dict[str, Any]:
+    queue = parse_queue(request.query)
     return {
-        "tickets": review.list_tickets(request.app[DB_KEY]),
+        "queue": queue,
+        "result": ticket_queue.list_queue(request.app[DB_KEY], queue),
+        "filtered": queue != ticket_queue.QueueFilter(),
+        "status_views": STATUS_VIEW_LABELS,
         "retried": request.query.get("retried", "")[:32],
         "not_retried": request.query.get("not_retried", "")[:32],
         "retryable": review.RETRYABLE,
     }
+
+
+STATUS_VIEW_LABELS = {
+    "": "Any",
+    "waiting": "Waiting to be filed",
+    "failed": "Failed to file",
+    "filed": "Filed in Redmine",
+    "stored": "Kept locally",
+}
 
 
 async def retry(request: web.Request) -> web.StreamResponse:
