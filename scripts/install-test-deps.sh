@@ -2,7 +2,8 @@
 # Everything the test suite needs on a fresh Debian 12 machine (run as root):
 # Tesseract with English and Chinese data (attachment OCR), CJK fonts (rendered test
 # screenshots), Chromium (browser tests), Debian's Redmine with SQLite and puma (the real
-# Redmine the Redmine tests start themselves), and the project with its test extra.
+# Redmine the Redmine tests start themselves), axe-core from npm (the accessibility audit
+# the staff browser tests inject), and the project with its test extra.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +23,11 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra \
     tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-rus \
     fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core \
-    chromium \
+    chromium npm \
     redmine redmine-sqlite puma \
     > /dev/null
+
+# The staff browser tests find axe.min.js under `npm root -g` (or $AXE_CORE_JS).
+$SUDO npm install --global --silent --no-fund --no-audit axe-core@4.14.1 > /dev/null
 
 python3 -m pip install -q -e '.[test]'
