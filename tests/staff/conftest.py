@@ -285,7 +285,7 @@ def stored_locally(seeded: Seeded) -> StoredLocally:
 
 @functools.cache
 def _staff_password_hash() -> str:
-    return hash_password(STAFF_PASSWORD)  # scrypt is slow on purpose: hash once a session
+    return hash_password(STAFF_PASSWORD)  # argon2id is slow on purpose: hash once a session
 
 
 @pytest.fixture
