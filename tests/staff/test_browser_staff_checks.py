@@ -1,6 +1,7 @@
 """The staff pages in real Chromium as a support engineer and as an attacker meet them:
 axe-core finds no violation at desk and phone width, the tables fit, the keyboard alone
-is enough, an attack on a name does not keep its owner out, off-site ``next`` stays home.
+is enough, an attack on a name does not keep its owner out, off-site ``next`` stays home,
+and a sign-in posted by another page is refused.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import pytest
 from aiohttp import ClientSession, CookieJar, TCPConnector, web
 
 from intake.staff.app import create_staff_app
+from intake.staff.auth import SESSION_COOKIE, SIGN_IN_COOKIE
 from intake.storage import staff as accounts
+from intake.storage.staff import add_staff_user
 from tests.staff.browser import ARTIFACTS, axe_violations
 from tests.staff.conftest import STAFF_NAME, STAFF_PASSWORD, Clock, add_locally_stored
 
@@ -207,3 +210,46 @@ async def test_an_off_site_next_in_the_address_bar_stays_on_site(server, browser
     await page.wait_for_load_state()
     assert page.url.startswith(f"{server}/"), page.url
     assert "evil" not in page.url
+
+
+async def test_a_sign_in_posted_by_a_sandboxed_page_on_another_port_is_refused(
+    seeded, browser
+):
+    """The reported login CSRF, as Chromium really performs it: a page on another port of
+    the same host sets the sign-in cookie (cookies ignore ports) and, sandboxed so that its
+    Origin is ``null``, posts the attacker's name, password and matching token."""
+    add_staff_user(seeded.db, "mallory", "mallory's password")
+    token = "A" * 43
+    staff_runner, staff = await serve(create_staff_app(seeded.db))
+
+    async def attacker_page(request: web.Request) -> web.Response:
+        form = (
+            f'<form id="f" method="post" action="{staff}/sign-in">'
+            f'<input name="csrf_token" value="{token}"><input name="name" value="mallory">'
+            "<input name=\"password\" value=\"mallory's password\"></form>"
+            "<script>document.getElementById('f').submit()</script>"
+        )
+        response = web.Response(
+            text=f"<!doctype html>{form}",
+            content_type="text/html",
+            headers={"Content-Security-Policy": "sandbox allow-forms allow-scripts"},
+        )
+        response.set_cookie(SIGN_IN_COOKIE, token, path="/")
+        return response
+
+    evil = web.Application()
+    evil.router.add_get("/", attacker_page)
+    evil_runner, evil_base = await serve(evil)
+    try:
+        # A plain context: bypassing CSP would also lift the attacker page's sandbox.
+        page = await (await browser.new_context()).new_page()
+        async with page.expect_response(f"{staff}/sign-in") as posted:
+            await page.goto(f"{evil_base}/")
+        response = await posted.value
+        assert (await response.request.all_headers()).get("origin") == "null"
+        assert response.status == 403
+        cookies = await page.context.cookies(staff)
+        assert SESSION_COOKIE not in [c["name"] for c in cookies]
+    finally:
+        await evil_runner.cleanup()
+        await staff_runner.cleanup()
