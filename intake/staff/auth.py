@@ -146,7 +146,9 @@ async def sign_in(
         return SignInResult(SignInOutcome.OK, account_key=user.session_key)
     finally:
         if not recorded:
-            throttle.release(db, reservation)
+            # Cut short (the client went away, an error): counted as a failure, so that
+            # abandoning requests cannot buy unlimited guesses.
+            throttle.record_failure(db, reservation, state.clock())
 
 
 def tokens_match(expected: str | None, given: str | None) -> bool:

@@ -121,15 +121,6 @@ def record_success(db: Database, reservation: Reservation) -> None:
     )
 
 
-def release(db: Database, reservation: Reservation) -> None:
-    """Give the lease back without counting (the check could not run)."""
-    db.execute(
-        "UPDATE staff_sign_in_throttle SET lease = NULL, lease_until = NULL "
-        "WHERE name = ? AND address = ? AND lease = ?",
-        [reservation.name, reservation.address, reservation.lease],
-    )
-
-
 def _forget_old(db: Database, now: datetime) -> None:
     """Pairs idle for a day are dropped, so a flood of made-up names cannot grow the table."""
     db.execute(

@@ -309,3 +309,17 @@ async def test_an_old_scrypt_hash_is_replaced_by_argon2id_at_sign_in(client, db)
     assert accounts.verify_password(STAFF_PASSWORD, stored)
     # The same password: the session that just began goes on.
     assert (await client.get("/conversations", allow_redirects=False)).status == 200
+
+
+async def test_an_attempt_cut_short_counts_as_a_failure(db, clock, monkeypatch):
+    from intake.staff import auth
+
+    def broken(password: str, encoded: str | None) -> bool:
+        raise RuntimeError("the check never finished")
+
+    monkeypatch.setattr(accounts, "verify_password", broken)
+    state = auth.AuthState(clock=clock, sessions=auth.SessionStore(clock))
+    with pytest.raises(RuntimeError):
+        await auth.sign_in(db, state, STAFF_NAME, "a guess", "198.51.100.7")
+    [row] = db["staff_sign_in_throttle"].rows
+    assert row["failures"] == 1 and row["lease"] is None
