@@ -281,7 +281,7 @@ def m008_updates_per_bot(db: Database) -> None:
 
 
 @migrations()
-def m009_staff_sign_in_throttle(db: Database) -> None:
+def m011_staff_sign_in_throttle(db: Database) -> None:
     """Sign-in attempts per (account name, client address), and a per-account session key.
 
     A row holds the failures since the last success from that address, when the next try is
@@ -310,7 +310,7 @@ def m009_staff_sign_in_throttle(db: Database) -> None:
 
 
 @migrations()
-def m010_staff_first_response(db: Database) -> None:
+def m012_staff_first_response(db: Database) -> None:
     """When staff first answered the customer: NULL means the ticket still needs a first
     response (the staff page filters and sorts on it)."""
     db.execute("ALTER TABLE tickets ADD COLUMN first_response_at TEXT")

@@ -154,7 +154,9 @@ def test_staff_command_serves_the_sign_in_page(database):
                     body = page.read().decode()
                     break
             except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
+                if process.poll() is not None:
+                    pytest.fail(f"the staff command exited: {process.communicate()[1]!r}")
+                if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
         assert page.url.endswith("/sign-in?next=/conversations")
