@@ -3,8 +3,9 @@
 # Tesseract with English and Chinese data (attachment OCR; its headers so that pip can build
 # tesserocr where no prebuilt wheel fits this Python), CJK fonts (rendered test
 # screenshots), Chromium (browser tests), Debian's Redmine with SQLite and puma (the real
-# Redmine the Redmine tests start themselves), then the exact Python packages of
-# requirements.lock (runtime, test and lint) and the project itself without resolving again.
+# Redmine the Redmine tests start themselves), axe-core from npm (the accessibility audit
+# the staff browser tests inject), then the exact Python packages of requirements.lock
+# (runtime, test and lint) and the project itself without resolving again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,9 +26,12 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-rus tesseract-ocr-osd \
     libtesseract-dev libleptonica-dev pkg-config g++ \
     fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core \
-    chromium \
+    chromium npm \
     redmine redmine-sqlite puma \
     > /dev/null
+
+# The staff browser tests find axe.min.js under `npm root -g` (or $AXE_CORE_JS).
+$SUDO npm install --global --silent --no-fund --no-audit axe-core@4.14.1 > /dev/null
 
 # The lock pins every version the tests ran with; pyproject.toml keeps ranges for library
 # users. --no-deps: the lock already holds every dependency, so nothing floats in.

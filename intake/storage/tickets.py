@@ -55,6 +55,7 @@ class TicketRow:
     filed_at: str | None
     closed_at: str | None = None
     redmine_status: str | None = None
+    first_response_at: str | None = None  # when staff first answered (the watcher sets it)
 
     @property
     def closed(self) -> bool:

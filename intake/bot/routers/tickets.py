@@ -147,8 +147,7 @@ def state_text(ticket: store.TicketRow, locale: str) -> str:
 
 
 def due_text(ticket: store.TicketRow, locale: str) -> str:
-    answered = getattr(ticket, "first_response_at", None)
-    if answered:
+    if ticket.first_response_at:
         return _("answered")
     if ticket.due is None:
         return ""
