@@ -26,11 +26,13 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-rus tesseract-ocr-osd \
     libtesseract-dev libleptonica-dev pkg-config g++ \
     fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core \
-    chromium npm \
+    chromium \
     redmine redmine-sqlite puma \
     > /dev/null
 
-# The staff browser tests find axe.min.js under `npm root -g` (or $AXE_CORE_JS).
+# The staff browser tests find axe.min.js under `npm root -g` (or $AXE_CORE_JS). Debian's
+# npm only where no npm is installed: it conflicts with a Node.js from elsewhere.
+command -v npm > /dev/null || $SUDO apt-get install -y -qq --no-install-recommends npm > /dev/null
 $SUDO npm install --global --silent --no-fund --no-audit axe-core@4.14.1 > /dev/null
 
 # The lock pins every version the tests ran with; pyproject.toml keeps ranges for library
