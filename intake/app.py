@@ -121,6 +121,7 @@ def create_dispatcher(
     flow_middleware = FlowMiddleware(options)
     dp.message.outer_middleware(flow_middleware)
     dp.callback_query.outer_middleware(flow_middleware)
+    dp.edited_message.outer_middleware(flow_middleware)  # a fixed typo updates the answer
     dp.include_routers(*create_routers())
     dp.errors.register(_on_error)
     dp.startup.register(_set_commands)

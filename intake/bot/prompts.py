@@ -12,10 +12,12 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from intake import dialogue
 from intake.bot import impact_view
 from intake.bot.keyboards import Edit, Keyboard, choices, footer, language_button, nav_button
 from intake.draft import SUMMARY_MAX, TicketDraft
 from intake.environment import BROWSERS, SYSTEMS
+from intake.i18n import ngettext
 
 Prompt = tuple[str, InlineKeyboardMarkup]
 
@@ -39,34 +41,53 @@ def welcome(locale: str, first_name: str | None) -> Prompt:
     return text, builder.as_markup()
 
 
-def _progress(step: str) -> str:
-    numbers = {
-        "summary": 1,
-        "browser": 2,
-        "browser_version": 2,
-        "os": 2,
-        "os_version": 2,
-        "product_version": 2,
-        "extra": 2,
-        "impact": 3,
-        "impact_reason": 3,
-        "description": 4,
-        "attachments": 5,
-        "account": 6,
-        "review": 6,
-    }
-    return _("Step {n} of {total}").format(n=numbers.get(step, 1), total=6)
-
-
-def _with_progress(step: str, body: str) -> str:
-    return f"<i>{_progress(step)}</i>\n{body}"
+def _progress(step: str, with_account: bool) -> str:
+    counter = dialogue.progress(step, with_account=with_account)
+    if counter is None:
+        return ""
+    n, total = counter
+    return _("Step {n} of {total}").format(n=n, total=total)
 
 
 def ask(step: str, draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
-    """The prompt for ``step``; ``data`` is the FSM data (sub-stage of multi-part steps)."""
+    """The prompt for ``step``; ``data`` holds the session's flags and the deployment's options."""
     builder = _ASKERS[step]
     text, markup = builder(draft, locale, data)
-    return _with_progress(step, text), markup
+    progress = _progress(step, bool(data.get("with_account")))
+    return (f"<i>{progress}</i>\n{text}" if progress else text), markup
+
+
+def hint(step: str, prompt_text: str) -> str:
+    """A step asked again after bad input, briefly: its question's first paragraph.
+
+    The whole prompt is just above; repeating it (the review card is 600 characters) is
+    noise. Where the first paragraph only leads into what follows (it ends with a colon),
+    the whole prompt is needed and kept.
+    """
+    if step == "review":
+        return _("Use the buttons below to change a field, send the ticket or cancel.")
+    lines = prompt_text.split("\n")
+    if lines and lines[0].startswith("<i>") and lines[0].endswith("</i>"):
+        lines = lines[1:]  # the progress counter
+    body = "\n".join(lines)
+    first = body.split("\n\n", 1)[0]
+    return body if first.rstrip().endswith((":", "\uff1a")) else first
+
+
+# Chinese full stop, exclamation and question marks, colon; and a line break.
+_CJK_ENDS = ("\u3002", "\uff01", "\uff1f", "\uff1a", "\n")
+
+
+def sentences(*parts: str) -> str:
+    """Join sentences: a space after English ones, none after a Chinese full stop (。)."""
+    text = ""
+    for part in parts:
+        if not part:
+            continue
+        if text and not text.endswith(_CJK_ENDS):
+            text += " "
+        text += part
+    return text
 
 
 def _summary(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
@@ -172,8 +193,12 @@ def _description(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Promp
     )
     builder = Keyboard()
     if draft.description:
-        text += "\n\n" + _("Received so far: {count} message(s).").format(
-            count=len(draft.description)
+        count = len(draft.description)
+        text += "\n\n" + ngettext(
+            locale,
+            "Received so far: {n} message.",
+            "Received so far: {n} messages.",
+            count,
         )
         builder.row(
             nav_button(_("✅ Done"), "description", "done"),
@@ -196,13 +221,35 @@ def _attachments(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Promp
 
 
 VERDICT_ICONS = {"accepted": "✅", "refused": "⛔", "unchecked": "⚠️", "pending": "⏳"}
+# How many files a card lists by name, and how much of each name: 20 files with long names
+# made the review card longer than Telegram's 4096 characters (and /status, /back with it).
+FILES_LISTED = 8
+FILE_NAME_SHOWN = 40
+
+
+def short_name(name: str, limit: int = FILE_NAME_SHOWN) -> str:
+    """A long file name keeps its start and its extension: "very-long-na….log"."""
+    if len(name) <= limit:
+        return name
+    _stem, dot, ext = name.rpartition(".")
+    tail = f".{ext}" if dot and len(ext) <= 8 else ""
+    return name[: limit - len(tail) - 1] + "…" + tail
+
+
+def file_names(draft: TicketDraft, separator: str, *, space: str = "") -> str:
+    """The files with their verdict icons, at most FILES_LISTED of them and "and N more"."""
+    shown = [
+        f"{VERDICT_ICONS.get(ref.verdict, '•')}{space}{escape(short_name(ref.file_name))}"
+        for ref in draft.attachments[:FILES_LISTED]
+    ]
+    rest = len(draft.attachments) - FILES_LISTED
+    if rest > 0:
+        shown.append(_("and {count} more").format(count=rest))
+    return separator.join(shown)
 
 
 def attachment_list(draft: TicketDraft) -> str:
-    lines = [_("Files so far:")]
-    for ref in draft.attachments:
-        lines.append(f"{VERDICT_ICONS.get(ref.verdict, '•')} {escape(ref.file_name)}")
-    return "\n".join(lines)
+    return _("Files so far:") + "\n" + file_names(draft, "\n", space=" ")
 
 
 def _account(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
@@ -262,13 +309,7 @@ def draft_lines(draft: TicketDraft, *, with_account: bool) -> list[str]:
         _("<b>Other details:</b> {value}").format(value=_dash(draft.extra)),
         _("<b>Impact:</b> {value}").format(value=impact_view.level_name(draft.impact)),
         _("<b>Description:</b> {value}").format(value=_dash(description)),
-        _("<b>Attachments:</b> {value}").format(
-            value=", ".join(
-                f"{VERDICT_ICONS.get(a.verdict, '')}{escape(a.file_name)}"
-                for a in draft.attachments
-            )
-            or "—"
-        ),
+        _("<b>Attachments:</b> {value}").format(value=file_names(draft, ", ") or "—"),
     ]
     if with_account:
         login = draft.redmine_login
@@ -293,22 +334,8 @@ def review_card(draft: TicketDraft, locale: str, *, with_account: bool) -> Promp
         *draft_lines(draft, with_account=with_account),
     ]
     builder = Keyboard()
-    edits = [
-        ("summary", _("Summary")),
-        ("browser", _("Browser")),
-        ("browser_version", _("Version")),
-        ("os", _("System")),
-        ("os_version", _("System version")),
-        ("product_version", _("Orangesky version")),
-        ("extra", _("Other details")),
-        ("impact", _("Impact")),
-        ("description", _("Description")),
-        ("attachments", _("Attachments")),
-    ]
-    if with_account:
-        edits.append(("account", _("Redmine login")))
-    for field, label in edits:
-        builder.button(text="✏️ " + label, callback_data=Edit(field=field))
+    for step in dialogue.editable(with_account=with_account):
+        builder.button(text="✏️ " + _(step.label), callback_data=Edit(field=step.name))
     builder.adjust(2)
     builder.row(
         nav_button(_("✅ Confirm and send"), "review", "confirm"),

@@ -11,7 +11,7 @@ from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from intake import steps
+from intake import dialogue
 from intake.bot.attachment_work import AttachmentWork
 from intake.bot.flow import Flow
 from intake.bot.keyboards import Edit, Nav, nav_button
@@ -27,24 +27,18 @@ from intake.tickets.sink import Receipt, TicketSink
 
 logger = logging.getLogger(__name__)
 
-# What must be there before a ticket can be sent, in the order they are asked.
-REQUIRED = ("summary", "browser", "impact", "description")
-
-
 def create_router() -> Router:
     router = Router(name="review")
 
     @router.callback_query(StateFilter(Intake.review), Edit.filter())
     async def edit(callback: CallbackQuery, callback_data: Edit, flow: Flow) -> None:
         await callback.answer()
-        step = steps.EDITABLE.get(callback_data.field)
-        if step is None or (step == "account" and not flow.options.with_account):
+        editable = {s.name for s in dialogue.editable(with_account=flow.options.with_account)}
+        if callback_data.field not in editable:
             await flow.repeat(callback, _("That button no longer works."))
             return
-        await flow.state.update_data(
-            return_to_review=True, browser_other=False, os_other=False, show_version_help=False
-        )
-        await flow.show(step, callback, edit=True)
+        flow.changed(editing=True, browser_other=False, os_other=False, show_version_help=False)
+        await flow.show(callback_data.field, callback, edit=True)
 
     @router.callback_query(
         StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "cancel"))
@@ -93,9 +87,9 @@ def create_router() -> Router:
     ) -> None:
         await callback.answer()
         draft = await flow.draft()
-        missing = next((field for field in REQUIRED if not getattr(draft, field)), None)
+        missing = dialogue.missing(draft, with_account=flow.options.with_account)
         if missing is not None:
-            await flow.state.update_data(return_to_review=True)
+            flow.changed(editing=True)
             await flow.reply(callback, _("One thing is still missing:"))
             await flow.show(missing, callback)
             return
@@ -113,8 +107,10 @@ def create_router() -> Router:
         records.update_conversation(
             flow.db, conversation_id, summary=draft.summary, impact=draft.impact
         )
-        await flow.state.set_state(Intake.done)
-        await flow.state.update_data(ticket_id=receipt.ticket_id, receipt=receipt.receipt)
+        flow.set_step("done")
+        flow.changed(ticket_id=receipt.ticket_id, receipt=receipt.receipt, prompt_id=None)
+        # Saved now, not after the receipt: a second tap on Confirm must find the ticket sent.
+        await flow.commit()
         # The "Sending…" message becomes the receipt: no dead message left in the chat.
         await flow.reply(
             callback,
