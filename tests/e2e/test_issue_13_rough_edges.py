@@ -321,3 +321,30 @@ async def test_the_ticket_files_with_the_edited_browser_version(intake):
     await user.wait_for("OS-", timeout=10)
     fields = json.loads(store.get_ticket(intake.services.db, 1).fields)
     assert (fields["browser"], fields["browser_version"]) == ("Safari", "17.5")
+
+
+# --- due times -----------------------------------------------------------------------------
+
+
+async def test_a_chinese_customer_sees_the_due_time_in_their_own_time_zone(intake):
+    """A date_time entity each Telegram app shows in the reader's zone; Pacific kept as text."""
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "review", ZH)
+    await user.tap(lambda b: "影响" in b.text)
+    card = await user.wait_for(lambda m: "PST" in (m.text or ""), new=True)
+    due = [e for e in card.entities if e["type"] == "date_time"]
+    assert len(due) == 1 and due[0]["unix_time"] > 0 and due[0]["date_time_format"] == "wDt"
+    assert "太平洋时间" in card.text
+    await user.tap(lambda b: "确认" in b.text)
+    await user.wait_for(ZH["review"], new=True)
+    await user.tap(lambda b: ZH["confirm"] in b.text)
+    receipt = await user.wait_for("OS-", timeout=10)
+    assert [e["type"] for e in receipt.entities].count("date_time") == 1
+
+
+async def test_an_english_customer_keeps_the_due_time_as_text(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.tap("✏️ Impact")
+    card = await user.wait_for(lambda m: "PST" in (m.text or ""), new=True)
+    assert not [e for e in card.entities if e["type"] == "date_time"]

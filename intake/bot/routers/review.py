@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from intake import dialogue
+from intake.bot import impact_view
 from intake.bot.attachment_work import AttachmentWork
 from intake.bot.flow import Flow
 from intake.bot.keyboards import Edit, Nav, nav_button
@@ -135,9 +136,7 @@ def receipt_text(draft: TicketDraft, receipt: Receipt, locale: str, channel: str
     ]
     if receipt.due_at is not None:
         lines.append(
-            _("Expect it by {due}.").format(
-                due=escape(impact_format.format_due(receipt.due_at, locale))
-            )
+            _("Expect it by {due}.").format(due=impact_view.due_html(receipt.due_at, locale))
         )
     if receipt.status == "queued":
         lines.append(_("I am filing it in Redmine now and will send you its number and link."))
