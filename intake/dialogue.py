@@ -80,6 +80,7 @@ class Step:
     counted: bool = True  # a question of its own in "Step n of N"
     check: Checker | None = None  # validator and normaliser of a typed answer
     quick: tuple[str, ...] = ()  # buttons for common answers; free text still accepted
+    shown_with: str = ""  # on the review card, part of that step's line (browser version)
     implies: str = ""  # a changed answer empties and asks this step too
     only_with_account: bool = False  # asked only when tickets go to Redmine
     editable: bool = True  # has a ✏️ button on the review card
@@ -98,7 +99,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "browser_version", "environment", "browser_version", N_("Browser version"),
-        limit=NAME_MAX, required=True, check=a_version,
+        limit=NAME_MAX, required=True, check=a_version, shown_with="browser",
     ),
     Step(
         "os", "environment", "os", N_("System"),
@@ -106,12 +107,11 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         "os_version", "environment", "os_version", N_("System version"),
-        limit=NAME_MAX, skippable=True, check=one_line,
-    ),
+        limit=NAME_MAX, skippable=True, check=one_line, shown_with="os",
+    ),  # its quick answers depend on the system: environment.SYSTEM_VERSIONS
     Step(
         "product_version", "environment", "product_version", N_("Orangesky version"),
-        limit=NAME_MAX * 2, skippable=True, check=one_line,
-        quick=("cloud",),
+        limit=NAME_MAX * 2, skippable=True, check=one_line, quick=("cloud",),
     ),
     Step(
         "extra", "environment", "extra", N_("Other details"),
@@ -178,6 +178,18 @@ def progress(step: str, *, with_account: bool) -> tuple[int, int] | None:
 def editable(*, with_account: bool) -> tuple[Step, ...]:
     """The review card's ✏️ buttons, in the dialogue's order."""
     return tuple(BY_NAME[n] for n in order(with_account=with_account) if BY_NAME[n].editable)
+
+
+def review_lines(*, with_account: bool) -> tuple[Step, ...]:
+    """The review card's and /status's lines: each editable step not shown on another's."""
+    return tuple(s for s in editable(with_account=with_account) if not s.shown_with)
+
+
+def quick_answers(step: str, draft: TicketDraft) -> tuple[str, ...]:
+    """Buttons for the common answers to ``step`` (free text is still accepted)."""
+    if step == "os_version":
+        return environment.SYSTEM_VERSIONS.get(draft.os, ())
+    return BY_NAME[step].quick
 
 
 def is_empty(draft: TicketDraft, step: str) -> bool:

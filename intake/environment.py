@@ -14,6 +14,15 @@ from user_agents import parse as parse_user_agent
 
 BROWSERS = ("Chrome", "Firefox", "Safari", "Edge")
 SYSTEMS = ("Windows", "macOS", "Ubuntu", "Debian", "Fedora", "RHEL/CentOS")
+# The versions most customers run, offered as buttons at the system version question.
+SYSTEM_VERSIONS: dict[str, tuple[str, ...]] = {
+    "Windows": ("10", "11"),
+    "macOS": ("13", "14", "15"),
+    "Ubuntu": ("20.04", "22.04", "24.04"),
+    "Debian": ("11", "12"),
+    "Fedora": ("40", "41"),
+    "RHEL/CentOS": ("8", "9"),
+}
 
 _VERSION = re.compile(r"^v?\d{1,5}(?:\.\d{1,6}){0,4}(?:[-+ ]?[0-9A-Za-z.\-]{1,20})?$")
 # What About pages put around the number: "(Official Build) (64-bit)", "(19618.2.12.11.6)".

@@ -17,7 +17,7 @@ from intake.bot import impact_view
 from intake.bot.keyboards import Edit, Keyboard, choices, footer, language_button, nav_button
 from intake.draft import SUMMARY_MAX, TicketDraft
 from intake.environment import BROWSERS, SYSTEMS
-from intake.i18n import ngettext
+from intake.i18n import N_, ngettext
 
 Prompt = tuple[str, InlineKeyboardMarkup]
 
@@ -161,7 +161,7 @@ def _os_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt
     text = _("🔢 Which version of {os}? For example 11, 14.2 or 22.04.").format(
         os=escape(draft.os or _("your system"))
     )
-    builder = Keyboard()
+    builder = quick_buttons("os_version", draft)
     builder.row(nav_button(_("I don't know"), "os_version", "skip"))
     return text, footer(builder, locale, "os_version").as_markup()
 
@@ -171,9 +171,21 @@ def _product_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> P
         "🍊 Which Orangesky version or deployment are you on? For example 4.2.1, "
         "or “cloud”. The version is shown under Help → About in Orangesky."
     )
-    builder = Keyboard()
+    builder = quick_buttons("product_version", draft)
     builder.row(nav_button(_("I don't know"), "product_version", "skip"))
     return text, footer(builder, locale, "product_version").as_markup()
+
+
+QUICK_LABELS = {"cloud": N_("☁️ Cloud")}
+
+
+def quick_buttons(step: str, draft: TicketDraft) -> Keyboard:
+    """The common answers as buttons, a row of them; typing another answer still works."""
+    options = [
+        (value, _(QUICK_LABELS[value]) if value in QUICK_LABELS else value)
+        for value in dialogue.quick_answers(step, draft)
+    ]
+    return choices(step, options, per_row=4) if options else Keyboard()
 
 
 def _extra(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
@@ -293,32 +305,31 @@ def _dash(value: str) -> str:
 
 
 def draft_lines(draft: TicketDraft, *, with_account: bool) -> list[str]:
-    """Every collected field, one line each (the review card and /status)."""
-    description = draft.description_text
-    if len(description) > 600:
-        description = description[:600] + "…"
-    lines = [
-        _("<b>Summary:</b> {value}").format(value=_dash(draft.summary)),
-        _("<b>Browser:</b> {value}").format(
-            value=_dash(" ".join(p for p in (draft.browser, draft.browser_version) if p))
-        ),
-        _("<b>System:</b> {value}").format(
-            value=_dash(" ".join(p for p in (draft.os, draft.os_version) if p))
-        ),
-        _("<b>Orangesky version:</b> {value}").format(value=_dash(draft.product_version)),
-        _("<b>Other details:</b> {value}").format(value=_dash(draft.extra)),
-        _("<b>Impact:</b> {value}").format(value=impact_view.level_name(draft.impact)),
-        _("<b>Description:</b> {value}").format(value=_dash(description)),
-        _("<b>Attachments:</b> {value}").format(value=file_names(draft, ", ") or "—"),
+    """Every collected field, one line each (the review card and /status), in the
+    dialogue's order with the dialogue's labels."""
+    return [
+        _("<b>{label}:</b> {value}").format(label=_(step.label), value=_shown(step.name, draft))
+        for step in dialogue.review_lines(with_account=with_account)
     ]
-    if with_account:
+
+
+def _shown(step: str, draft: TicketDraft) -> str:
+    """A field's value as the review card shows it (escaped, bounded in length)."""
+    if step == "browser":
+        return _dash(" ".join(p for p in (draft.browser, draft.browser_version) if p))
+    if step == "os":
+        return _dash(" ".join(p for p in (draft.os, draft.os_version) if p))
+    if step == "impact":
+        return impact_view.level_name(draft.impact)
+    if step == "description":
+        description = draft.description_text
+        return _dash(description[:600] + "…" if len(description) > 600 else description)
+    if step == "attachments":
+        return file_names(draft, ", ") or "—"
+    if step == "account":
         login = draft.redmine_login
-        lines.append(
-            _("<b>Redmine login:</b> {value}").format(
-                value=escape(login) if login else _("none (filed by our service account)")
-            )
-        )
-    return lines
+        return escape(login) if login else _("none (filed by our service account)")
+    return _dash(getattr(draft, dialogue.get(step).field))
 
 
 def status_text(draft: TicketDraft, *, with_account: bool) -> str:

@@ -348,3 +348,21 @@ async def test_an_english_customer_keeps_the_due_time_as_text(intake):
     await user.tap("✏️ Impact")
     card = await user.wait_for(lambda m: "PST" in (m.text or ""), new=True)
     assert not [e for e in card.entities if e["type"] == "date_time"]
+
+
+# --- common answers as buttons ---------------------------------------------------------------
+
+
+async def test_system_and_orangesky_versions_offer_buttons_and_still_take_text(intake):
+    user = intake.user()
+    await reach_step(user, "os")
+    await user.tap("macOS")
+    asked = await user.wait_for("Which version of macOS", new=True)
+    assert {"13", "14", "15"} <= set(asked.button_texts)
+    await user.tap("15")
+    product = await user.wait_for(EN["product"], new=True)
+    assert any("Cloud" in t for t in product.button_texts)
+    await user.send_text("4.3.0")  # typing still works next to the buttons
+    await user.wait_for(EN["extra"], new=True)
+    text = await status(user)
+    assert "System: macOS 15\n" in text and "Orangesky version: 4.3.0" in text

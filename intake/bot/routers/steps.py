@@ -173,6 +173,24 @@ def create_router() -> Router:
 
     # --- free-text fields: system version, Orangesky version, other details -----------
 
+    @router.callback_query(
+        StateFilter(Intake.os_version, Intake.product_version),
+        Pick.filter(F.step.in_({"os_version", "product_version"})),
+    )
+    async def quick_answer(callback: CallbackQuery, callback_data: Pick, flow: Flow) -> None:
+        """A button for a common answer ("Windows 11", "Cloud"): the same as typing it."""
+        await callback.answer()
+        step = await flow.step() or ""
+        draft = await flow.draft()
+        if step != callback_data.step or callback_data.value not in dialogue.quick_answers(
+            step, draft
+        ):
+            await flow.repeat(callback, _("That button no longer works."))
+            return
+        setattr(draft, step, callback_data.value)
+        await flow.save(draft)
+        await flow.forward(step, callback, edit=True)
+
     @router.message(StateFilter(Intake.os_version, Intake.product_version, Intake.extra), text)
     async def free_text_field(message: Message, flow: Flow) -> None:
         step = await flow.step() or ""
