@@ -84,13 +84,14 @@ class Step:
     implies: str = ""  # a changed answer empties and asks this step too
     only_with_account: bool = False  # asked only when tickets go to Redmine
     editable: bool = True  # has a ✏️ button on the review card
+    suggests_docs: bool = False  # its answer is searched in the documentation first
 
 
 STEPS: tuple[Step, ...] = (
     Step("welcome", "welcome", counted=False, buttons_only=False, editable=False),
     Step(
         "summary", "summary", "summary", N_("Summary"),
-        limit=SUMMARY_MAX, required=True, check=one_line,
+        limit=SUMMARY_MAX, required=True, check=one_line, suggests_docs=True,
     ),
     Step(
         "browser", "environment", "browser", N_("Browser"),

@@ -184,10 +184,11 @@ class Flow:
         if sent is None or sent.message_id == previous:
             return
         if previous is not None:
-            await self._retire(previous, delete=replace)
+            await self.retire(previous, delete=replace)
         self.changed(prompt_id=sent.message_id)
 
-    async def _retire(self, message_id: int, *, delete: bool) -> None:
+    async def retire(self, message_id: int, *, delete: bool = False) -> None:
+        """Take the buttons off a message (or delete it): its question is behind the user."""
         try:
             if delete:
                 await self.bot.delete_message(self.chat_id, message_id)

@@ -278,3 +278,18 @@ def m008_updates_per_bot(db: Database) -> None:
     db.execute("DROP TABLE updates")
     db.execute("ALTER TABLE updates_new RENAME TO updates")
 
+
+
+@migrations()
+def m012_dialogue_doc_answers(db: Database) -> None:
+    """Articles offered after the summary, and whether one solved the problem."""
+    db.execute(
+        """
+        CREATE TABLE doc_suggestions (
+            conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id),
+            articles TEXT NOT NULL,            -- JSON list of article slugs, best first
+            answer TEXT NOT NULL DEFAULT 'offered',  -- offered | solved | continued
+            offered_at TEXT NOT NULL,
+            answered_at TEXT
+        )"""
+    )

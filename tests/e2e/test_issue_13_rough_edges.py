@@ -366,3 +366,36 @@ async def test_system_and_orangesky_versions_offer_buttons_and_still_take_text(i
     await user.wait_for(EN["extra"], new=True)
     text = await status(user)
     assert "System: macOS 15\n" in text and "Orangesky version: 4.3.0" in text
+
+
+# --- documentation first ---------------------------------------------------------------------
+
+
+async def test_matching_articles_are_offered_after_the_summary_and_can_solve_it(intake):
+    from intake.storage import docs as docs_store
+
+    user = intake.user()
+    await reach_step(user, "summary")
+    await user.send_text("Export to CSV fails for big reports")
+    offer = await user.wait_for("these articles may already answer it")
+    assert "CSV export fails or times out for large reports" in offer.text
+    await user.wait_for(EN["browser"])  # never in the way: the next question is asked too
+    await user.tap("✅ This solved it", message=offer)
+    await user.wait_for("Glad that helped", new=True)
+    assert docs_store.solved_count(intake.services.db) == 1
+    row = next(intake.services.db.query("SELECT status FROM conversations"))
+    assert row["status"] == "solved"
+    assert not list(intake.services.db.query("SELECT id FROM tickets"))
+
+
+async def test_a_chinese_summary_gets_chinese_articles_and_continuing_is_one_tap(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "summary", ZH)
+    await user.send_text("无法登录系统")
+    offer = await user.wait_for("以下文章")
+    assert "无法登录，或单点登录" in offer.text
+    await user.tap(lambda b: "继续提交工单" in b.text, message=offer)
+    await intake.emulator.settle()
+    assert not user.chat.messages[offer.message_id].buttons
+    row = next(intake.services.db.query("SELECT answer FROM doc_suggestions"))
+    assert row["answer"] == "continued"

@@ -5,6 +5,7 @@ from aiogram import Router
 from intake.bot.routers import (
     attachments,
     commands,
+    docs,
     fallback,
     followups,
     group,
@@ -19,6 +20,7 @@ def create_routers() -> list[Router]:
     return [
         group.create_router(),
         commands.create_router(),
+        docs.create_router(),
         impact.create_router(),
         attachments.create_router(),
         review.create_router(),

@@ -16,7 +16,9 @@ from intake.bot.filters import PrivateChat, TextAnswer, UserAgentText
 from intake.bot.flow import Flow
 from intake.bot.keyboards import Keyboard, Lang, Nav, Pick, nav_button
 from intake.bot.prompts import sentences
+from intake.bot.routers.docs import offer_articles
 from intake.bot.states import Intake
+from intake.docs import DocsIndex
 from intake.draft import DESCRIPTION_MAX
 from intake.language import suggest_switch
 from intake.storage import records
@@ -63,7 +65,7 @@ def create_router() -> Router:
 
     @router.message(StateFilter(Intake.welcome), text)
     @router.message(StateFilter(Intake.summary), text)
-    async def summary(message: Message, flow: Flow) -> None:
+    async def summary(message: Message, flow: Flow, docs: DocsIndex | None = None) -> None:
         value = await accepted(flow, message, "summary")
         if value is None:
             return
@@ -75,6 +77,8 @@ def create_router() -> Router:
         if conversation_id is not None:  # staff see it in the list while the intake goes on
             records.update_conversation(flow.db, conversation_id, summary=value)
         await offer_language(flow, message, value)
+        if dialogue.get("summary").suggests_docs and not flow.session.editing:
+            await offer_articles(flow, message, docs, value)
         await flow.forward("summary", message)
 
     @router.callback_query(StateFilter(Intake.summary), Nav.filter(F.action == "keep"))
