@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from html import escape
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from intake.bot.html import fill, html, plain
 from intake.bot.keyboards import Keyboard, Pick, footer, nav_button
 from intake.draft import TicketDraft
 from intake.i18n import ZH, normalize_locale
@@ -85,8 +85,9 @@ def level_card(
                 time=impact_format.format_response_time(level, locale),
                 hours=_(level.hours_text),
             ),
-            _("If you send the ticket now, expect it by {due}.").format(
-                due=due_html(due, locale)
+            fill(
+                _("If you send the ticket now, expect it by {due}."),
+                due=html(due_html(due, locale)),
             ),
             impact_format.staffed_text(level, opened_at, locale, holidays),
         ]
@@ -100,12 +101,16 @@ def due_html(due: datetime, locale: str) -> str:
     ``<tg-time>``) that each client shows in the reader's own time zone and format; its
     text, shown by clients that do not know the entity, is the time in UTC.
     """
-    pacific = escape(impact_format.format_due(due, locale))
+    pacific = impact_format.format_due(due, locale)
     if normalize_locale(locale) != ZH:
-        return pacific
-    utc = escape(impact_format.format_due(due, locale, UTC))
-    local = f'<tg-time unix="{int(due.timestamp())}" format="{DUE_FORMAT}">{utc}</tg-time>'
-    return _("{local} (Pacific time: {pacific})").format(local=local, pacific=pacific)
+        return plain(pacific)
+    local = fill(
+        '<tg-time unix="{unix}" format="{format}">{utc}</tg-time>',
+        unix=int(due.timestamp()),
+        format=DUE_FORMAT,
+        utc=impact_format.format_due(due, locale, UTC),
+    )
+    return fill(_("{local} (Pacific time: {pacific})"), local=html(local), pacific=pacific)
 
 
 # Weekday, long date, short time: "Friday, 27 November 2026 21:28" in the reader's zone.

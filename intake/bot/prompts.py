@@ -1,12 +1,11 @@
 """What the bot says at each step: text and keyboard, in the user's language.
 
-Every string goes through gettext; customer text is HTML-escaped before it is shown
-(messages are sent with parse_mode=HTML).
+Every string goes through gettext; customer text enters a message only through
+``intake.bot.html`` (``fill``/``plain``), the one escaping point (parse_mode=HTML).
 """
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
@@ -14,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from intake import dialogue
 from intake.bot import impact_view
+from intake.bot.html import fill, html, plain
 from intake.bot.keyboards import Edit, Keyboard, choices, footer, language_button, nav_button
 from intake.draft import SUMMARY_MAX, TicketDraft
 from intake.environment import BROWSERS, SYSTEMS
@@ -23,9 +23,8 @@ Prompt = tuple[str, InlineKeyboardMarkup]
 
 
 def welcome(locale: str, first_name: str | None) -> Prompt:
-    name = escape(first_name or "")
     text = (
-        _("👋 Hello {name}! I am Orangesky's support assistant.").format(name=name)
+        fill(_("👋 Hello {name}! I am Orangesky's support assistant."), name=first_name or "")
         + "\n\n"
         + _(
             "I will help you open a support ticket in a few short steps: a one-line summary, "
@@ -120,8 +119,9 @@ def _browser(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
 
 
 def _browser_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
-    text = _("🔢 Which version of {browser}? For example 121 or 121.0.6167.85.").format(
-        browser=escape(draft.browser or _("your browser"))
+    text = fill(
+        _("🔢 Which version of {browser}? For example 121 or 121.0.6167.85."),
+        browser=draft.browser or _("your browser"),
     )
     if data.get("show_version_help"):
         text += "\n\n" + browser_version_help(draft.browser)
@@ -158,8 +158,9 @@ def _os(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
 
 
 def _os_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
-    text = _("🔢 Which version of {os}? For example 11, 14.2 or 22.04.").format(
-        os=escape(draft.os or _("your system"))
+    text = fill(
+        _("🔢 Which version of {os}? For example 11, 14.2 or 22.04."),
+        os=draft.os or _("your system"),
     )
     builder = quick_buttons("os_version", draft)
     builder.row(nav_button(_("I don't know"), "os_version", "skip"))
@@ -251,7 +252,12 @@ def short_name(name: str, limit: int = FILE_NAME_SHOWN) -> str:
 def file_names(draft: TicketDraft, separator: str, *, space: str = "") -> str:
     """The files with their verdict icons, at most FILES_LISTED of them and "and N more"."""
     shown = [
-        f"{VERDICT_ICONS.get(ref.verdict, '•')}{space}{escape(short_name(ref.file_name))}"
+        fill(
+            "{icon}{space}{name}",
+            icon=VERDICT_ICONS.get(ref.verdict, "•"),
+            space=space,
+            name=short_name(ref.file_name),
+        )
         for ref in draft.attachments[:FILES_LISTED]
     ]
     rest = len(draft.attachments) - FILES_LISTED
@@ -272,9 +278,7 @@ def _account(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
         "or an API key."
     )
     if register_url:
-        text += "\n" + _("No account yet? You can register at {url}").format(
-            url=escape(register_url)
-        )
+        text += "\n" + fill(_("No account yet? You can register at {url}"), url=register_url)
     builder = Keyboard()
     if draft.redmine_login:
         builder.row(
@@ -297,18 +301,22 @@ def _review(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
 
 
 def _quote(value: str) -> str:
-    return f"<b>{escape(value)}</b>"
+    return fill("<b>{value}</b>", value=value)
 
 
 def _dash(value: str) -> str:
-    return escape(value) if value else "—"
+    return plain(value) if value else "—"
 
 
 def draft_lines(draft: TicketDraft, *, with_account: bool) -> list[str]:
     """Every collected field, one line each (the review card and /status), in the
     dialogue's order with the dialogue's labels."""
     return [
-        _("<b>{label}:</b> {value}").format(label=_(step.label), value=_shown(step.name, draft))
+        fill(
+            _("<b>{label}:</b> {value}"),
+            label=_(step.label),
+            value=html(_shown(step.name, draft)),
+        )
         for step in dialogue.review_lines(with_account=with_account)
     ]
 
@@ -328,7 +336,7 @@ def _shown(step: str, draft: TicketDraft) -> str:
         return file_names(draft, ", ") or "—"
     if step == "account":
         login = draft.redmine_login
-        return escape(login) if login else _("none (filed by our service account)")
+        return plain(login) if login else _("none (filed by our service account)")
     return _dash(getattr(draft, dialogue.get(step).field))
 
 

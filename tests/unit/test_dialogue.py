@@ -154,3 +154,18 @@ def test_answers_are_checked_and_normalised_by_the_table(step, raw, value, probl
     assert dialogue.check(step, raw) == dialogue.Answer(
         value, problem, dialogue.get(step).limit if problem == "too_long" else 0
     )
+
+
+def test_customer_text_cannot_break_a_message(locale):
+    """One escaping point: names like "<script> & co" are shown as typed, never as markup."""
+    from intake.emulator._html import parse_html
+
+    draft = TicketDraft.from_dict(
+        {**FULL.to_dict(), "summary": "<b>Export</b> & <co>", "browser": "Fire<fox>"}
+    )
+    for step in ASKED:
+        text, _markup = prompts.ask(step, draft, locale, {"with_account": True})
+        parse_html(text)  # raises on a stray "<", as Telegram would
+    card, _markup = prompts.review_card(draft, locale, with_account=True)
+    shown, _entities = parse_html(card)
+    assert "<b>Export</b> & <co>" in shown and "Fire<fox>" in shown

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
@@ -15,6 +13,7 @@ from intake.attachments.policy import Verdict
 from intake.bot.attachment_work import AttachmentWork, IncomingFile
 from intake.bot.filters import FileMessage, PrivateChat, TextAnswer
 from intake.bot.flow import Flow
+from intake.bot.html import fill, plain
 from intake.bot.keyboards import Nav, nav_button, single_row
 from intake.bot.prompts import VERDICT_ICONS
 from intake.bot.states import Intake
@@ -61,11 +60,12 @@ def create_router() -> Router:
             )
             await flow.repeat(
                 message,
-                _(
-                    "⚠️ {name} is {size} MB; the limit is {limit} MB, so it was not added. Please "
-                    "compress it, split it, or send only the relevant part."
-                ).format(
-                    name=escape(name),
+                fill(
+                    _(
+                        "⚠️ {name} is {size} MB; the limit is {limit} MB, so it was not added. "
+                        "Please compress it, split it, or send only the relevant part."
+                    ),
+                    name=name,
                     size=f"{size / 1_048_576:.1f}",
                     limit=f"{limit / 1_048_576:.0f}",
                 ),
@@ -133,7 +133,7 @@ def announcer(bot: Bot, i18n: I18n, locale: str):
     async def announce(incoming: IncomingFile, verdict: Verdict) -> None:
         with i18n.use_locale(locale):
             icon = VERDICT_ICONS.get(verdict.verdict, "•")
-            text = f"{icon} " + escape(
+            text = f"{icon} " + plain(
                 verdict_messages.user_message(verdict, locale, incoming.file_name)
             )
             markup = single_row(nav_button(_("✅ Done with files"), "attachments", "done"))

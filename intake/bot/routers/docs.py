@@ -7,14 +7,13 @@ continuing too.
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from intake import dialogue
 from intake.bot.flow import Flow
+from intake.bot.html import fill
 from intake.bot.keyboards import Keyboard, Nav, nav_button
 from intake.docs import Article, DocsIndex
 from intake.storage import docs as docs_store
@@ -71,6 +70,8 @@ async def offer_articles(flow: Flow, message: Message, docs: DocsIndex | None, t
 def offer_text(found: list[Article]) -> str:
     parts = [_("📚 Before we go on: these articles may already answer it.")]
     for article in found:
-        parts.append(f"<b>{escape(article.title)}</b>\n{escape(article.excerpt)}")
+        parts.append(
+            fill("<b>{title}</b>\n{excerpt}", title=article.title, excerpt=article.excerpt)
+        )
     parts.append(_("Or simply answer the next question to continue with your ticket."))
     return "\n\n".join(parts)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from html import escape
 
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
@@ -15,6 +14,7 @@ from intake import dialogue
 from intake.bot import impact_view
 from intake.bot.attachment_work import AttachmentWork
 from intake.bot.flow import Flow
+from intake.bot.html import fill, plain
 from intake.bot.keyboards import Edit, Nav, nav_button
 from intake.bot.routers.commands import cancel_current
 from intake.bot.states import Intake
@@ -143,8 +143,9 @@ def receipt_text(draft: TicketDraft, receipt: Receipt, locale: str, channel: str
     if locale == "zh_Hans":
         lines.append(_("Please note: if we offer you a call, it will be in English only."))
     lines.append(
-        _("If you cannot reach us here, write to the Telegram channel “{channel}”.").format(
-            channel=escape(channel)
+        fill(
+            _("If you cannot reach us here, write to the Telegram channel “{channel}”."),
+            channel=channel,
         )
     )
     lines.append(_("Send /start to open another request."))
@@ -170,6 +171,6 @@ async def alert_staff(
         user_label=label,
     )
     try:
-        await bot.send_message(chat_id, escape(text))
+        await bot.send_message(chat_id, plain(text))
     except Exception:
         logger.exception("could not alert the staff chat about %s", receipt.receipt)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -14,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from intake import dialogue, environment
 from intake.bot.filters import PrivateChat, TextAnswer, UserAgentText
 from intake.bot.flow import Flow
+from intake.bot.html import fill, plain
 from intake.bot.keyboards import Keyboard, Lang, Nav, Pick, nav_button
 from intake.bot.prompts import sentences
 from intake.bot.routers.docs import offer_articles
@@ -221,7 +221,7 @@ def create_router() -> Router:
         await flow.save(draft)
         if step == "account" and flow.options.register_url:
             await flow.reply(
-                callback, escape(notices.register_message(flow.locale, flow.options.register_url))
+                callback, plain(notices.register_message(flow.locale, flow.options.register_url))
             )
             await flow.forward(step, callback)
             return
@@ -294,7 +294,7 @@ def create_router() -> Router:
         draft.redmine_login = value
         records.set_user_redmine_login(flow.db, flow.user_id, value)
         await flow.save(draft)
-        await flow.reply(message, escape(notices.login_message(flow.locale, value, True)))
+        await flow.reply(message, plain(notices.login_message(flow.locale, value, True)))
         await flow.forward("account", message)
 
     @router.callback_query(StateFilter(Intake.account), Nav.filter(F.action == "keep"))
@@ -348,7 +348,8 @@ def clean(value: str | None) -> str:
 
 
 def short(value: str, limit: int = 40) -> str:
-    return escape(value if len(value) <= limit else value[: limit - 1] + "…")
+    """Customer text quoted back, cut to ``limit`` characters (``fill`` escapes it)."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 # Telegram apps cut a long paste into messages of 4096 characters; a part that long is
@@ -366,14 +367,18 @@ def refusal(answer: dialogue.Answer) -> str:
             "in the description later."
         ).format(length=len(answer.value), limit=answer.limit)
     if answer.problem == "not_version":
-        return _(
-            "“{value}” does not look like a version number. It looks like 121 or 17.2.1."
-        ).format(value=short(answer.value))
+        return fill(
+            _("“{value}” does not look like a version number. It looks like 121 or 17.2.1."),
+            value=short(answer.value),
+        )
     if answer.problem == "not_name":
-        return _(
-            "“{value}” looks like a version. First the browser's or system's name, please; "
-            "the version comes next."
-        ).format(value=short(answer.value))
+        return fill(
+            _(
+                "“{value}” looks like a version. First the browser's or system's name, please; "
+                "the version comes next."
+            ),
+            value=short(answer.value),
+        )
     return _("Please try again.")
 
 
@@ -428,10 +433,11 @@ async def confirm_user_agent(flow: Flow, message: Message, value: str) -> None:
     builder.row(nav_button(_("Yes, correct"), "ua", "yes"), nav_button(_("No"), "ua", "no"))
     await flow.reply(
         message,
-        _(
-            "From your User-Agent I read: <b>{browser} {version}</b> on <b>{system}</b>. "
-            "Is that right?"
-        ).format(
+        fill(
+            _(
+                "From your User-Agent I read: <b>{browser} {version}</b> on <b>{system}</b>. "
+                "Is that right?"
+            ),
             browser=short(parsed.browser),
             version=short(parsed.browser_version),
             system=short(system),
@@ -489,8 +495,10 @@ async def update_answer(flow: Flow, message: Message, answered: str) -> None:
         records.update_conversation(flow.db, flow.session.conversation_id, summary=value)
     await flow.reply(
         message,
-        _("✏️ Updated. {label}: {value}").format(
-            label=_(dialogue.get(name).label), value=short(value, 80)
+        fill(
+            _("✏️ Updated. {label}: {value}"),
+            label=_(dialogue.get(name).label),
+            value=short(value, 80),
         ),
     )
 
@@ -498,7 +506,7 @@ async def update_answer(flow: Flow, message: Message, answered: str) -> None:
 def login_refusal(flow: Flow, login: str, found: str, field: str, user: object) -> str:
     """Why this login is not linked, and what the customer can do (or skip)."""
     if found == UNKNOWN:
-        return escape(notices.login_message(flow.locale, login, False))
+        return plain(notices.login_message(flow.locale, login, False))
     if found == ADMIN_LOGIN:
         # Filing "as" an administrator from a chat would let anyone speak for staff.
         return _(
@@ -512,7 +520,12 @@ def login_refusal(flow: Flow, login: str, found: str, field: str, user: object) 
         )
     username = getattr(user, "username", None)
     handle = f"@{username}" if username else str(getattr(user, "id", ""))
-    return _(
-        "To link {login}, show that it is yours: in Redmine open “My account”, put {handle} "
-        "in the field “{field}”, save, and send your login here again. Or skip this step."
-    ).format(login=escape(login), handle=escape(handle), field=escape(field))
+    return fill(
+        _(
+            "To link {login}, show that it is yours: in Redmine open “My account”, put {handle} "
+            "in the field “{field}”, save, and send your login here again. Or skip this step."
+        ),
+        login=login,
+        handle=handle,
+        field=field,
+    )
