@@ -60,8 +60,9 @@ def hint(step: str, prompt_text: str) -> str:
     """A step asked again after bad input, briefly: its question's first paragraph.
 
     The whole prompt is just above; repeating it (the review card is 600 characters) is
-    noise. Where the first paragraph only leads into what follows (it ends with a colon),
-    the whole prompt is needed and kept.
+    noise. The other button-only steps (the impact card and its questions) keep their whole
+    text, since the buttons answer it; so does a prompt whose first paragraph only leads into
+    what follows (it ends with a colon).
     """
     if step == "review":
         return _("Use the buttons below to change a field, send the ticket or cancel.")
@@ -70,7 +71,9 @@ def hint(step: str, prompt_text: str) -> str:
         lines = lines[1:]  # the progress counter
     body = "\n".join(lines)
     first = body.split("\n\n", 1)[0]
-    return body if first.rstrip().endswith((":", "\uff1a")) else first
+    if dialogue.get(step).buttons_only or first.rstrip().endswith((":", "\uff1a")):
+        return body
+    return first
 
 
 # Chinese full stop, exclamation and question marks, colon; and a line break.

@@ -169,3 +169,12 @@ def test_customer_text_cannot_break_a_message(locale):
     card, _markup = prompts.review_card(draft, locale, with_account=True)
     shown, _entities = parse_html(card)
     assert "<b>Export</b> & <co>" in shown and "Fire<fox>" in shown
+
+
+def test_a_hint_is_the_question_not_the_whole_prompt(locale):
+    text, _markup = prompts.ask("browser_version", FULL, locale, {"show_version_help": True})
+    hint = prompts.hint("browser_version", text)
+    assert "Chrome" in hint and len(hint) < len(text) and "\n\n" not in hint
+    question = TicketDraft(summary="How to enable SSO?")
+    text, _markup = prompts.ask("impact", question, locale, {"impact_stage": "question"})
+    assert prompts.hint("impact", text) in text and "\n\n" in prompts.hint("impact", text)
