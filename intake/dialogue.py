@@ -260,7 +260,17 @@ class Session:
     def from_dict(cls, data: dict[str, Any] | None) -> Session:
         data = dict(data or {})
         known = set(cls.__dataclass_fields__)
-        kwargs = {k: v for k, v in data.items() if k in known and k != "draft"}
+        # A None where a flag has a value default is an older session's "unset" ("impact_chosen").
+        kwargs = {
+            k: v
+            for k, v in data.items()
+            if k in known and k != "draft" and (v is not None or _nullable(k))
+        }
         if data.get("return_to_review"):  # the flag's name before the session existed
             kwargs.setdefault("editing", True)
         return cls(draft=TicketDraft.from_dict(data.get("draft")), **kwargs)
+
+
+def _nullable(name: str) -> bool:
+    """Flags whose default is None keep a stored None; the others fall back to the default."""
+    return Session.__dataclass_fields__[name].default is None

@@ -84,7 +84,13 @@ class Flow:
         self.session = Session.from_dict(await self.state.get_data())
 
     async def commit(self) -> None:
-        """Write what this update changed: at most one state and one data write."""
+        """Write what this update changed: one statement where the storage offers it."""
+        both = getattr(self.state.storage, "set_state_and_data", None)
+        if self._step_dirty and self._dirty and both is not None:
+            state = state_of(self._step) if self._step else None
+            await both(self.state.key, state, self.session.to_dict())
+            self._dirty = self._step_dirty = False
+            return
         if self._step_dirty:
             await self.state.set_state(state_of(self._step) if self._step else None)
         if self._dirty:
