@@ -254,7 +254,9 @@ class Flow:
         self.changed(editing=False, browser_other=False, os_other=False)
         await self.show(previous or step or "summary", target, edit=edit)
 
-    async def repeat(self, target: Target, note: str | None = None) -> None:
+    async def repeat(
+        self, target: Target, note: str | None = None, *, replace: bool = False
+    ) -> None:
         """Explain (``note``) and ask the current step again, briefly, as a new message.
 
         The full prompt is above; the hint is the note, the question's first line and the
@@ -274,7 +276,7 @@ class Flow:
         hint = prompts.hint(step, text)
         body = "\n\n".join(part for part in (note, hint) if part)
         current_step.set(step)
-        await self._send_prompt(target, body, markup, edit=False)
+        await self._send_prompt(target, body, markup, edit=False, replace=replace)
 
     def welcome_prompt(self) -> prompts.Prompt:
         user = records.get_user(self.db, self.user_id)

@@ -399,3 +399,15 @@ async def test_a_chinese_summary_gets_chinese_articles_and_continuing_is_one_tap
     assert not user.chat.messages[offer.message_id].buttons
     row = next(intake.services.db.query("SELECT answer FROM doc_suggestions"))
     assert row["answer"] == "continued"
+
+
+async def test_a_long_paste_at_the_attachments_step_leaves_one_message(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.tap("✏️ Attachments")
+    await user.wait_for(EN["attachments"], new=True)
+    first_part = user.chat.next_message_id()
+    await user.send_text("w " * 5000)
+    await user.wait_for("Added to the description", new=True)
+    await intake.emulator.settle()
+    assert len([m for m in visible(user) if m.message_id > first_part]) == 1

@@ -92,7 +92,8 @@ def create_router() -> Router:
             await flow.repeat(message, _("The description is full. Please tap Done."))
             return
         await flow.save(draft)
-        await flow.repeat(message, _("Added to the description."))
+        # Replaces the note before it: a long paste in parts leaves one message, not one each.
+        await flow.repeat(message, _("Added to the description."), replace=True)
 
     @router.callback_query(
         StateFilter(Intake.attachments),
