@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from intake.draft import AttachmentRef, TicketDraft  # noqa: E402
 from intake.storage.db import open_db  # noqa: E402
+from intake.tickets.effects import Effects  # noqa: E402
 from intake.tickets.outbox import Outbox  # noqa: E402
 from intake.tickets.redmine.client import RedmineClient  # noqa: E402
 from intake.tickets.redmine.config import RedmineSettings  # noqa: E402
@@ -31,10 +32,9 @@ from intake.tickets.redmine.sink import RedmineFiler, RedmineSink  # noqa: E402
 
 
 class Quiet:
-    async def ticket_filed(self, ticket, result) -> None: ...
-    async def ticket_delayed(self, ticket) -> None: ...
-    async def ticket_failed(self, ticket, reason) -> None:
-        print("FAILED", ticket.receipt, reason, file=sys.stderr)
+    """Telegram stands still: the bench measures Redmine's side only."""
+
+    async def send(self, chat_id: int, html: str) -> None: ...
 
 
 def env_file(arg: str | None) -> str:
@@ -87,7 +87,8 @@ async def bench(env: dict[str, str], n: int, attachments: int) -> None:
             filer = RedmineFiler(db, client, settings)
             await filer.resolve()
             setup = client.request_count
-            outbox = Outbox(db, filer, Quiet())
+            effects = Effects(db, Quiet(), filer=filer)
+            outbox = Outbox(db, effects.handlers(), lanes={"redmine": 1, "telegram": 4})
             start = time.perf_counter()
             done = await outbox.run_once()
             elapsed = time.perf_counter() - start

@@ -14,6 +14,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.methods.base import Response
@@ -154,9 +155,15 @@ COMMAND_DESCRIPTIONS = (
 
 async def _on_error(event: ErrorEvent, **data: Any) -> bool:
     """Log, tell the user their answers are kept, and ask the current step again."""
-    logger.error(
-        "error while handling update %s", event.update.update_id, exc_info=event.exception
-    )
+    if isinstance(event.exception, TelegramAPIError):
+        # Telegram refused what a handler sent (an expired button's answer, a chat that is
+        # gone): nothing in our code to fix, so one line rather than a traceback.
+        logger.warning("update %s: Telegram refused a reply: %s", event.update.update_id,
+                       event.exception)
+    else:
+        logger.error(
+            "error while handling update %s", event.update.update_id, exc_info=event.exception
+        )
     user_row = data.get("user_row")
     chat = data.get("event_chat")
     bot: Bot | None = data.get("bot")
@@ -171,6 +178,8 @@ async def _on_error(event: ErrorEvent, **data: Any) -> bool:
                 "please try again, or send /status to see where we are.",
             ),
         )
+    except TelegramAPIError as exc:
+        logger.warning("could not report an error to the user: %s", exc)
     except Exception:
         logger.exception("could not report an error to the user")
     return True

@@ -1,7 +1,7 @@
 """The customer's environment: browser, version, operating system, from buttons or a User-Agent.
 
 Plain Python. The support page asks for "the browser's version, type, distro"; these
-helpers validate what the user types and read all three from a pasted User-Agent string.
+functions validate what the user types and read all three from a pasted User-Agent string.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from user_agents import parse as parse_user_agent
+import ua_parser
 
 BROWSERS = ("Chrome", "Firefox", "Safari", "Edge")
 SYSTEMS = ("Windows", "macOS", "Ubuntu", "Debian", "Fedora", "RHEL/CentOS")
@@ -104,34 +104,43 @@ def looks_like_user_agent(text: str) -> bool:
     return len(text) > 30 and any(marker in text for marker in _UA_MARKERS)
 
 
+def _version(*parts: str | None) -> str:
+    """Major, minor and patch as '121.0.6167', numbers without leading zeros."""
+    return ".".join(str(int(p)) if p.isdigit() else p for p in parts if p is not None)
+
+
 def from_user_agent(text: str) -> Environment | None:
     """Browser, version and OS from a User-Agent; None when it is not one we can read."""
     if not looks_like_user_agent(text):
         return None
-    ua = parse_user_agent(text.strip())
-    family = ua.browser.family
-    if family in ("Other", "") or not ua.browser.version_string:
+    text = text.strip()
+    browser_ua = ua_parser.parse_user_agent(text)
+    if browser_ua is None or browser_ua.family in ("Other", ""):
         return None
-    browser = _FAMILY_NAMES.get(family, family)
-    os_family = _OS_NAMES.get(ua.os.family, ua.os.family)
+    browser_version = _version(browser_ua.major, browser_ua.minor, browser_ua.patch)
+    if not browser_version:
+        return None
+    browser = _FAMILY_NAMES.get(browser_ua.family, browser_ua.family)
+    system = ua_parser.parse_os(text)
+    os_family = _OS_NAMES.get(system.family, system.family) if system else ""
     if os_family == "Other":
         os_family = ""
     if os_family == "Linux":
         # Most Linux User-Agents do not name the distro; the user fills it in after.
         os_family = next((d for d in ("Ubuntu", "Debian", "Fedora") if d in text), "Linux")
-    os_version = ua.os.version_string
+    os_version = _version(system.major, system.minor, system.patch) if system else ""
     if os_family == "Windows" and "Windows NT 10.0" in text:
         # Windows 11 still says "Windows NT 10.0": the User-Agent cannot tell 10 from 11.
         os_version = ""
     return Environment(
         browser=browser,
-        browser_version=_full_version(text, browser) or ua.browser.version_string,
+        browser_version=_full_version(text, browser) or browser_version,
         os=os_family,
         os_version=os_version,
     )
 
 
-# The token that carries each browser's full version (ua-parser keeps only three parts).
+# The token that carries each browser's full version (ua-parser reads three parts at most).
 _VERSION_TOKENS = {
     "Chrome": r"(?:Chrome|CriOS)/([\d.]+)",
     "Chromium": r"Chromium/([\d.]+)",

@@ -12,11 +12,11 @@ import dataclasses
 import functools
 import gc
 import logging
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 from sqlite_utils import Database
 
@@ -24,6 +24,8 @@ from intake.app import create_bot, create_dispatcher, create_i18n
 from intake.attachments.checker import AttachmentChecker
 from intake.bot.flow import DialogueOptions
 from intake.bot.notifier import TelegramNotifier
+from intake.bot.polling import InboxPolling
+from intake.bot.webhook import InboxWebhook
 from intake.config import Settings, secrets_of
 from intake.storage.db import open_db
 from intake.tickets.local import default_due_at
@@ -42,7 +44,7 @@ class Services:
     ticketing: Ticketing  # the sink, and with Redmine its client, filer and outbox
     checker: AttachmentChecker
     options: DialogueOptions
-    notifier: TelegramNotifier  # the outbox's notices; told which bot runs
+    notifier: TelegramNotifier  # how the outbox reaches Telegram; told which bot runs
 
     @property
     def sink(self) -> TicketSink:
@@ -78,12 +80,13 @@ def build_services(
                 settings.download_limit_bytes, redmine_settings.max_attachment_bytes
             ),
         )
-    notifier = TelegramNotifier(db, staff_chat_id=settings.staff_chat_id)
+    notifier = TelegramNotifier()
     ticketing = create_ticketing(
         db,
         notifier,
         redmine_settings,
         due_at=functools.partial(default_due_at, holidays=settings.support_holidays),
+        staff_chat_id=settings.staff_chat_id,
     )
     return Services(
         db=db,
@@ -106,7 +109,7 @@ def freeze_startup_objects() -> None:
 
 
 class BotRunner:
-    """One bot polling its Bot API server; stop and start again to simulate a restart."""
+    """One bot polling its Bot API server through the inbox; stop and start to restart."""
 
     def __init__(self, services: Services, token: str, api_url: str | None = None) -> None:
         self.services = services
@@ -114,11 +117,12 @@ class BotRunner:
         self.api_url = api_url
         self.bot: Bot | None = None
         self.dispatcher: Dispatcher | None = None
+        self.polling: InboxPolling | None = None
         self._task: asyncio.Task[None] | None = None
-        self._ticketing_task: asyncio.Task[None] | None = None
         self._i18n = create_i18n()
 
-    async def start(self, *, polling_timeout: int = 10) -> None:
+    async def start(self, *, polling_timeout: int = 10, wait: bool = True) -> None:
+        """Start polling; with ``wait``, return once updates are being taken."""
         s = self.services
         self.bot = create_bot(self.token, s.db, api_url=self.api_url)
         self.dispatcher = create_dispatcher(
@@ -132,39 +136,42 @@ class BotRunner:
         )
         s.notifier.bot = self.bot
         freeze_startup_objects()
-        # The doctor's checks and the outbox worker; never in the way of polling.
-        self._ticketing_task = asyncio.create_task(s.ticketing.start())
-        self._task = asyncio.create_task(
-            self.dispatcher.start_polling(
-                self.bot,
-                handle_signals=False,
-                polling_timeout=polling_timeout,
-                close_bot_session=True,
-            )
+        # The outbox works whether or not Telegram answers yet (it retries its sends).
+        await s.ticketing.start()
+        self.polling = InboxPolling(
+            self.dispatcher, self.bot, s.db, polling_timeout=polling_timeout
         )
-        # Wait until polling really runs, so callers can send at once.
-        for _ in range(200):
-            if self.dispatcher._running_lock.locked():
-                break
-            if self._task.done():
-                self._task.result()
-            await asyncio.sleep(0.01)
+        self._task = asyncio.create_task(self.polling.run(), name="polling")
+        if wait:
+            await self.wait_ready()
 
-    async def stop(self) -> None:
-        if self._ticketing_task is not None:
-            if not self._ticketing_task.done():
-                self._ticketing_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticketing_task
-            self._ticketing_task = None
-            await self.services.ticketing.close()
+    async def wait_ready(self) -> None:
+        assert self.polling is not None and self._task is not None
+        ready = asyncio.create_task(self.polling.ready.wait())
+        await asyncio.wait({ready, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        ready.cancel()
+        if self._task.done():
+            self._task.result()  # polling ended before it was ready: raise why
+
+    @property
+    def task(self) -> asyncio.Task[None] | None:
+        return self._task
+
+    async def stop(self, grace: float = 8.0) -> None:
+        """Take no more updates; handlers and effects get ``grace`` seconds, side by side;
+        what is unfinished stays pending for the next start."""
+
+        async def stop_polling() -> None:
+            if self.polling is not None and self._task is not None:
+                self.polling.grace = grace
+                await self.polling.stop()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+
+        await asyncio.gather(stop_polling(), self.services.ticketing.close(grace))
         self.services.notifier.bot = None
-        if self.dispatcher is not None and self._task is not None:
-            with contextlib.suppress(RuntimeError):
-                await self.dispatcher.stop_polling()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
         self._task = None
+        self.polling = None
         self.bot = None
         self.dispatcher = None
 
@@ -175,31 +182,51 @@ class BotRunner:
 
 
 async def serve(settings: Settings, *, webhook: bool, host: str, port: int) -> None:
-    """``main.py run``: the real bot with the configured sink until interrupted."""
+    """``main.py run``: the real bot until SIGTERM or SIGINT, then a graceful stop.
+
+    A stop takes no more updates, gives running handlers and effects a few seconds, leaves
+    what is unfinished for the next start (the inbox and the outbox keep it), and ends the
+    attachment workers: ``systemctl stop`` or ``docker stop`` exit 0 without losing work.
+    """
     from intake import logging_setup
 
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
     logging_setup.configure(secrets=secrets_of(settings))
-    services = build_services(settings)
     Path(settings.database).parent.mkdir(parents=True, exist_ok=True)
+    services = build_services(settings)
     runner = BotRunner(services, token, settings.telegram_api_url)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
     try:
         if webhook:
-            await _serve_webhook(runner, settings, host, port)
+            await _serve_webhook(runner, settings, host, port, stopping)
         else:
-            await runner.run_forever()
+            await runner.start(wait=False)
+            assert runner.task is not None
+            stop = asyncio.create_task(stopping.wait())
+            await asyncio.wait({stop, runner.task}, return_when=asyncio.FIRST_COMPLETED)
+            stop.cancel()
+            if runner.task.done():
+                runner.task.result()
+            logger.info("stopping: finishing what is in flight")
     finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
         await runner.stop()
         await services.aclose()
+    logger.info("stopped")
 
 
 def create_webhook_app(
     services: Services, token: str, *, api_url: str | None, webhook_url: str, secret: str | None
 ) -> web.Application:
-    """aiogram's aiohttp webhook handler, checking Telegram's secret-token header.
+    """The webhook endpoint (``InboxWebhook``: stored before 200, secret checked).
 
-    On start-up the app registers its URL with the Bot API and starts the outbox; on
-    clean-up it stops the outbox. Updates go through the same dispatcher as polling.
+    On start-up the app finishes what a dead run left in the inbox, registers its URL with
+    the Bot API and starts the outbox; on clean-up running handlers get a few seconds and
+    the outbox finishes or hands back what it was doing.
     """
     bot = create_bot(token, services.db, api_url=api_url)
     dp = create_dispatcher(
@@ -210,28 +237,33 @@ def create_webhook_app(
         redmine=services.ticketing.client,
         filer=services.ticketing.filer,
     )
+    endpoint = InboxWebhook(dp, bot, services.db, secret=secret)
+    workflow = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
 
-    async def on_startup(bot: Bot) -> None:
+    async def on_startup(app: web.Application) -> None:
         services.notifier.bot = bot
         freeze_startup_objects()
-        await bot.set_webhook(webhook_url, secret_token=secret, drop_pending_updates=False)
         await services.ticketing.start()
+        await dp.emit_startup(bot=bot, **workflow)
+        await endpoint.handling.replay()
+        await bot.set_webhook(webhook_url, secret_token=secret, drop_pending_updates=False)
 
-    async def on_shutdown(bot: Bot) -> None:
-        await services.ticketing.close()
+    async def on_cleanup(app: web.Application) -> None:
+        await asyncio.gather(endpoint.handling.finish(8.0), services.ticketing.close(8.0))
+        await dp.emit_shutdown(bot=bot, **workflow)
         services.notifier.bot = None
+        await bot.session.close()
 
-    dp.startup.register(on_startup)
-    dp.shutdown.register(on_shutdown)
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
-        app, path="/webhook"
-    )
-    setup_application(app, dp, bot=bot)
+    endpoint.register(app, "/webhook")
+    app.on_startup.append(on_startup)
+    app.on_cleanup.append(on_cleanup)
     return app
 
 
-async def _serve_webhook(runner: BotRunner, settings: Settings, host: str, port: int) -> None:
+async def _serve_webhook(
+    runner: BotRunner, settings: Settings, host: str, port: int, stopping: asyncio.Event
+) -> None:
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     app = create_webhook_app(
         runner.services,
@@ -245,6 +277,6 @@ async def _serve_webhook(runner: BotRunner, settings: Settings, host: str, port:
     await web.TCPSite(web_runner, host, port).start()
     logger.info("webhook server on http://%s:%s/webhook", host, port)
     try:
-        await asyncio.Event().wait()
+        await stopping.wait()
     finally:
         await web_runner.cleanup()

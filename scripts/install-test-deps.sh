@@ -2,7 +2,8 @@
 # Everything the test suite needs on a fresh Debian 12 machine (run as root):
 # Tesseract with English and Chinese data (attachment OCR), CJK fonts (rendered test
 # screenshots), Chromium (browser tests), Debian's Redmine with SQLite and puma (the real
-# Redmine the Redmine tests start themselves), and the project with its test extra.
+# Redmine the Redmine tests start themselves), then the exact Python packages of
+# requirements.lock (runtime, test and lint) and the project itself without resolving again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,4 +27,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     redmine redmine-sqlite puma \
     > /dev/null
 
-python3 -m pip install -q -e '.[test]'
+# The lock pins every version the tests ran with; pyproject.toml keeps ranges for library
+# users. --no-deps: the lock already holds every dependency, so nothing floats in.
+python3 -m pip install -q -r requirements.lock
+python3 -m pip install -q --no-deps -e .

@@ -1,8 +1,9 @@
 """What the customer is told about each attachment verdict, in their language.
 
 Messages are marked with ``N_`` here and translated at display time through
-``intake.i18n.gettext``; Chinese translations are in locales/incoming/attachments.json until
-the lead merges them. Each message says what was found and what to do instead.
+``intake.i18n.gettext``; their Chinese is kept in locales/incoming/attachments.json and
+merged into the catalogs by scripts/catalogs.py. Each message says what was found and what
+to do instead.
 """
 
 from __future__ import annotations

@@ -30,9 +30,13 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import I18nMiddleware
 from sqlite_utils import Database
 
+from intake import failpoints
+from intake.bot.inbox import already_applied, payload_of
 from intake.bot.states import step_of
 from intake.i18n import resolve_locale
 from intake.storage import records
+from intake.storage import updates as inbox
+from intake.storage.fsm import current_update_id
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +80,13 @@ def describe_callback(callback: CallbackQuery) -> str:
 
 
 class UpdateRecorder(BaseMiddleware):
+    """The inbox's middleware: a repeat is dropped, the update is done once handled.
+
+    Updates from ``InboxPolling`` arrive stored (``inbox_stored``); any other way in (a test
+    feeding the dispatcher) stores it here first. A handler that fails leaves the update
+    ``failed``; one cancelled by a stop leaves it ``pending``, for the next start.
+    """
+
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -87,13 +98,32 @@ class UpdateRecorder(BaseMiddleware):
     ) -> Any:
         assert isinstance(event, Update)
         bot: Bot = data["bot"]
-        payload = event.model_dump_json(exclude_none=True)
-        if not records.record_update(self.db, event.update_id, payload, bot_id=bot.id):
-            logger.info("ignoring repeated update %s", event.update_id)
-            return None
+        if not data.get("inbox_stored"):
+            if inbox.begin(self.db, bot.id, event.update_id, payload_of(event)) == inbox.REPEAT:
+                logger.info("ignoring repeated update %s", event.update_id)
+                return None
+        current_update_id.set(event.update_id)
+        try:
+            result = await self._handle(handler, event, data)
+        except Exception:
+            inbox.finish(self.db, bot.id, event.update_id, failed=True)
+            raise
+        failpoints.hit("before_update_done")
+        inbox.finish(self.db, bot.id, event.update_id)
+        return result
+
+    async def _handle(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: Update,
+        data: dict[str, Any],
+    ) -> Any:
         user: User | None = data.get("event_from_user")
         if user is None or user.is_bot:
-            return await handler(event, data)
+            # The bot serves people: updates from no one (channel posts) or from bots are
+            # not for any handler, which all expect a person and their dialogue.
+            logger.info("update %s has no human sender; not handled", event.update_id)
+            return None
         user_row = records.touch_user(
             self.db,
             user.id,
@@ -113,7 +143,12 @@ class UpdateRecorder(BaseMiddleware):
         )
         step = step_of(data.get("raw_state"))
         current_step.set(step)
-        data["inbound_message_id"] = self._record_inbound(event, data, user_row.language, step)
+        replayed = data.get("inbox_replay") and records.inbound_message_for_update(
+            self.db, event.update_id
+        )
+        data["inbound_message_id"] = replayed or self._record_inbound(
+            event, data, user_row.language, step
+        )
         return await handler(event, data)
 
     def _record_inbound(
@@ -282,6 +317,18 @@ class FlowMiddleware(BaseMiddleware):
         )
         await flow.load()
         data["flow"] = flow
+        update: Update | None = data.get("event_update")
+        if (
+            data.get("inbox_replay")
+            and update is not None
+            and isinstance(event, Message | CallbackQuery)
+            and await already_applied(state, update.update_id)
+        ):
+            # The last run applied this answer but died before replying: show where
+            # the dialogue stands now rather than applying the answer twice.
+            await flow.repeat(event)
+            await flow.commit()
+            return None
         result = await handler(event, data)
         await flow.commit()  # once per update, after the handler decided
         return result

@@ -1,57 +1,47 @@
-"""The outbox's voice in Telegram: filed, delayed and failed notices in the user's language.
+"""The outbox's voice in Telegram: sends what the outbox asks, and says how it went.
 
-The outbox runs outside any handler, so the locale comes from the users table (the user
-may have switched since submitting) and texts from ``intake.tickets.notices``.
+Telegram's failures become the outbox's classes: flood control and server or network errors
+are retried (after what Telegram asks), a user who blocked the bot or a chat that is gone is
+given up and recorded, never retried forever.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-from html import escape
 
 from aiogram import Bot
-from sqlite_utils import Database
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 
-from intake.storage import records
-from intake.storage.tickets import TicketRow
-from intake.tickets import notices
-from intake.tickets.redmine.sink import FilingResult
+from intake.tickets.outbox import GiveUp, Retry
 
 logger = logging.getLogger(__name__)
 
+BLOCKED = "blocked"  # the user blocked the bot (403)
+
 
 class TelegramNotifier:
-    def __init__(self, db: Database, staff_chat_id: int | None = None) -> None:
-        self.db = db
-        self.staff_chat_id = staff_chat_id  # told, in English, when a ticket cannot be filed
-        self.bot: Bot | None = None  # set by whoever runs the bot (a restart makes a new one)
+    """``intake.tickets.effects.Messenger`` for the running bot (a restart sets a new one)."""
 
-    def _localized(self, ticket: TicketRow) -> TicketRow:
-        user = records.get_user(self.db, ticket.user_id)
-        if user is None or user.language == ticket.language:
-            return ticket
-        return dataclasses.replace(ticket, language=user.language)
+    def __init__(self) -> None:
+        self.bot: Bot | None = None
 
-    async def _send(self, ticket: TicketRow, text: str) -> None:
+    async def send(self, chat_id: int, html: str) -> None:
         if self.bot is None:
-            raise RuntimeError("the bot is not running")
-        await self.bot.send_message(ticket.chat_id, escape(text))
-
-    async def ticket_filed(self, ticket: TicketRow, result: FilingResult) -> None:
-        await self._send(ticket, notices.filed_message(self._localized(ticket), result))
-
-    async def ticket_delayed(self, ticket: TicketRow) -> None:
-        await self._send(ticket, notices.delayed_message(self._localized(ticket)))
-
-    async def ticket_failed(self, ticket: TicketRow, reason: str) -> None:
-        await self._send(ticket, notices.failed_message(self._localized(ticket), reason))
-        if self.staff_chat_id is not None and self.bot is not None:
-            # The customer is told "our team has been told": this is that message.
-            await self.bot.send_message(
-                self.staff_chat_id,
-                escape(
-                    f"Ticket {ticket.receipt} could not be filed in Redmine: {reason}\n"
-                    f"Summary: {ticket.summary}\nRetry it from the staff page once fixed."
-                ),
-            )
+            raise Retry("the bot is not running", after=5.0)
+        try:
+            await self.bot.send_message(chat_id, html)
+        except TelegramRetryAfter as exc:
+            raise Retry(f"Telegram flood control: {exc.message}",
+                        after=float(exc.retry_after)) from None
+        except (TelegramServerError, TelegramNetworkError) as exc:
+            raise Retry(f"Telegram: {type(exc).__name__}") from None
+        except TelegramForbiddenError as exc:
+            raise GiveUp(f"Telegram refused: {exc.message}", error_class=BLOCKED) from None
+        except TelegramBadRequest as exc:
+            raise GiveUp(f"Telegram refused: {exc.message}", error_class="bad_request") from None

@@ -1,7 +1,8 @@
 """The message that tells the on-call engineer about a new Emergency ticket.
 
 English only: the staff chat is English. Plain text, so send it without a parse mode (the
-summary is the customer's own words and may contain '<' or '*'). The lead's wiring sends it.
+summary is the customer's own words and may contain '<' or '*'). The outbox sends it
+(intake/tickets/effects.py), retrying until the staff chat has it.
 """
 
 from __future__ import annotations

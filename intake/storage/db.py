@@ -7,11 +7,48 @@ in one place. New columns or tables go in a new migration at the end; never edit
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("intake")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(when: datetime) -> str:
+    """UTC with microseconds, fixed width: comparable as text (``next_attempt_at <= ?``)."""
+    if when.tzinfo is None:
+        raise ValueError("naive datetime")
+    return when.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def now_iso() -> str:
+    return iso(utcnow())
+
+
+@contextmanager
+def write_tx(db: Database) -> Iterator[None]:
+    """One write transaction (the connection is in autocommit mode); joins an open one.
+
+    ``BEGIN IMMEDIATE`` takes the write lock up front, so a read-then-write inside cannot be
+    interleaved with another process's write (the outbox's claims rely on it).
+    """
+    if db.conn.in_transaction:
+        yield
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def open_db(path: str | Path = ":memory:") -> Database:
@@ -278,6 +315,75 @@ def m008_updates_per_bot(db: Database) -> None:
     db.execute("DROP TABLE updates")
     db.execute("ALTER TABLE updates_new RENAME TO updates")
 
+
+
+@migrations()
+def m009_inbox(db: Database) -> None:
+    """The updates table becomes the inbox: an update is stored ``pending`` before the
+    Bot API may forget it and marked ``done`` when its handler has finished, so a crash in
+    between replays it instead of losing it. ``digest`` tells a redelivery (same update)
+    from a different update that reuses an id; rows stored before this are done."""
+    db.execute("ALTER TABLE updates ADD COLUMN status TEXT NOT NULL DEFAULT 'done'")
+    db.execute("ALTER TABLE updates ADD COLUMN digest TEXT")
+    db.execute("ALTER TABLE updates ADD COLUMN handled_at TEXT")
+    db.execute(
+        "CREATE INDEX updates_pending ON updates(bot_id, update_id) WHERE status = 'pending'"
+    )
+    # Which update last wrote a dialogue's state: a replayed update that already took effect
+    # is not applied twice (see intake/storage/fsm.py).
+    db.execute("ALTER TABLE fsm ADD COLUMN update_id INTEGER")
+
+
+@migrations()
+def m010_outbox(db: Database) -> None:
+    """One queue for every external effect (Redmine writes, Telegram notices, staff alerts).
+
+    ``key`` makes enqueueing idempotent; ``chain`` keeps one ticket's effects in order (its
+    notes wait for its filing); ``lease_holder``/``lease_until`` let several processes share
+    the queue without taking an item a live process holds. Tickets that were waiting for
+    Redmine under the old per-ticket queue become filing items here.
+    """
+    db.execute(
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,                -- redmine.file | redmine.note | notice | ...
+            key TEXT NOT NULL UNIQUE,          -- one item per effect, e.g. file:12
+            lane TEXT NOT NULL,                -- redmine | telegram: separate parallelism
+            chain TEXT,                        -- items of one chain run in id order
+            priority INTEGER NOT NULL DEFAULT 5,  -- 0 first (Emergency)
+            payload TEXT NOT NULL DEFAULT '{}',
+            ticket_id INTEGER REFERENCES tickets(id),
+            status TEXT NOT NULL DEFAULT 'pending',  -- pending | leased | done | failed
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            lease_holder TEXT,
+            lease_until TEXT,
+            error_class TEXT,                  -- transient | config | unknown | blocked | ...
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            done_at TEXT
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX outbox_due ON outbox(lane, next_attempt_at) "
+        "WHERE status IN ('pending', 'leased')"
+    )
+    db.execute("CREATE INDEX outbox_chain ON outbox(chain, id) WHERE status != 'done'")
+    db.execute("CREATE INDEX outbox_ticket ON outbox(ticket_id, id)")
+    db.execute(
+        """
+        INSERT INTO outbox (kind, key, lane, chain, priority, payload, ticket_id, status,
+                            attempts, next_attempt_at, created_at, updated_at)
+        SELECT 'redmine.file', 'file:' || id, 'redmine', 'ticket:' || id,
+               CASE impact WHEN 'emergency' THEN 0 WHEN 'highly-degraded' THEN 1
+                           WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
+               json_object('ticket_id', id), id, 'pending', attempts,
+               coalesce(next_attempt_at, updated_at), created_at, updated_at
+        FROM tickets WHERE sink = 'redmine' AND status IN ('queued', 'filing')"""
+    )
+    db.execute("UPDATE tickets SET status = 'queued' WHERE status = 'filing'")
 
 
 @migrations()

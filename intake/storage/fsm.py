@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from aiogram.exceptions import DataNotDictLikeError
@@ -28,6 +29,10 @@ from aiogram.fsm.storage.base import (
 from sqlite_utils import Database
 
 _MISSING = (None, "{}")
+
+# The update being handled; each write of a dialogue's state records it, so a replayed
+# update (after a crash) can tell whether it already took effect (intake/bot/inbox.py).
+current_update_id: ContextVar[int | None] = ContextVar("current_update_id", default=None)
 
 
 class SQLiteStorage(BaseStorage):
@@ -63,9 +68,10 @@ class SQLiteStorage(BaseStorage):
         value = state.state if isinstance(state, State) else state
         name = self._key(key)
         self.db.execute(
-            "INSERT INTO fsm (key, state) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET state = excluded.state",
-            [name, value],
+            "INSERT INTO fsm (key, state, update_id) VALUES (?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET state = excluded.state, "
+            "update_id = coalesce(excluded.update_id, fsm.update_id)",
+            [name, value, current_update_id.get()],
         )
         self._remember(name, (value, self._row(name)[1]))
 
@@ -79,9 +85,10 @@ class SQLiteStorage(BaseStorage):
         name = self._key(key)
         encoded = json.dumps(data, ensure_ascii=False)
         self.db.execute(
-            "INSERT INTO fsm (key, data) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET data = excluded.data",
-            [name, encoded],
+            "INSERT INTO fsm (key, data, update_id) VALUES (?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET data = excluded.data, "
+            "update_id = coalesce(excluded.update_id, fsm.update_id)",
+            [name, encoded, current_update_id.get()],
         )
         self._remember(name, (self._row(name)[0], encoded))
 
@@ -93,14 +100,22 @@ class SQLiteStorage(BaseStorage):
         name = self._key(key)
         encoded = json.dumps(dict(data), ensure_ascii=False)
         self.db.execute(
-            "INSERT INTO fsm (key, state, data) VALUES (?, ?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET state = excluded.state, data = excluded.data",
-            [name, value, encoded],
+            "INSERT INTO fsm (key, state, data, update_id) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET state = excluded.state, data = excluded.data, "
+            "update_id = coalesce(excluded.update_id, fsm.update_id)",
+            [name, value, encoded, current_update_id.get()],
         )
         self._remember(name, (value, encoded))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         return json.loads(self._row(self._key(key))[1])
+
+    async def applied_update(self, key: StorageKey) -> int | None:
+        """The id of the update that last wrote this state or data (None: unknown)."""
+        row = self.db.execute(
+            "SELECT update_id FROM fsm WHERE key = ?", [self._key(key)]
+        ).fetchone()
+        return row[0] if row else None
 
     async def close(self) -> None:
         """The database belongs to the application, which closes it."""

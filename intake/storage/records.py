@@ -5,7 +5,6 @@ Handlers never write SQL; they call these. Times are ISO 8601 UTC strings.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,23 +28,6 @@ class UserRow:
 
 
 # --- updates ---------------------------------------------------------------------------
-
-
-def record_update(
-    db: Database, update_id: int, payload: dict[str, Any] | str, bot_id: int = 0
-) -> bool:
-    """Store an incoming update (a dict, or JSON text) before it is handled.
-
-    False when this bot's update was seen already.
-    """
-    if not isinstance(payload, str):
-        payload = json.dumps(payload, ensure_ascii=False, default=str)
-    cursor = db.execute(
-        "INSERT OR IGNORE INTO updates (update_id, bot_id, received_at, payload) "
-        "VALUES (?, ?, ?, ?)",
-        [update_id, bot_id, now_iso(), payload],
-    )
-    return cursor.rowcount == 1
 
 
 def last_update_id(db: Database, bot_id: int | None = None) -> int:
@@ -188,6 +170,15 @@ def record_message(
         ],
     )
     return int(cursor.lastrowid)  # type: ignore[arg-type]
+
+
+def inbound_message_for_update(db: Database, update_id: int) -> int | None:
+    """The message already logged for an update (a replay must not log it twice)."""
+    row = db.execute(
+        "SELECT id FROM messages WHERE update_id = ? AND direction = 'in' ORDER BY id LIMIT 1",
+        [update_id],
+    ).fetchone()
+    return row[0] if row else None
 
 
 def move_message(db: Database, message_id: int, conversation_id: int) -> None:

@@ -9,33 +9,21 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from intake.draft import TicketDraft
+from intake.storage.db import iso, utcnow, write_tx
 from intake.tickets.sink import receipt_number
 
 STATUSES = ("stored", "queued", "filing", "filed", "failed")
 
 
-def iso(when: datetime) -> str:
-    """UTC, microseconds, fixed width: comparable as text."""
-    if when.tzinfo is None:
-        raise ValueError("naive datetime")
-    return when.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def parse_iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -105,19 +93,7 @@ class MessageRow:
     created_at: str
 
 
-@contextmanager
-def _tx(db: Database) -> Iterator[None]:
-    """One write transaction (the connection is in autocommit mode); joins an open one."""
-    if db.conn.in_transaction:
-        yield
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+_tx = write_tx  # one transaction idiom for the whole storage package
 
 
 def _build(cls: type, row: dict[str, Any]) -> Any:

@@ -12,6 +12,8 @@ from sqlite_utils import Database
 
 from intake.draft import TicketDraft
 from intake.storage import tickets as store
+from intake.storage.db import write_tx
+from intake.tickets.effects import queue_submitted
 from intake.tickets.sink import Receipt
 
 DueAt = Callable[[str, datetime], datetime | None]
@@ -45,18 +47,29 @@ def receipt_for(row: store.TicketRow) -> Receipt:
 class LocalSink:
     name = "local"
 
-    def __init__(self, db: Database, *, due_at: DueAt = default_due_at) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        due_at: DueAt = default_due_at,
+        wake: Callable[[], None] | None = None,
+    ) -> None:
         self.db = db
         self._due_at = due_at
+        self._wake = wake  # the outbox: an Emergency's staff alert goes out at once
 
     def submit(self, draft: TicketDraft, *, conversation_id: int, opened_at: datetime) -> Receipt:
-        row = store.create_ticket(
-            self.db,
-            draft,
-            conversation_id=conversation_id,
-            opened_at=opened_at,
-            due_at=self._due_at(draft.impact, opened_at),
-            sink=self.name,
-            status="stored",
-        )
+        with write_tx(self.db):
+            row = store.create_ticket(
+                self.db,
+                draft,
+                conversation_id=conversation_id,
+                opened_at=opened_at,
+                due_at=self._due_at(draft.impact, opened_at),
+                sink=self.name,
+                status="stored",
+            )
+            queue_submitted(self.db, row)
+        if self._wake is not None:
+            self._wake()
         return receipt_for(row)

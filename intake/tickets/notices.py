@@ -7,14 +7,15 @@ dialogue say the same thing. Plain Python: msgids go through ``intake.i18n.gette
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from intake.i18n import N_, gettext
 from intake.tickets.redmine.render import FALLBACK_UNKNOWN_LOGIN, format_size
 
 if TYPE_CHECKING:  # the storage row and filing result are data; no import cost at run time
     from intake.storage.tickets import TicketRow
-    from intake.tickets.redmine.sink import FilingResult
 
 CHANNEL = "Orangesky Lab Support"  # a proper name: the same in every language
 
@@ -24,12 +25,18 @@ FILED_AS_SERVICE = N_(
     "locked. Our support account filed it for you, with your name on it."
 )
 NOT_UPLOADED = N_(
-    "These files were too large for Redmine and are listed on the issue but not attached: "
-    "{files}. Please share them another way if the engineer needs them."
+    "Redmine did not accept these files (too large, or a type it refuses); they are listed "
+    "on the issue but not attached: {files}. Please share them another way if the engineer "
+    "needs them."
 )
 DELAYED = N_(
     "Redmine is not answering right now. Your ticket {receipt} is safely queued and will be "
     "filed automatically; we will send you the issue number here."
+)
+CONFIG_DELAYED = N_(
+    "Your ticket {receipt} is safely queued, but filing it in Redmine is delayed by a problem "
+    "on our side that our team has been told about. It will be filed automatically; we will "
+    "send you the issue number here."
 )
 DELAYED_EMERGENCY = N_(
     "Because this is an Emergency, please also post in the Telegram channel \"{channel}\" "
@@ -69,7 +76,29 @@ FOLLOWUP_LATER = N_(
 )
 
 
-def filed_message(ticket: TicketRow, result: FilingResult, login: str | None = None) -> str:
+class FilingOutcome(Protocol):
+    issue_id: int
+    url: str
+    fallback: str | None
+    not_uploaded: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Filed:
+    """What the "filed" notice needs of a filing result, as the outbox stored it."""
+
+    issue_id: int
+    url: str
+    fallback: str | None = None
+    not_uploaded: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Filed:
+        return cls(int(data["issue_id"]), str(data["url"]), data.get("fallback"),
+                   tuple(data.get("not_uploaded") or ()))
+
+
+def filed_message(ticket: TicketRow, result: FilingOutcome, login: str | None = None) -> str:
     """The issue number and link; and why it is not under their account, when it is not."""
     locale = ticket.language
     parts = [gettext(locale, FILED, receipt=ticket.receipt, issue_id=result.issue_id,
@@ -82,9 +111,10 @@ def filed_message(ticket: TicketRow, result: FilingResult, login: str | None = N
     return "\n\n".join(parts)
 
 
-def delayed_message(ticket: TicketRow) -> str:
+def delayed_message(ticket: TicketRow, *, config: bool = False) -> str:
+    """Honest about why: Redmine not answering, or a configuration problem on our side."""
     locale = ticket.language
-    text = gettext(locale, DELAYED, receipt=ticket.receipt)
+    text = gettext(locale, CONFIG_DELAYED if config else DELAYED, receipt=ticket.receipt)
     if ticket.impact == "emergency":
         text += "\n\n" + gettext(locale, DELAYED_EMERGENCY, channel=CHANNEL,
                                  receipt=ticket.receipt)

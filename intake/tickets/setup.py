@@ -1,27 +1,31 @@
-"""One call that wires ticketing for the bot: the local sink, or Redmine with its outbox.
+"""One call that wires ticketing for the bot: the sink, the outbox and what it does.
 
-    ticketing = create_ticketing(db, notifier)          # reads REDMINE_* from the environment
-    dp.startup.register(ticketing.start)                # doctor lines logged, worker started
-    dp.shutdown.register(ticketing.close)
+    ticketing = create_ticketing(db, messenger, staff_chat_id=...)  # reads REDMINE_* itself
+    await ticketing.start()          # doctor lines logged (with Redmine), outbox worker started
     receipt = ticketing.sink.submit(draft, conversation_id=..., opened_at=...)
+    await ticketing.close()          # in-flight effects finish or are handed back
 
-Without REDMINE_URL (or key) the local sink is used and nothing else runs.
+Without REDMINE_URL (or key) tickets are kept locally; the outbox still runs, for staff
+alerts and notices.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
+from intake.tickets.effects import REDMINE, TELEGRAM, Delays, Effects, Messenger
 from intake.tickets.local import DueAt, LocalSink, default_due_at
+from intake.tickets.outbox import Outbox
 from intake.tickets.sink import TicketSink
 
 if TYPE_CHECKING:
-    from intake.tickets.outbox import Notifier, Outbox
     from intake.tickets.redmine.client import RedmineClient
     from intake.tickets.redmine.config import RedmineSettings
     from intake.tickets.redmine.sink import RedmineFiler
@@ -32,38 +36,40 @@ log = logging.getLogger(__name__)
 @dataclass
 class Ticketing:
     sink: TicketSink
+    outbox: Outbox
+    effects: Effects
     settings: RedmineSettings | None = None
     client: RedmineClient | None = None
     filer: RedmineFiler | None = None
-    outbox: Outbox | None = None
-    _task: asyncio.Task | None = field(default=None, repr=False)
+    _task: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @property
     def redmine(self) -> bool:
-        return self.outbox is not None
+        return self.filer is not None
 
     async def start(self) -> None:
         """Log the doctor's findings (never fatal: tickets queue until fixed), start the worker."""
-        if self.outbox is None or self.settings is None:
-            log.info("tickets are kept locally (REDMINE_URL is not set)")
+        if self._task is not None and not self._task.done():
             return
-        from intake.tickets.redmine.doctor import diagnose
+        if self.filer is None or self.settings is None:
+            log.info("tickets are kept locally (REDMINE_URL is not set)")
+        else:
+            from intake.tickets.redmine.doctor import diagnose
 
-        try:
-            for finding in await diagnose(self.settings, self.client):
-                log.warning("redmine doctor: %s", finding)
-        except Exception:  # the checks must never keep the outbox from running
-            log.exception("redmine doctor: the checks themselves failed")
-        self._task = asyncio.create_task(self.outbox.run(), name="ticket-outbox")
-
-    async def close(self) -> None:
-        if self.outbox is not None:
-            self.outbox.stop()
-        if self._task is not None:
             try:
-                await asyncio.wait_for(self._task, timeout=10)
-            except TimeoutError:
-                self._task.cancel()
+                for finding in await diagnose(self.settings, self.client):
+                    log.warning("redmine doctor: %s", finding)
+            except Exception:  # the checks must never keep the outbox from running
+                log.exception("redmine doctor: the checks themselves failed")
+        self._task = asyncio.create_task(self.outbox.run(), name="outbox")
+
+    async def close(self, grace: float = 10.0) -> None:
+        """Finish what runs (up to ``grace`` seconds), hand the rest back, close Redmine."""
+        await self.outbox.drain(grace)
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
             self._task = None
         if self.client is not None:
             await self.client.close()
@@ -71,24 +77,39 @@ class Ticketing:
 
 def create_ticketing(
     db: Database,
-    notifier: Notifier,
+    messenger: Messenger,
     settings: RedmineSettings | None = None,
     *,
     due_at: DueAt = default_due_at,
-    **outbox_options,
+    staff_chat_id: int | None = None,
+    **outbox_options: Any,
 ) -> Ticketing:
     from intake.tickets.redmine.config import RedmineSettings
 
     settings = settings or RedmineSettings()
     if not settings.configured:
-        return Ticketing(sink=LocalSink(db, due_at=due_at), settings=settings)
-    from intake.tickets.outbox import Outbox
+        effects = Effects(db, messenger, staff_chat_id=staff_chat_id)
+        outbox = Outbox(db, effects.handlers(), on_config_error=effects.on_config_error,
+                        **outbox_options)
+        return Ticketing(sink=LocalSink(db, due_at=due_at, wake=outbox.wake), outbox=outbox,
+                         effects=effects,
+                         settings=settings)
     from intake.tickets.redmine.client import RedmineClient
     from intake.tickets.redmine.sink import RedmineFiler, RedmineSink
 
     assert settings.url and settings.api_key
     client = RedmineClient(settings.url, settings.api_key, timeout=settings.timeout_seconds)
     filer = RedmineFiler(db, client, settings)
-    outbox = Outbox(db, filer, notifier, **outbox_options)
-    sink = RedmineSink(db, due_at=due_at, wake=outbox.wake)
-    return Ticketing(sink=sink, settings=settings, client=client, filer=filer, outbox=outbox)
+    settle = timedelta(seconds=settings.settle_seconds)
+    effects = Effects(db, messenger, filer=filer, staff_chat_id=staff_chat_id, settle=settle)
+    outbox_options.setdefault("lanes", {REDMINE: settings.parallel, TELEGRAM: 4})
+    outbox_options.setdefault("settle", settings.settle_seconds)
+    outbox = Outbox(db, effects.handlers(), on_config_error=effects.on_config_error,
+                    **outbox_options)
+    delays = Delays(
+        delayed_notice=timedelta(seconds=settings.delayed_notice_seconds),
+        emergency_notice=timedelta(seconds=settings.emergency_notice_seconds),
+    )
+    sink = RedmineSink(db, due_at=due_at, wake=outbox.wake, delays=delays)
+    return Ticketing(sink=sink, outbox=outbox, effects=effects, settings=settings,
+                     client=client, filer=filer)

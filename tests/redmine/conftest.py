@@ -198,3 +198,33 @@ async def issue_html(env: dict[str, str], issue_id: int) -> str:
         async with s.get(f"{url}/issues/{issue_id}") as r:
             assert r.status == 200
             return await r.text()
+
+
+class RecordingMessenger:
+    """Stands for Telegram: records what the outbox sends; ``fail`` scripts exceptions."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+        self.fail: list[BaseException] = []
+
+    async def send(self, chat_id: int, html: str) -> None:
+        if self.fail:
+            raise self.fail.pop(0)
+        self.sent.append((chat_id, html))
+
+    def to(self, chat_id: int) -> list[str]:
+        return [text for chat, text in self.sent if chat == chat_id]
+
+
+@pytest.fixture
+def messenger() -> RecordingMessenger:
+    return RecordingMessenger()
+
+
+def make_outbox(db, filer, messenger, *, staff_chat_id: int | None = -100, **options):
+    """The outbox as create_ticketing builds it, around any filer (a real or scripted one)."""
+    from intake.tickets.effects import Effects
+    from intake.tickets.outbox import Outbox
+
+    effects = Effects(db, messenger, filer=filer, staff_chat_id=staff_chat_id)
+    return Outbox(db, effects.handlers(), on_config_error=effects.on_config_error, **options)

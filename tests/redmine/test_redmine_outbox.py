@@ -1,4 +1,5 @@
-"""The outbox against the real Redmine: an outage and a crash, each ticket filed exactly once."""
+"""The outbox against the real Redmine: outages, crashes, a slow server, two processes, a
+refused upload and a refused configuration; each ticket filed exactly once."""
 
 from __future__ import annotations
 
@@ -12,29 +13,17 @@ from pathlib import Path
 
 import pytest
 
+from intake.storage import outbox as queue
 from intake.storage import tickets as store
-from intake.tickets.outbox import Outbox
+from intake.storage.db import open_db
 from intake.tickets.redmine.client import RedmineClient
-from intake.tickets.redmine.sink import FilingResult, RedmineFiler, RedmineSink
+from intake.tickets.redmine.sink import RedmineFiler, RedmineSink
+from tests.redmine.conftest import RecordingMessenger, make_outbox
+from tests.redmine.proxy import RedmineProxy
 
 pytestmark = pytest.mark.redmine
 
-
-class RecordingNotifier:
-    def __init__(self) -> None:
-        self.events: list[tuple[str, int, object]] = []
-
-    async def ticket_filed(self, ticket, result: FilingResult) -> None:
-        self.events.append(("filed", ticket.id, result))
-
-    async def ticket_delayed(self, ticket) -> None:
-        self.events.append(("delayed", ticket.id, ticket.impact))
-
-    async def ticket_failed(self, ticket, reason: str) -> None:
-        self.events.append(("failed", ticket.id, reason))
-
-    def of(self, kind: str) -> list[int]:
-        return [tid for k, tid, _ in self.events if k == kind]
+STAFF = -100
 
 
 def _puma_pid(env: dict[str, str]) -> int:
@@ -65,41 +54,54 @@ async def _issues_with(client: RedmineClient, filer: RedmineFiler, reference: st
         ref.project_id, ref.field_ids["reference"], reference)
 
 
+def _issue_numbers(messenger: RecordingMessenger, chat_id: int) -> list[str]:
+    return [t for t in messenger.to(chat_id) if "filed in Redmine as issue #" in t]
+
+
 async def test_redmine_down_while_tickets_queue_then_up_files_each_exactly_once(
-    db, factory, draft_factory, settings, redmine_env
+    db, factory, draft_factory, settings, redmine_env, messenger
 ):
-    notifier = RecordingNotifier()
     async with RedmineClient(settings.url, settings.api_key, timeout=1.0) as client:
         filer = RedmineFiler(db, client, settings)
-        outbox = Outbox(db, filer, notifier, base_delay=0.2, max_delay=1.0, jitter=0,
-                        delayed_after=timedelta(seconds=2),
-                        emergency_delayed_after=timedelta(0), poll_interval=0.5)
+        outbox = make_outbox(db, filer, messenger, base_delay=0.2, max_delay=1.0, jitter=0,
+                             poll_interval=0.5)
         sink = RedmineSink(db, wake=outbox.wake)
+        sink.delays = dataclasses.replace(sink.delays, delayed_notice=timedelta(seconds=2),
+                                          emergency_notice=timedelta(0))
         worker = asyncio.create_task(outbox.run())
         try:
             with redmine_frozen(redmine_env):
-                ids = []
+                ids, chats = [], []
                 for impact in ("emergency", "medium", "low"):
                     conv = factory.conversation()
                     receipt = sink.submit(draft_factory(impact=impact), conversation_id=conv,
                                           opened_at=datetime.now(UTC))
                     assert receipt.status == "queued"  # the user has a receipt at once
                     ids.append(receipt.ticket_id)
+                    chats.append(store.get_ticket(db, receipt.ticket_id).chat_id)
                 await _wait_for(lambda: all(
-                    store.get_ticket(db, i).attempts >= 2 for i in ids), seconds=60)
-                await _wait_for(lambda: len(notifier.of("delayed")) == 3, seconds=30)
-                assert notifier.of("filed") == []
-                assert "cannot reach Redmine" in store.get_ticket(db, ids[0]).last_error
+                    queue.get_by_key(db, f"file:{i}").attempts >= 2 for i in ids), seconds=60)
+                delayed = [t for _, t in messenger.sent if "Redmine is not answering" in t]
+                await _wait_for(lambda: len(
+                    [t for _, t in messenger.sent if "Redmine is not answering" in t]) == 3,
+                    seconds=30)
+                assert not any("filed in Redmine" in t for _, t in messenger.sent)
+                assert "cannot reach Redmine" in (
+                    queue.get_by_key(db, f"file:{ids[0]}").last_error or "") or "no answer" in (
+                    queue.get_by_key(db, f"file:{ids[0]}").last_error or "")
             await _wait_for(lambda: all(
                 store.get_ticket(db, i).status == "filed" for i in ids), seconds=60)
+            await _wait_for(lambda: all(_issue_numbers(messenger, c) for c in chats), seconds=10)
         finally:
-            outbox.stop()
+            await outbox.drain(5)
             await asyncio.wait_for(worker, 30)
 
-        # The Emergency ticket was the first to be told it is queued.
-        assert notifier.of("delayed")[0] == ids[0]
-        assert sorted(notifier.of("filed")) == sorted(ids)
-        for i in ids:
+        # The Emergency was told at once, and its on-call alert went out while Redmine hung.
+        delayed = [chat for chat, t in messenger.sent if "Redmine is not answering" in t]
+        assert delayed[0] == chats[0]
+        assert any("EMERGENCY ticket" in t for t in messenger.to(STAFF))
+        for i, chat in zip(ids, chats, strict=True):
+            assert len(_issue_numbers(messenger, chat)) == 1
             ticket = store.get_ticket(db, i)
             issues = await _issues_with(client, filer, ticket.reference)
             assert [str(issue["id"]) for issue in issues] == [ticket.external_id]
@@ -110,47 +112,47 @@ class Crash(BaseException):
 
 
 async def test_redmine_crash_between_create_and_commit_does_not_duplicate(
-    db, factory, draft_factory, settings, client, monkeypatch
+    db, factory, draft_factory, settings, client, monkeypatch, messenger
 ):
     conv = factory.conversation()
     refs = [factory.attachment(conv, "app.log", b"trace\n")]
     receipt = RedmineSink(db).submit(draft_factory(attachments=refs), conversation_id=conv,
                                      opened_at=datetime.now(UTC))
-    notifier = RecordingNotifier()
-
     real_mark_filed = store.mark_filed
 
     def crash(*args, **kwargs):
         raise Crash()
 
     monkeypatch.setattr(store, "mark_filed", crash)
-    first = Outbox(db, RedmineFiler(db, client, settings), notifier)
+    first = make_outbox(db, RedmineFiler(db, client, settings), messenger,
+                        lease=timedelta(milliseconds=300))
     with pytest.raises(Crash):
         await first.run_once()  # Redmine answered 201; we die before recording it
     ticket = store.get_ticket(db, receipt.ticket_id)
-    assert ticket.status == "filing" and ticket.external_id is None
+    assert ticket.status == "queued" and ticket.external_id is None
+    assert queue.get_by_key(db, f"file:{ticket.id}").status == "leased"
     monkeypatch.setattr(store, "mark_filed", real_mark_filed)
 
-    # A new process: its worker releases the dead one's claim and files again.
+    # A new process: the dead one's lease runs out, and filing again finds the issue.
     async with RedmineClient(settings.url, settings.api_key) as fresh:
         filer = RedmineFiler(db, fresh, settings)
-        second = Outbox(db, filer, notifier, poll_interval=0.2)
+        second = make_outbox(db, filer, messenger, poll_interval=0.2)
         worker = asyncio.create_task(second.run())
         await _wait_for(lambda: store.get_ticket(db, receipt.ticket_id).status == "filed")
-        second.stop()
+        await _wait_for(lambda: bool(_issue_numbers(messenger, ticket.chat_id)))
+        await second.drain(5)
         await asyncio.wait_for(worker, 10)
 
-        [(_, _, result)] = [e for e in notifier.events if e[0] == "filed"]
-        assert result.created is False  # found by its reference, not created again
         ticket = store.get_ticket(db, receipt.ticket_id)
         issues = await _issues_with(fresh, filer, ticket.reference)
         assert [str(i["id"]) for i in issues] == [ticket.external_id]
         issue = await fresh.get_issue(int(ticket.external_id))
         assert [a["filename"] for a in issue["attachments"]] == ["app.log"]
+        assert len(_issue_numbers(messenger, ticket.chat_id)) == 1
 
 
-async def test_redmine_422_marks_the_ticket_failed_and_tells_the_user(
-    db, factory, draft_factory, settings, client
+async def test_redmine_422_on_the_issue_is_a_configuration_problem_retried_and_reported(
+    db, factory, draft_factory, settings, client, messenger
 ):
     from intake.tickets.redmine.errors import RedmineValidationError
 
@@ -159,45 +161,165 @@ async def test_redmine_422_marks_the_ticket_failed_and_tells_the_user(
     assert caught.value.errors == ["Subject cannot be blank"]
     assert caught.value.status == 422 and not caught.value.retryable
 
-    # Any 422 while filing (here a priority id Redmine does not know) fails the ticket:
-    # sending the same content again cannot succeed.
+    # A 422 while filing (here a priority id Redmine does not know) needs an operator: the
+    # ticket stays queued and is retried slowly, staff are told once, never the customer
+    # that Redmine "is not answering".
     conv = factory.conversation()
     receipt = RedmineSink(db).submit(draft_factory(), conversation_id=conv,
                                      opened_at=datetime.now(UTC))
     filer = RedmineFiler(db, client, settings)
     await filer.resolve()
     filer._ref = dataclasses.replace(filer._ref, priority_ids={"highly-degraded": 99999})
-    notifier = RecordingNotifier()
-    await Outbox(db, filer, notifier).run_once()
+    await make_outbox(db, filer, messenger).run_once()
 
     ticket = store.get_ticket(db, receipt.ticket_id)
-    assert ticket.status == "failed" and "Priority cannot be blank" in ticket.last_error
-    assert notifier.events == [("failed", ticket.id, "Priority cannot be blank")]
+    item = queue.get_by_key(db, f"file:{ticket.id}")
+    assert ticket.status == "queued" and item.error_class == "config"
+    assert "Priority cannot be blank" in item.last_error
+    [alert] = messenger.to(STAFF)
+    assert "Priority cannot be blank" in alert and ticket.receipt in alert
+
+
+async def test_redmine_create_slower_than_our_timeout_is_found_not_created_again(
+    db, factory, draft_factory, settings, messenger
+):
+    async with RedmineProxy(settings.url) as proxy:
+        proxy.hold_request("POST", "/issues.json", seconds=2.5)
+        slow = settings.model_copy(update={"url": proxy.url})
+        async with RedmineClient(proxy.url, settings.api_key, timeout=1.0) as client:
+            filer = RedmineFiler(db, client, slow)
+            await filer.resolve()
+            outbox = make_outbox(db, filer, messenger, settle=3.0, poll_interval=0.2)
+            receipt = RedmineSink(db, wake=outbox.wake).submit(
+                draft_factory(), conversation_id=factory.conversation(),
+                opened_at=datetime.now(UTC))
+            worker = asyncio.create_task(outbox.run())
+            try:
+                await _wait_for(
+                    lambda: store.get_ticket(db, receipt.ticket_id).status == "filed", 30)
+            finally:
+                await outbox.drain(5)
+                await asyncio.wait_for(worker, 10)
+            ticket = store.get_ticket(db, receipt.ticket_id)
+            issues = await _issues_with(client, filer, ticket.reference)
+    assert [str(i["id"]) for i in issues] == [ticket.external_id]
+    assert proxy.seen.count(("POST", "/issues.json")) == 1  # looked up, never re-sent
+
+
+async def test_redmine_duplicate_from_a_late_create_is_closed_and_staff_told(
+    db, factory, draft_factory, settings, messenger
+):
+    # Settling too briefly (here on purpose) lets the late create land after the retry
+    # created the issue: the verification that follows keeps the first, closes the second.
+    async with RedmineProxy(settings.url) as proxy:
+        proxy.hold_request("POST", "/issues.json", seconds=2.0)
+        slow = settings.model_copy(update={"url": proxy.url})
+        async with RedmineClient(proxy.url, settings.api_key, timeout=1.0) as client:
+            filer = RedmineFiler(db, client, slow)
+            outbox = make_outbox(db, filer, messenger, settle=0.1, poll_interval=0.2)
+            outbox.handlers["redmine.file"].__self__.settle = timedelta(seconds=1.5)
+            receipt = RedmineSink(db, wake=outbox.wake).submit(
+                draft_factory(), conversation_id=factory.conversation(),
+                opened_at=datetime.now(UTC))
+            worker = asyncio.create_task(outbox.run())
+            try:
+                await _wait_for(lambda: queue.get_by_key(
+                    db, f"verify:{receipt.ticket_id}") is not None
+                    and queue.get_by_key(db, f"verify:{receipt.ticket_id}").status == "done",
+                    30)
+            finally:
+                await outbox.drain(5)
+                await asyncio.wait_for(worker, 10)
+            ticket = store.get_ticket(db, receipt.ticket_id)
+            issues = await _issues_with(client, filer, ticket.reference)
+            assert len(issues) == 2
+            kept, extra = sorted(int(i["id"]) for i in issues)
+            assert ticket.external_id == str(kept)
+            duplicate = await client.get_issue(extra, include=("relations",))
+    assert duplicate["status"]["is_closed"] is True
+    assert any(r["relation_type"] == "duplicates" for r in duplicate["relations"])
+    assert any(f"closed #{extra} as its duplicate" in t for t in messenger.to(STAFF))
+
+
+async def test_redmine_two_processes_on_one_database_file_each_ticket_once(
+    tmp_path, factory, draft_factory, settings, db, messenger
+):
+    ids = [RedmineSink(db).submit(draft_factory(summary=f"Two processes {n}"),
+                                  conversation_id=factory.conversation(),
+                                  opened_at=datetime.now(UTC)).ticket_id for n in range(6)]
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    other_db = open_db(path)
+    try:
+        async with RedmineClient(settings.url, settings.api_key) as c1, \
+                RedmineClient(settings.url, settings.api_key) as c2:
+            one = make_outbox(db, RedmineFiler(db, c1, settings), messenger, poll_interval=0.2)
+            two = make_outbox(other_db, RedmineFiler(other_db, c2, settings), messenger,
+                              poll_interval=0.2)
+            workers = [asyncio.create_task(one.run()), asyncio.create_task(two.run())]
+            try:
+                await _wait_for(lambda: all(
+                    store.get_ticket(db, i).status == "filed" for i in ids), 60)
+            finally:
+                await one.drain(5)
+                await two.drain(5)
+                await asyncio.gather(*workers)
+            filer = RedmineFiler(db, c1, settings)
+            for i in ids:
+                ticket = store.get_ticket(db, i)
+                issues = await _issues_with(c1, filer, ticket.reference)
+                assert [str(x["id"]) for x in issues] == [ticket.external_id]
+    finally:
+        other_db.close()
+
+
+async def test_redmine_413_on_an_upload_files_the_ticket_without_that_file(
+    db, factory, draft_factory, settings, messenger
+):
+    conv = factory.conversation()
+    refs = [factory.attachment(conv, "huge.log", b"x" * 2000)]
+    async with RedmineProxy(settings.url) as proxy:
+        proxy.refuse("POST", "/uploads.json", status=413)
+        via = settings.model_copy(update={"url": proxy.url})
+        async with RedmineClient(proxy.url, settings.api_key) as client:
+            filer = RedmineFiler(db, client, via)
+            receipt = RedmineSink(db).submit(draft_factory(attachments=refs),
+                                             conversation_id=conv,
+                                             opened_at=datetime.now(UTC))
+            await make_outbox(db, filer, messenger).run_once()
+            ticket = store.get_ticket(db, receipt.ticket_id)
+            assert ticket.status == "filed"
+            issue = await client.get_issue(int(ticket.external_id))
+    assert issue["attachments"] == []
+    assert "huge.log" in issue["description"]
+    [told] = _issue_numbers(messenger, ticket.chat_id)
+    assert "huge.log" in told and "did not accept" in told
 
 
 async def test_redmine_ticketing_wiring_files_a_submitted_ticket(
-    db, factory, draft_factory, settings, redmine_env
+    db, factory, draft_factory, settings, redmine_env, messenger
 ):
     from intake.tickets.setup import create_ticketing
 
-    notifier = RecordingNotifier()
-    ticketing = create_ticketing(db, notifier, settings, poll_interval=5)
+    ticketing = create_ticketing(db, messenger, settings, poll_interval=5)
     await ticketing.start()
     try:
         conv = factory.conversation()
         receipt = ticketing.sink.submit(draft_factory(), conversation_id=conv,
                                         opened_at=datetime.now(UTC))
+        chat = store.get_ticket(db, receipt.ticket_id).chat_id
         # wake() makes the worker file at once rather than at the next 5-second poll.
-        await _wait_for(lambda: notifier.of("filed") == [receipt.ticket_id], seconds=4)
+        await _wait_for(lambda: bool(_issue_numbers(messenger, chat)), seconds=4)
     finally:
         await ticketing.close()
 
 
-def test_redmine_ticketing_without_a_url_keeps_tickets_locally(db, factory, draft_factory):
+def test_redmine_ticketing_without_a_url_keeps_tickets_locally(
+    db, factory, draft_factory, messenger
+):
     from intake.tickets.redmine.config import RedmineSettings
     from intake.tickets.setup import create_ticketing
 
-    ticketing = create_ticketing(db, RecordingNotifier(), RedmineSettings(url=None))
+    ticketing = create_ticketing(db, messenger, RedmineSettings(url=None))
     assert not ticketing.redmine
     receipt = ticketing.sink.submit(draft_factory(), conversation_id=factory.conversation(),
                                     opened_at=datetime.now(UTC))

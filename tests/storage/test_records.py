@@ -1,12 +1,40 @@
 """Record functions: what the bot writes for every update."""
 
 from intake.storage import records
+from intake.storage import updates as inbox
 
 
-def test_a_repeated_update_is_recognised_per_bot(fresh_db):
-    assert records.record_update(fresh_db, 7, {"update_id": 7}, bot_id=1)
-    assert not records.record_update(fresh_db, 7, {"update_id": 7}, bot_id=1)
-    assert records.record_update(fresh_db, 7, {"update_id": 7}, bot_id=2)
+def test_a_finished_update_is_a_repeat_per_bot(fresh_db):
+    assert inbox.begin(fresh_db, 1, 7, '{"update_id": 7}') == inbox.NEW
+    inbox.finish(fresh_db, 1, 7)
+    assert inbox.begin(fresh_db, 1, 7, '{"update_id": 7}') == inbox.REPEAT
+    assert inbox.begin(fresh_db, 2, 7, '{"update_id": 7}') == inbox.NEW
+
+
+def test_an_unfinished_update_is_not_a_repeat(fresh_db):
+    assert inbox.begin(fresh_db, 1, 7, '{"update_id": 7}') == inbox.NEW
+    assert inbox.begin(fresh_db, 1, 7, '{"update_id": 7}') == inbox.NEW  # crashed mid-way
+    assert [u.update_id for u in inbox.pending(fresh_db, 1)] == [7]
+
+
+def test_another_update_reusing_a_finished_id_is_handled(fresh_db):
+    inbox.begin(fresh_db, 1, 7, '{"update_id": 7, "forged": true}')
+    inbox.finish(fresh_db, 1, 7)
+    assert inbox.begin(fresh_db, 1, 7, '{"update_id": 7, "message": {}}') == inbox.NEW
+
+
+def test_a_stored_batch_hands_back_only_what_needs_handling(fresh_db):
+    assert inbox.store(fresh_db, 1, [(1, "a"), (2, "b")]) == {1, 2}
+    inbox.finish(fresh_db, 1, 1)
+    assert inbox.store(fresh_db, 1, [(1, "a"), (2, "b"), (3, "c")]) == {2, 3}
+    assert inbox.status_of(fresh_db, 1, 1) == "done"
+
+
+def test_update_ids_outside_sqlite_range_are_invalid():
+    assert inbox.valid_update_id(2**63 - 1)
+    assert not inbox.valid_update_id(2**63)
+    assert not inbox.valid_update_id(-1)
+    assert not inbox.valid_update_id(True)
 
 
 def test_the_stored_language_is_kept_when_telegram_reports_another(fresh_db):

@@ -33,7 +33,7 @@ async def test_without_redmine_tickets_stay_in_the_local_sink(tmp_path, unconfig
         Settings(INTAKE_DATABASE=tmp_path / "x.sqlite3"), redmine_settings=unconfigured_redmine
     )
     assert isinstance(services.sink, LocalSink)
-    assert services.ticketing.outbox is None and not services.options.with_account
+    assert not services.ticketing.redmine and not services.options.with_account
     await services.aclose()
 
 

@@ -14,15 +14,13 @@ from intake import dialogue
 from intake.bot import impact_view
 from intake.bot.attachment_work import AttachmentWork
 from intake.bot.flow import Flow
-from intake.bot.html import fill, plain
+from intake.bot.html import fill
 from intake.bot.keyboards import Edit, Nav, nav_button
 from intake.bot.routers.commands import cancel_current
 from intake.bot.states import Intake
 from intake.draft import TicketDraft
 from intake.impact import format as impact_format
-from intake.impact.alert import emergency_alert_text
 from intake.impact.levels import get_level
-from intake.impact.sla import first_response_due
 from intake.storage import records
 from intake.tickets.sink import Receipt, TicketSink
 
@@ -118,8 +116,6 @@ def create_router() -> Router:
             receipt_text(draft, receipt, flow.locale, flow.options.support_channel),
             edit=True,
         )
-        if draft.impact == "emergency" and flow.options.staff_chat_id:
-            await alert_staff(bot, flow.options.staff_chat_id, draft, receipt, opened_at, flow)
 
     return router
 
@@ -150,27 +146,3 @@ def receipt_text(draft: TicketDraft, receipt: Receipt, locale: str, channel: str
     )
     lines.append(_("Send /start to open another request."))
     return "\n".join(lines)
-
-
-async def alert_staff(
-    bot: Bot, chat_id: int, draft: TicketDraft, receipt: Receipt, opened_at: datetime, flow: Flow
-) -> None:
-    """The page promises 30 minutes, 24x7: tell on-call at once. Failure never blocks the user."""
-    user = records.get_user(flow.db, flow.user_id)
-    label = (
-        f"{user.first_name or ''} (@{user.username})"
-        if user and user.username
-        else str(flow.user_id)
-    )
-    text = emergency_alert_text(
-        receipt=receipt.receipt,
-        summary=draft.summary,
-        opened_at=opened_at,
-        due=receipt.due_at or first_response_due(draft.impact, opened_at),
-        environment=draft.environment_line,
-        user_label=label,
-    )
-    try:
-        await bot.send_message(chat_id, plain(text))
-    except Exception:
-        logger.exception("could not alert the staff chat about %s", receipt.receipt)

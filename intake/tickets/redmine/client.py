@@ -7,6 +7,7 @@ repr. It counts its HTTP requests so the benchmark can report requests per ticke
 
 from __future__ import annotations
 
+import io
 import json as jsonlib
 import logging
 from collections.abc import Iterable, Mapping
@@ -21,6 +22,8 @@ from intake.tickets.redmine.errors import (
     RedmineError,
     RedmineForbidden,
     RedmineNotFound,
+    RedmineTimeout,
+    RedmineTooLarge,
     RedmineUnavailable,
     RedmineUnknownUser,
     RedmineValidationError,
@@ -76,7 +79,7 @@ class RedmineClient:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
-        data: bytes | None = None,
+        data: bytes | io.BytesIO | None = None,
         content_type: str | None = None,
         switch_user: str | None = None,
     ) -> Any:
@@ -95,13 +98,22 @@ class RedmineClient:
                 body = await response.read()
                 status = response.status
                 ctype = response.headers.get("Content-Type", "")
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                retry_after = response.headers.get("Retry-After")
+        except TimeoutError:
+            # A write that timed out may still be processed; a read or an upload (an unused
+            # token is harmless) can simply be sent again.
+            writes = method in ("POST", "PUT") and not path.startswith("/uploads")
+            error = RedmineTimeout if writes else RedmineUnavailable
+            raise error(
+                f"{method} {path}: no answer within {self._timeout.total:.0f} s", status=None
+            ) from None
+        except (aiohttp.ClientError, OSError) as exc:
             # aiohttp's messages name the URL, never our headers; still, keep only the type.
             raise RedmineUnavailable(
                 f"{method} {path}: {type(exc).__name__}: cannot reach Redmine", status=None
             ) from None
         if status >= 400:
-            raise _error(method, path, status, body, ctype)
+            raise _error(method, path, status, body, ctype, retry_after)
         if not body.strip():
             return None
         if "json" not in ctype:
@@ -131,13 +143,17 @@ class RedmineClient:
     async def upload(
         self, data: bytes, filename: str | None = None, *, switch_user: str | None = None
     ) -> str:
-        """Upload bytes; returns a one-use token for ``uploads`` in an issue create or update."""
+        """Upload bytes; returns a one-use token for ``uploads`` in an issue create or update.
+
+        The body goes as a stream: aiohttp writes raw ``bytes`` to the socket in one piece,
+        which for a file of several MB holds the event loop (and it warns above 1 MiB).
+        """
         params = {"filename": filename} if filename else None
         body = await self.request(
             "POST",
             "/uploads.json",
             params=params,
-            data=data,
+            data=io.BytesIO(data),
             content_type="application/octet-stream",
             switch_user=switch_user,
         )
@@ -210,6 +226,17 @@ class RedmineClient:
             )
         ]
 
+    async def add_relation(self, issue_id: int, to_issue_id: int, relation_type: str) -> None:
+        """``issue_id`` <relation_type> ``to_issue_id``, e.g. 12 duplicates 11."""
+        await self.request(
+            "POST", f"/issues/{int(issue_id)}/relations.json",
+            json={"relation": {"issue_to_id": int(to_issue_id), "relation_type": relation_type}},
+        )
+
+    async def issue_statuses(self) -> list[dict[str, Any]]:
+        body = await self.request("GET", "/issue_statuses.json")
+        return list(body["issue_statuses"])
+
     async def current_user(self) -> dict[str, Any]:
         body = await self.request("GET", "/users/current.json")
         return body["user"]
@@ -251,7 +278,9 @@ class RedmineClient:
         return list(body["custom_fields"])
 
 
-def _error(method: str, path: str, status: int, body: bytes, ctype: str) -> RedmineError:
+def _error(
+    method: str, path: str, status: int, body: bytes, ctype: str, retry_after: str | None = None
+) -> RedmineError:
     where = f"{method} {path}"
     if status == 422:
         messages = _error_messages(body, ctype)
@@ -266,9 +295,20 @@ def _error(method: str, path: str, status: int, body: bytes, ctype: str) -> Redm
         return RedmineUnknownUser(
             f"{where}: 412, the user to act as is unknown or locked", status
         )
+    if status == 413:
+        return RedmineTooLarge(f"{where}: 413, too large for Redmine", status)
     if status in (408, 429) or status >= 500:
-        return RedmineUnavailable(f"{where}: {status} from Redmine", status=status)
+        return RedmineUnavailable(f"{where}: {status} from Redmine", status=status,
+                                  retry_after=_seconds(retry_after))
     return RedmineError(f"{where}: {status} from Redmine", status)
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    """Retry-After in seconds (the HTTP-date form is rare from Redmine: treated as absent)."""
+    try:
+        return max(0.0, min(float(retry_after), 3600.0)) if retry_after else None
+    except ValueError:
+        return None
 
 
 def _error_messages(body: bytes, ctype: str) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Impact level keys (intake.impact) in the order the support page lists them.
@@ -48,6 +48,14 @@ class RedmineSettings(BaseSettings):
     # Redmine 5 defaults to Textile; no REST call reveals the setting, so it is configured.
     text_formatting: Literal["textile", "common_mark"] = "textile"
     timeout_seconds: float = 30.0
+    # After a timeout the outcome of a create is unknown: look for the issue again only after
+    # Redmine can no longer be processing our request (longer than its own request time).
+    settle_seconds: float = Field(default=90.0, ge=0)
+    # Requests to Redmine at once: a hung server then holds at most this many effects.
+    parallel: int = Field(default=2, ge=1, le=16)
+    # When the customer hears that filing is delayed, counted from Confirm.
+    delayed_notice_seconds: float = Field(default=900.0, ge=0)
+    emergency_notice_seconds: float = Field(default=120.0, ge=0)
 
     @field_validator("url")
     @classmethod

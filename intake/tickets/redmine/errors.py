@@ -20,8 +20,19 @@ class RedmineUnavailable(RedmineError):
 
     retryable = True
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
         super().__init__(message, status)
+        self.retry_after = retry_after  # seconds, from a 429's or 503's Retry-After
+
+
+class RedmineTimeout(RedmineUnavailable):
+    """No answer in time: the request may still be processed, so its outcome is unknown."""
+
+
+class RedmineTooLarge(RedmineError):
+    """413: the body (an upload) is larger than Redmine or its proxy accepts."""
 
 
 class RedmineValidationError(RedmineError):

@@ -9,6 +9,7 @@ attempt uploads afresh.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,12 +20,15 @@ from sqlite_utils import Database
 
 from intake.draft import TicketDraft
 from intake.storage import tickets as store
+from intake.storage.db import write_tx
+from intake.tickets.effects import Delays, queue_filing, queue_submitted
 from intake.tickets.local import DueAt, default_due_at, receipt_for
 from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.config import RedmineSettings
 from intake.tickets.redmine.errors import (
     RedmineError,
     RedmineForbidden,
+    RedmineTooLarge,
     RedmineUnknownUser,
     RedmineValidationError,
 )
@@ -76,6 +80,7 @@ class FilingResult:
     as_customer: bool
     fallback: str | None = None  # FALLBACK_* when a given login could not be used
     not_uploaded: tuple[str, ...] = ()  # file names listed but not attached
+    duplicates_closed: tuple[int, ...] = ()  # issues with our reference closed as duplicates
 
 
 class RedmineSink:
@@ -89,21 +94,27 @@ class RedmineSink:
         *,
         due_at: DueAt = default_due_at,
         wake: Callable[[], None] | None = None,
+        delays: Delays | None = None,
     ) -> None:
         self.db = db
         self._due_at = due_at
         self._wake = wake  # e.g. Outbox.wake: file now rather than at the next poll
+        self.delays = delays or Delays()
 
     def submit(self, draft: TicketDraft, *, conversation_id: int, opened_at: datetime) -> Receipt:
-        row = store.create_ticket(
-            self.db,
-            draft,
-            conversation_id=conversation_id,
-            opened_at=opened_at,
-            due_at=self._due_at(draft.impact, opened_at),
-            sink=self.name,
-            status="queued",
-        )
+        """The ticket and its filing commit together: a crash after this loses neither."""
+        with write_tx(self.db):
+            row = store.create_ticket(
+                self.db,
+                draft,
+                conversation_id=conversation_id,
+                opened_at=opened_at,
+                due_at=self._due_at(draft.impact, opened_at),
+                sink=self.name,
+                status="queued",
+            )
+            queue_submitted(self.db, row)
+            queue_filing(self.db, row, self.delays)
         if self._wake is not None:
             self._wake()
         return receipt_for(row)
@@ -167,11 +178,52 @@ class RedmineFiler:
     # -- filing -------------------------------------------------------------------------------
 
     async def find_filed(self, reference: str) -> dict[str, Any] | None:
+        found = await self.find_all_filed(reference)
+        return found[0] if found else None
+
+    async def find_all_filed(self, reference: str) -> list[dict[str, Any]]:
+        """Every issue carrying our reference, oldest first (more than one is a duplicate)."""
         ref = await self.resolve()
         found = await self.client.find_issues_by_custom_field(
             ref.project_id, ref.field_ids["reference"], reference
         )
-        return found[0] if found else None
+        return sorted(found, key=lambda issue: int(issue["id"]))
+
+    async def merge_duplicates(self, ticket: store.TicketRow) -> tuple[int, tuple[int, ...]]:
+        """Keep the first issue with the ticket's reference; close the others as duplicates.
+
+        Only a create that timed out and landed after the retry's lookup can make a second
+        one. Returns (kept issue, closed issues).
+        """
+        found = await self.find_all_filed(ticket.reference)
+        if not found:
+            return int(ticket.external_id or 0), ()
+        keep = int(found[0]["id"])
+        extra = tuple(int(issue["id"]) for issue in found[1:])
+        if extra:
+            closed_status = await self._closed_status_id()
+            for issue_id in extra:
+                await self.client.add_relation(issue_id, keep, "duplicates")
+                changes: dict[str, Any] = {
+                    "notes": f"Closed as a duplicate of #{keep}: the same intake ticket "
+                             f"{ticket.receipt} reached Redmine twice.",
+                }
+                if closed_status is not None:
+                    changes["status_id"] = closed_status
+                await self.client.update_issue(issue_id, changes)
+            log.warning("ticket %s: kept issue %s, closed duplicate(s) %s", ticket.receipt,
+                        keep, extra)
+        if ticket.external_id != str(keep):
+            store.mark_filed(self.db, ticket.id, external_id=str(keep),
+                             external_url=self.issue_url(keep))
+        return keep, extra
+
+    async def _closed_status_id(self) -> int | None:
+        statuses = await self.client.issue_statuses()
+        closed = [s for s in statuses if s.get("is_closed")]
+        preferred = next((s for s in closed if s.get("name") in ("Rejected", "Closed")), None)
+        chosen = preferred or (closed[0] if closed else None)
+        return int(chosen["id"]) if chosen else None
 
     def issue_url(self, issue_id: int) -> str:
         return f"{self.client.base_url}/issues/{issue_id}"
@@ -185,11 +237,15 @@ class RedmineFiler:
             return FilingResult(ticket_id, int(ticket.external_id), ticket.external_url or "",
                                 created=False, as_customer=False)
         ref = await self.resolve()
-        existing = await self.find_filed(ticket.reference)
-        if existing is not None:
-            log.info("ticket %s already filed as issue %s", ticket.receipt, existing["id"])
-            return self._record(ticket, existing["id"], created=False, as_customer=False,
-                                fallback=None, not_uploaded=())
+        existing = await self.find_all_filed(ticket.reference)
+        if existing:
+            log.info("ticket %s already filed as issue %s", ticket.receipt, existing[0]["id"])
+            closed: tuple[int, ...] = ()
+            if len(existing) > 1:
+                _, closed = await self.merge_duplicates(ticket)
+            result = self._record(ticket, existing[0]["id"], created=False, as_customer=False,
+                                  fallback=None, not_uploaded=())
+            return dataclasses.replace(result, duplicates_closed=closed)
         login = self._login(ticket)
         fallback = None
         switch_user = None
@@ -295,6 +351,10 @@ class RedmineFiler:
             except RedmineValidationError as exc:  # e.g. an extension Redmine forbids
                 lines.append(AttachmentLine(**line, not_uploaded_reason=(
                     "Redmine refused it: " + "; ".join(exc.errors))))
+                continue
+            except RedmineTooLarge:  # a proxy's or Redmine's own body limit, below ours
+                lines.append(AttachmentLine(**line, not_uploaded_reason=(
+                    "too large for Redmine (413)")))
                 continue
             upload = {"token": token, "filename": name,
                       "content_type": row.mime_type or "application/octet-stream"}

@@ -1,0 +1,263 @@
+"""Every external effect of a ticket, as outbox items: what is queued, and how it is done.
+
+Queued (in the caller's transaction, so the ticket and its effects commit together):
+- ``redmine.file``: file the ticket (chain ``ticket:N``, priority from its impact);
+- ``ticket.delay_check``: at Confirm + the notice delay, tell the customer (and staff, for an
+  Emergency) if it is not filed yet — whatever Redmine is doing;
+- ``notice``: a message to the customer about their ticket ("filed as #45");
+- ``staff.alert``: a message to the staff chat.
+
+Done by ``Effects``, whose handlers turn Redmine's and Telegram's failures into the outbox's
+classes (``Retry``, ``Misconfigured``, ``GiveUp``). Plain Python: Telegram is reached through
+a ``Messenger`` the bot's edge implements.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from html import escape
+from typing import Any, Protocol
+
+from sqlite_utils import Database
+
+from intake.impact.alert import emergency_alert_text
+from intake.impact.levels import get_level
+from intake.impact.sla import first_response_due
+from intake.storage import outbox as queue
+from intake.storage import records
+from intake.storage import tickets as store
+from intake.storage.db import utcnow
+from intake.storage.outbox import OutboxItem
+from intake.storage.tickets import TicketRow
+from intake.tickets import notices
+from intake.tickets.outbox import CONFIG, UNKNOWN_OUTCOME, GiveUp, Misconfigured, Retry
+from intake.tickets.redmine.errors import RedmineError, RedmineTimeout, RedmineUnavailable
+
+log = logging.getLogger(__name__)
+
+FILE = "redmine.file"
+VERIFY = "redmine.verify"
+DELAY_CHECK = "ticket.delay_check"
+NOTICE = "notice"
+STAFF = "staff.alert"
+
+REDMINE, TELEGRAM = "redmine", "telegram"
+
+
+class Messenger(Protocol):
+    """Sends to Telegram; raises ``Retry`` or ``GiveUp`` (the bot's edge implements it)."""
+
+    async def send(self, chat_id: int, html: str) -> None: ...
+
+
+def priority_of(impact: str | None) -> int:
+    """0 for an Emergency, 3 for Low, 4 without a level: the outbox takes low numbers first."""
+    try:
+        return 3 - get_level(impact or "").severity
+    except ValueError:
+        return 4
+
+
+@dataclass(frozen=True)
+class Delays:
+    delayed_notice: timedelta = timedelta(minutes=15)
+    emergency_notice: timedelta = timedelta(minutes=2)
+
+    def for_impact(self, impact: str | None) -> timedelta:
+        return self.emergency_notice if impact == "emergency" else self.delayed_notice
+
+
+# -- queueing (called inside the submitting transaction) ----------------------------------------
+
+
+def queue_submitted(db: Database, ticket: TicketRow) -> None:
+    """What every sink queues with a new ticket: the on-call alert for an Emergency."""
+    if ticket.impact != "emergency":
+        return
+    due = ticket.due or first_response_due("emergency", ticket.opened)
+    text = emergency_alert_text(
+        receipt=ticket.receipt, summary=ticket.summary, opened_at=ticket.opened, due=due,
+        environment=ticket.draft.environment_line, user_label=customer_label(db, ticket),
+    )
+    queue_staff_alert(db, f"emergency:{ticket.id}", text, ticket_id=ticket.id)
+
+
+def customer_label(db: Database, ticket: TicketRow) -> str:
+    user = records.get_user(db, ticket.user_id)
+    if user and user.username:
+        return f"{user.first_name or ''} (@{user.username})"
+    return str(ticket.user_id)
+
+
+def queue_filing(db: Database, ticket: TicketRow, delays: Delays) -> None:
+    priority = priority_of(ticket.impact)
+    queue.enqueue(db, FILE, {"ticket_id": ticket.id}, key=f"file:{ticket.id}", lane=REDMINE,
+                  priority=priority, chain=f"ticket:{ticket.id}", ticket_id=ticket.id)
+    queue.enqueue(db, DELAY_CHECK, {"ticket_id": ticket.id}, key=f"delay:{ticket.id}",
+                  lane=TELEGRAM, priority=priority, ticket_id=ticket.id,
+                  not_before=ticket.opened + delays.for_impact(ticket.impact))
+
+
+def queue_notice(db: Database, ticket: TicketRow, notice: str, **data: Any) -> None:
+    queue.enqueue(db, NOTICE, {"ticket_id": ticket.id, "notice": notice, **data},
+                  key=f"notice:{notice}:{ticket.id}", lane=TELEGRAM,
+                  priority=priority_of(ticket.impact), ticket_id=ticket.id)
+
+
+def queue_staff_alert(db: Database, key: str, text: str, *, priority: int = 0,
+                      ticket_id: int | None = None) -> None:
+    """``key`` makes it once: the same alert queued twice is sent once."""
+    queue.enqueue(db, STAFF, {"text": text}, key=f"staff:{key}", lane=TELEGRAM,
+                  priority=priority, ticket_id=ticket_id)
+
+
+# -- doing ---------------------------------------------------------------------------------------
+
+
+class Effects:
+    """The handlers; ``filer`` is None when tickets are kept locally."""
+
+    def __init__(
+        self,
+        db: Database,
+        messenger: Messenger,
+        *,
+        filer: Any = None,  # intake.tickets.redmine.sink.RedmineFiler
+        staff_chat_id: int | None = None,
+        settle: timedelta = timedelta(seconds=90),
+    ) -> None:
+        self.db = db
+        self.messenger = messenger
+        self.filer = filer
+        self.staff_chat_id = staff_chat_id
+        self.settle = settle
+
+    def handlers(self) -> dict[str, Any]:
+        found = {DELAY_CHECK: self.delay_check, NOTICE: self.notice, STAFF: self.staff_alert}
+        if self.filer is not None:
+            found.update({FILE: self.file, VERIFY: self.verify})
+        return found
+
+    async def on_config_error(self, item: OutboxItem, reason: str) -> None:
+        """Staff hear of a configuration problem once a day per reason."""
+        digest = hashlib.blake2b(reason.encode(), digest_size=6).hexdigest()
+        day = utcnow().date().isoformat()
+        ticket = store.get_ticket(self.db, item.ticket_id) if item.ticket_id else None
+        about = f" (ticket {ticket.receipt})" if ticket else ""
+        queue_staff_alert(
+            self.db, f"config:{digest}:{day}",
+            f"Redmine needs an operator{about}: {reason}\n"
+            "Tickets stay queued and are retried every few minutes; "
+            "`python main.py doctor` checks the configuration.",
+        )
+
+    # -- Redmine ------------------------------------------------------------------------------
+
+    async def file(self, item: OutboxItem) -> None:
+        ticket_id = int(item.data["ticket_id"])
+        try:
+            result = await self.filer.file(ticket_id)
+        except LookupError as exc:
+            raise GiveUp(str(exc)) from None
+        except Exception as exc:
+            raise redmine_outcome(exc) from None
+        ticket = store.get_ticket(self.db, ticket_id)
+        assert ticket is not None
+        queue_notice(self.db, ticket, "filed", result=dataclasses.asdict(result))
+        if result.duplicates_closed:
+            self._tell_staff_of_duplicates(ticket, result.issue_id, result.duplicates_closed)
+        if result.created and item.error_class == UNKNOWN_OUTCOME:
+            # An earlier create timed out and may still land: look again once it cannot.
+            queue.enqueue(self.db, VERIFY, {"ticket_id": ticket_id}, key=f"verify:{ticket_id}",
+                          lane=REDMINE, priority=priority_of(ticket.impact),
+                          ticket_id=ticket_id, not_before=utcnow() + self.settle * 2)
+        log.info("ticket %s filed as issue %s (%s)", ticket.receipt, result.issue_id,
+                 "created" if result.created else "found")
+
+    async def verify(self, item: OutboxItem) -> None:
+        """Two issues with one reference: keep the first, close the others as duplicates."""
+        ticket_id = int(item.data["ticket_id"])
+        ticket = store.get_ticket(self.db, ticket_id)
+        if ticket is None or not ticket.external_id:
+            return
+        try:
+            keep, closed = await self.filer.merge_duplicates(ticket)
+        except Exception as exc:
+            raise redmine_outcome(exc) from None
+        if closed:
+            self._tell_staff_of_duplicates(ticket, keep, closed)
+
+    def _tell_staff_of_duplicates(self, ticket: TicketRow, keep: int,
+                                  closed: tuple[int, ...]) -> None:
+        numbers = ", ".join(f"#{n}" for n in closed)
+        queue_staff_alert(
+            self.db, f"duplicates:{ticket.id}",
+            f"Ticket {ticket.receipt} reached Redmine twice (a request that timed out landed "
+            f"late). Kept #{keep}; closed {numbers} as its duplicate.",
+            priority=priority_of(ticket.impact), ticket_id=ticket.id,
+        )
+
+    # -- telling people -------------------------------------------------------------------------
+
+    async def delay_check(self, item: OutboxItem) -> None:
+        ticket = store.get_ticket(self.db, int(item.data["ticket_id"]))
+        if ticket is None or ticket.status == "filed" or ticket.sink != "redmine":
+            return
+        filing = queue.get_by_key(self.db, f"file:{ticket.id}")
+        config = filing is not None and filing.error_class == CONFIG
+        if ticket.impact == "emergency":
+            due = datetime.fromisoformat(item.next_attempt_at)
+            waited = max(0, round((due - ticket.opened).total_seconds() / 60))
+            reason = filing.last_error if filing and filing.last_error else "no answer yet"
+            queue_staff_alert(
+                self.db, f"emergency-unfiled:{ticket.id}",
+                f"EMERGENCY {ticket.receipt} is not in Redmine after {waited} min "
+                f"({reason}). Summary: {ticket.summary}",
+                ticket_id=ticket.id,
+            )
+        local = self._localized(ticket)
+        await self.messenger.send(ticket.chat_id,
+                                  escape(notices.delayed_message(local, config=config)))
+
+    async def notice(self, item: OutboxItem) -> None:
+        data = item.data
+        ticket = store.get_ticket(self.db, int(data["ticket_id"]))
+        if ticket is None:
+            return
+        local = self._localized(ticket)
+        kind = data["notice"]
+        if kind == "filed":
+            text = notices.filed_message(local, notices.Filed.from_dict(data["result"]))
+        elif kind == "failed":
+            text = notices.failed_message(local, data.get("reason", ""))
+        else:
+            raise GiveUp(f"unknown notice {kind!r}")
+        await self.messenger.send(ticket.chat_id, escape(text))
+
+    async def staff_alert(self, item: OutboxItem) -> None:
+        if self.staff_chat_id is None:
+            log.warning("no STAFF_CHAT_ID: staff alert not sent: %s", item.data["text"])
+            return
+        await self.messenger.send(self.staff_chat_id, escape(item.data["text"]))
+
+    def _localized(self, ticket: TicketRow) -> TicketRow:
+        """The user may have switched language since submitting: speak the current one."""
+        user = records.get_user(self.db, ticket.user_id)
+        if user is None or user.language == ticket.language:
+            return ticket
+        return dataclasses.replace(ticket, language=user.language)
+
+
+def redmine_outcome(exc: Exception) -> Exception:
+    """What the outbox should do about a failure talking to Redmine."""
+    if isinstance(exc, RedmineTimeout):
+        return Retry(str(exc), error_class=UNKNOWN_OUTCOME)
+    if isinstance(exc, RedmineUnavailable):
+        return Retry(str(exc), after=exc.retry_after)
+    if isinstance(exc, RedmineError):  # 401, 403, 404, 422 on the issue, names not found
+        return Misconfigured(str(exc))
+    return Retry(f"{type(exc).__name__}: {exc}")

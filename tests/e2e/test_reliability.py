@@ -1,0 +1,181 @@
+"""Nothing a customer does is lost, nothing is done twice: crashes at the worst moment,
+SIGTERM, the Bot API down at start, Telegram failing while notices wait.
+
+The bot runs as ``python main.py run`` in its own process against the Bot API emulator in
+this one, so that ``kill -9`` (``INTAKE_FAILPOINT``, deterministic) and SIGTERM are real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from intake.emulator.testing import running_emulator
+from intake.runtime import BotRunner, build_services
+from intake.storage.db import open_db
+from tests.e2e.steps import EN
+from tests.e2e.test_webhook import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class BotProcess:
+    """``python main.py run`` against the emulator, on one SQLite file."""
+
+    def __init__(self, emulator, database: Path) -> None:
+        self.emulator = emulator
+        self.database = database
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, **env: str) -> subprocess.Popen[bytes]:
+        self._close_output()  # the previous run's pipe: an unclosed one warns when collected
+        environment = {k: v for k, v in os.environ.items() if not k.startswith(("REDMINE_",
+                                                                                  "INTAKE_"))}
+        environment.update(
+            BOT_TOKEN=self.emulator.token, TELEGRAM_API_URL=self.emulator.base_url,
+            INTAKE_DATABASE=str(self.database), STAFF_CHAT_ID="-100500", **env,
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "main.py", "run"], cwd=ROOT, env=environment,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )
+        return self.proc
+
+    async def exit_code(self, seconds: float = 20.0) -> int:
+        assert self.proc is not None
+        return await asyncio.to_thread(self.proc.wait, seconds)
+
+    def output(self) -> str:
+        assert self.proc is not None and self.proc.stdout is not None
+        return self.proc.stdout.read().decode(errors="replace")
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        self._close_output()
+
+    def _close_output(self) -> None:
+        if self.proc is not None and self.proc.stdout is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait(10)
+            self.proc.stdout.close()
+
+
+@pytest.fixture
+def bot_process(emulator, tmp_path) -> Iterator[BotProcess]:
+    process = BotProcess(emulator, tmp_path / "intake.sqlite3")
+    yield process
+    process.kill()
+
+
+async def _to_summary(bot_process: BotProcess, user) -> None:
+    """A first run takes the user to the summary question and stops cleanly."""
+    bot_process.start()
+    await user.send_command("/start")
+    await user.wait_for(lambda m: any(EN["start"] in t for t in m.button_texts), timeout=20)
+    await user.tap(lambda b: EN["start"] in b.text)
+    await user.wait_for(EN["summary"], timeout=10)
+    bot_process.proc.send_signal(signal.SIGTERM)
+    assert await bot_process.exit_code() == 0
+
+
+def _draft_summary(database: Path, user_id: int) -> str | None:
+    db = open_db(database)
+    try:
+        row = db.execute("SELECT data FROM fsm WHERE key LIKE ?", [f"%:{user_id}:%"]).fetchone()
+    finally:
+        db.close()
+    import json
+
+    return json.loads(row[0]).get("draft", {}).get("summary") if row else None
+
+
+async def _eventually_summary(database: Path, user_id: int, seconds: float = 5.0) -> str | None:
+    summary = _draft_summary(database, user_id)
+    for _ in range(int(seconds / 0.05)):
+        if summary:
+            break
+        await asyncio.sleep(0.05)
+        summary = _draft_summary(database, user_id)
+    return summary
+
+
+async def test_an_answer_is_not_lost_when_the_bot_dies_right_after_receiving_it(
+    emulator, bot_process
+):
+    user = emulator.user()
+    await _to_summary(bot_process, user)
+    bot_process.start(INTAKE_FAILPOINT="after_inbox_store")
+    await user.send_text("Export to CSV fails with E42")
+    assert await bot_process.exit_code() == -signal.SIGKILL  # died before handling it
+    bot_process.start()
+    await user.wait_for(EN["browser"], timeout=20)
+    # The session is written once, when the handler has finished (just after its reply).
+    assert await _eventually_summary(bot_process.database, user.id) == (
+        "Export to CSV fails with E42"
+    )
+
+
+async def test_an_answer_applied_before_a_crash_is_applied_once_and_the_next_question_shown(
+    emulator, bot_process
+):
+    user = emulator.user()
+    await _to_summary(bot_process, user)
+    bot_process.start(INTAKE_FAILPOINT="before_update_done")
+    await user.send_text("Export to CSV fails with E42")
+    assert await bot_process.exit_code() == -signal.SIGKILL  # applied, not marked done
+    asked = len([m for m in user.bot_messages if EN["browser"] in (m.text or "")])
+    bot_process.start()
+    await user.wait_for(lambda m: len(
+        [x for x in user.bot_messages if EN["browser"] in (x.text or "")]) > asked, timeout=20)
+    bot_process.proc.send_signal(signal.SIGTERM)
+    assert await bot_process.exit_code() == 0
+    assert _draft_summary(bot_process.database, user.id) == "Export to CSV fails with E42"
+    db = open_db(bot_process.database)
+    try:
+        logged = db.execute(
+            "SELECT count(*) FROM messages WHERE direction = 'in' AND text = ?",
+            ["Export to CSV fails with E42"]).fetchone()[0]
+        pending = db.execute("SELECT count(*) FROM updates WHERE status = 'pending'").fetchone()
+    finally:
+        db.close()
+    assert logged == 1 and pending[0] == 0
+    assert not any("not a browser" in (m.text or "") for m in user.bot_messages)
+
+
+async def test_sigterm_stops_the_bot_cleanly_with_exit_status_0(emulator, bot_process):
+    user = emulator.user()
+    await _to_summary(bot_process, user)  # asserts exit 0 after SIGTERM
+    output = bot_process.output()
+    assert "Traceback" not in output
+
+
+async def test_the_bot_waits_for_an_unreachable_bot_api_and_serves_once_it_is_back(settings):
+    port = free_port()
+    services = build_services(settings, db=open_db(settings.database))
+    runner = BotRunner(services, "123456789:AAEmulatorTokenForLocalTestsOnly000000",
+                       f"http://127.0.0.1:{port}")
+    await runner.start(polling_timeout=1, wait=False)
+    try:
+        await asyncio.sleep(2.5)  # refused connections meanwhile: retried, not fatal
+        assert runner.task is not None and not runner.task.done()
+        async with running_emulator(port=port) as emulator:
+            await asyncio.wait_for(runner.wait_ready(), 20)
+            user = emulator.user()
+            await user.send_command("/start")
+            await user.wait_for(lambda m: any(EN["start"] in t for t in m.button_texts),
+                                timeout=10)
+            await runner.stop()
+    finally:
+        if runner.task is not None:
+            await runner.stop()
+        await services.aclose()
