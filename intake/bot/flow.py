@@ -17,10 +17,12 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
 from sqlite_utils import Database
 
 from intake import dialogue
 from intake.bot import impact_view, prompts
+from intake.bot.html import fill
 from intake.bot.middlewares import current_conversation, current_step
 from intake.bot.states import state_of, step_of
 from intake.dialogue import Session
@@ -263,7 +265,10 @@ class Flow:
         step's buttons (which move down here, off the prompt above).
         """
         step = await self.step()
-        if step in dialogue.QUIET and step != "welcome":
+        if step == "done":  # e.g. Confirm replayed after a crash: say the ticket was sent
+            await self.reply(target, note or self.receipt_note())
+            return
+        if step is None:
             if note:
                 await self.reply(target, note)
             return
@@ -277,6 +282,13 @@ class Flow:
         body = "\n\n".join(part for part in (note, hint) if part)
         current_step.set(step)
         await self._send_prompt(target, body, markup, edit=False, replace=replace)
+
+    def receipt_note(self) -> str:
+        """The intake is over: which ticket it filed, and how to open another."""
+        return fill(
+            _("Your ticket {receipt} has been received. Send /start to open another request."),
+            receipt=self.session.receipt,
+        )
 
     def welcome_prompt(self) -> prompts.Prompt:
         user = records.get_user(self.db, self.user_id)

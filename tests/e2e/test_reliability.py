@@ -179,3 +179,27 @@ async def test_the_bot_waits_for_an_unreachable_bot_api_and_serves_once_it_is_ba
         if runner.task is not None:
             await runner.stop()
         await services.aclose()
+
+
+async def test_a_crash_while_sending_ends_with_the_receipt_not_a_dead_sending_message(
+    emulator, bot_process
+):
+    """Issue 13: the ticket was saved, then the process died before the receipt went out."""
+    from tests.e2e.steps import reach_step
+
+    user = emulator.user()
+    bot_process.start(INTAKE_FAILPOINT="after_ticket_saved")
+    await user.send_command("/help")  # the process takes a while to start
+    await user.wait_for("/start", timeout=20)
+    await reach_step(user, "review")
+    await user.tap(lambda b: EN["confirm"] in b.text)
+    assert await bot_process.exit_code() == -signal.SIGKILL  # saved, no receipt yet
+    bot_process.start()
+    await user.wait_for("OS-000001 has been received", timeout=20)
+    bot_process.proc.send_signal(signal.SIGTERM)
+    assert await bot_process.exit_code() == 0
+    db = open_db(bot_process.database)
+    try:
+        assert db.execute("SELECT COUNT(*) FROM tickets").fetchone()[0] == 1
+    finally:
+        db.close()

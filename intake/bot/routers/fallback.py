@@ -105,9 +105,7 @@ def expected(step: str) -> str:
 
 
 def sent_already(flow: Flow) -> str:
-    return _(
-        "Your ticket {receipt} has been received. Send /start to open another request."
-    ).format(receipt=flow.session.receipt)
+    return flow.receipt_note()
 
 
 async def already_answered_album(flow: Flow, media_group_id: str) -> bool:

@@ -10,7 +10,7 @@ from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from intake import dialogue
+from intake import dialogue, failpoints
 from intake.bot import impact_view
 from intake.bot.attachment_work import AttachmentWork
 from intake.bot.flow import Flow
@@ -110,6 +110,7 @@ def create_router() -> Router:
         flow.changed(ticket_id=receipt.ticket_id, receipt=receipt.receipt, prompt_id=None)
         # Saved now, not after the receipt: a second tap on Confirm must find the ticket sent.
         await flow.commit()
+        failpoints.hit("after_ticket_saved")  # a crash here: the replay shows the receipt
         # The "Sending…" message becomes the receipt: no dead message left in the chat.
         await flow.reply(
             callback,
