@@ -178,3 +178,15 @@ def test_a_hint_is_the_question_not_the_whole_prompt(locale):
     question = TicketDraft(summary="How to enable SSO?")
     text, _markup = prompts.ask("impact", question, locale, {"impact_stage": "question"})
     assert prompts.hint("impact", text) in text and "\n\n" in prompts.hint("impact", text)
+
+
+@pytest.mark.parametrize(
+    "step, says",
+    [("summary", "later"), ("description", "later"), ("account", "/back"), ("review", "✏️")],
+)
+def test_a_file_sent_early_is_told_later_and_one_sent_late_how_to_go_back(step, says):
+    from intake.bot.routers.fallback import files_here
+
+    i18n = create_i18n()
+    with i18n.context(), i18n.use_locale(EN):
+        assert says in files_here(step)

@@ -85,8 +85,10 @@ def files_here(step: str) -> str:
     """Where files go, seen from ``step``: ahead (later), or behind (the ✏️ button)."""
     order = dialogue.order(with_account=True)
     here = dialogue.PARENT.get(step, step)
-    if here in order and order.index(here) > order.index("attachments"):
+    if here == "review":
         return _("To add files, go back to the attachments step: tap ✏️ Attachments.")
+    if here in order and order.index(here) > order.index("attachments"):
+        return _("To add files, go back to the attachments step with /back.")
     if buttons_only(step) or step == "description":
         return sentences(
             _("Files are collected a little later, at the attachments step."), expected(step)
