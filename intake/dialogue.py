@@ -250,9 +250,13 @@ class Session:
     long_part: str = ""  # "<step>:<date>" of a refused over-long part of a split paste
     receipt: str = ""
     ticket_id: int | None = None
+    # Keys other routers keep in the same FSM data (after the receipt: follow-ups, the
+    # chosen ticket): carried through unchanged, so saving the session never drops them.
+    others: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if k != "draft"}
+        data = {**self.others}
+        data.update((k, v) for k, v in self.__dict__.items() if k not in ("draft", "others"))
         data["draft"] = self.draft.to_dict()
         return data
 
@@ -264,11 +268,12 @@ class Session:
         kwargs = {
             k: v
             for k, v in data.items()
-            if k in known and k != "draft" and (v is not None or _nullable(k))
+            if k in known and k not in ("draft", "others") and (v is not None or _nullable(k))
         }
         if data.get("return_to_review"):  # the flag's name before the session existed
             kwargs.setdefault("editing", True)
-        return cls(draft=TicketDraft.from_dict(data.get("draft")), **kwargs)
+        others = {k: v for k, v in data.items() if k not in known and k != "return_to_review"}
+        return cls(draft=TicketDraft.from_dict(data.get("draft")), others=others, **kwargs)
 
 
 def _nullable(name: str) -> bool:

@@ -74,6 +74,7 @@ class Flow:
         self._step: str | None = None
         self._dirty = False
         self._step_dirty = False
+        self._replace = False  # a new session (cancel, /start): nothing of the old one stays
 
     @property
     def locale(self) -> str:
@@ -86,18 +87,29 @@ class Flow:
         self.session = Session.from_dict(await self.state.get_data())
 
     async def commit(self) -> None:
-        """Write what this update changed: one statement where the storage offers it."""
-        both = getattr(self.state.storage, "set_state_and_data", None)
-        if self._step_dirty and self._dirty and both is not None:
-            state = state_of(self._step) if self._step else None
-            await both(self.state.key, state, self.session.to_dict())
-            self._dirty = self._step_dirty = False
+        """Write what this update changed: one statement where the storage offers it.
+
+        Keys another router wrote to the FSM data during this update (through
+        ``state.update_data``) are kept: the session is laid over the data as it is now,
+        unless the session was replaced (cancel, a new intake).
+        """
+        if not (self._dirty or self._step_dirty):
             return
-        if self._step_dirty:
-            await self.state.set_state(state_of(self._step) if self._step else None)
+        data = None
         if self._dirty:
-            await self.state.set_data(self.session.to_dict())
-        self._dirty = self._step_dirty = False
+            data = self.session.to_dict()
+            current = {} if self._replace else await self.state.get_data()  # cached: no SQL
+            if current:
+                data = {**current, **data}
+        both = getattr(self.state.storage, "set_state_and_data", None)
+        if self._step_dirty and data is not None and both is not None:
+            await both(self.state.key, state_of(self._step) if self._step else None, data)
+        else:
+            if self._step_dirty:
+                await self.state.set_state(state_of(self._step) if self._step else None)
+            if data is not None:
+                await self.state.set_data(data)
+        self._dirty = self._step_dirty = self._replace = False
 
     def changed(self, **flags: Any) -> Session:
         """Mark the session as changed (setting ``flags`` on it) so that it is saved."""
@@ -140,7 +152,7 @@ class Flow:
         """Forget the dialogue (cancel): no step, an empty session."""
         self.session = Session()
         self.set_step(None)
-        self._dirty = True
+        self._dirty = self._replace = True
 
     # --- showing steps ---------------------------------------------------------------
 
@@ -311,7 +323,7 @@ class Flow:
         # A login linked on an earlier ticket is offered again ("Keep"), never used silently.
         draft = TicketDraft(redmine_login=(user.redmine_login or "") if user else "")
         self.session = Session(conversation_id=conversation_id, draft=draft)
-        self._dirty = True
+        self._dirty = self._replace = True
         self.set_step("welcome")
         current_step.set("welcome")
         await self.reply(target, *self.welcome_prompt())

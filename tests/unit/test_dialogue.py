@@ -190,3 +190,11 @@ def test_a_file_sent_early_is_told_later_and_one_sent_late_how_to_go_back(step, 
     i18n = create_i18n()
     with i18n.context(), i18n.use_locale(EN):
         assert says in files_here(step)
+
+
+def test_keys_of_other_routers_survive_the_session():
+    """After the receipt, follow-ups keep their own keys in the same FSM data."""
+    stored = {"receipt": "OS-000001", "pending_followups": [3], "ticket_chosen": True}
+    again = Session.from_dict(stored).to_dict()
+    assert again["pending_followups"] == [3] and again["ticket_chosen"] is True
+    assert "others" not in again
