@@ -147,6 +147,7 @@ COMMAND_DESCRIPTIONS = (
     ("start", N_("Open a new support request")),
     ("back", N_("Go back one step")),
     ("status", N_("Show what you have entered")),
+    ("tickets", N_("Your tickets and what happened to them")),
     ("language", N_("Switch between English and Chinese")),
     ("cancel", N_("Discard the request")),
     ("help", N_("What I can do")),

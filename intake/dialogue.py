@@ -254,8 +254,8 @@ class Session:
     # chosen ticket): carried through unchanged, so saving the session never drops them.
     others: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        data = {**self.others}
+    def to_dict(self, *, others: bool = True) -> dict[str, Any]:
+        data = {**self.others} if others else {}
         data.update((k, v) for k, v in self.__dict__.items() if k not in ("draft", "others"))
         data["draft"] = self.draft.to_dict()
         return data

@@ -80,7 +80,7 @@ def build_services(
                 settings.download_limit_bytes, redmine_settings.max_attachment_bytes
             ),
         )
-    notifier = TelegramNotifier()
+    notifier = TelegramNotifier(db)
     ticketing = create_ticketing(
         db,
         notifier,

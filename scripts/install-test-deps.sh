@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything the test suite needs on a fresh Debian 12 machine (run as root):
-# Tesseract with English and Chinese data (attachment OCR), CJK fonts (rendered test
+# Tesseract with English and Chinese data (attachment OCR; its headers so that pip can build
+# tesserocr where no prebuilt wheel fits this Python), CJK fonts (rendered test
 # screenshots), Chromium (browser tests), Debian's Redmine with SQLite and puma (the real
 # Redmine the Redmine tests start themselves), then the exact Python packages of
 # requirements.lock (runtime, test and lint) and the project itself without resolving again.
@@ -21,7 +22,8 @@ PRESEED
 $SUDO apt-get install -y -qq --no-install-recommends \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
     tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra \
-    tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-rus \
+    tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-rus tesseract-ocr-osd \
+    libtesseract-dev libleptonica-dev pkg-config g++ \
     fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core \
     chromium \
     redmine redmine-sqlite puma \

@@ -98,9 +98,9 @@ class Flow:
         data = None
         if self._dirty:
             data = self.session.to_dict()
-            current = {} if self._replace else await self.state.get_data()  # cached: no SQL
-            if current:
-                data = {**current, **data}
+            if not self._replace:  # what other routers wrote meanwhile wins over their old keys
+                current = await self.state.get_data()  # the storage's cache: no SQL
+                data = {**self.session.others, **current, **self.session.to_dict(others=False)}
         both = getattr(self.state.storage, "set_state_and_data", None)
         if self._step_dirty and data is not None and both is not None:
             await both(self.state.key, state_of(self._step) if self._step else None, data)
@@ -128,8 +128,10 @@ class Flow:
         return self._step
 
     async def data(self) -> dict[str, Any]:
-        """The session as plain data, for code that reads a flag or two (receipt, ticket id)."""
-        return self.session.to_dict()
+        """The FSM data as it is now, for routers that keep their own keys beside the
+        session (follow-ups, tickets) and write them with ``state.update_data``."""
+        live = await self.state.get_data()
+        return {**live, **self.session.to_dict(others=False)} if self._dirty else live
 
     async def draft(self) -> TicketDraft:
         draft = self.session.draft

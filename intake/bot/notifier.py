@@ -17,7 +17,10 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from sqlite_utils import Database
 
+from intake.bot.middlewares import current_conversation
+from intake.storage import records
 from intake.tickets.outbox import GiveUp, Retry
 
 logger = logging.getLogger(__name__)
@@ -28,12 +31,18 @@ BLOCKED = "blocked"  # the user blocked the bot (403)
 class TelegramNotifier:
     """``intake.tickets.effects.Messenger`` for the running bot (a restart sets a new one)."""
 
-    def __init__(self) -> None:
+    def __init__(self, db: Database | None = None) -> None:
+        self.db = db
         self.bot: Bot | None = None
 
-    async def send(self, chat_id: int, html: str) -> None:
+    async def send(self, chat_id: int, html: str, *, conversation_id: int | None = None) -> None:
+        """``conversation_id``: log it there (a ticket's notices belong to its conversation,
+        so a reply to one routes to that ticket)."""
         if self.bot is None:
             raise Retry("the bot is not running", after=5.0)
+        if conversation_id is not None:
+            user = records.conversation_language(self.db, conversation_id) if self.db else None
+            current_conversation.set((chat_id, conversation_id, user or "en"))
         try:
             await self.bot.send_message(chat_id, html)
         except TelegramRetryAfter as exc:

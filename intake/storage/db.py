@@ -387,6 +387,19 @@ def m010_outbox(db: Database) -> None:
 
 
 @migrations()
+def m011_ticket_state(db: Database) -> None:
+    """Whether the customer's problem is open or closed, and Redmine's own status name.
+
+    ``closed_at`` is set when the customer closes a ticket from Telegram (or Redmine reports
+    it closed) and cleared by a reopen; reopening is offered for ``REOPEN_DAYS`` after it.
+    """
+    columns = {row[1] for row in db.execute("PRAGMA table_info(tickets)").fetchall()}
+    for name in ("closed_at", "redmine_status"):
+        if name not in columns:
+            db.execute(f"ALTER TABLE tickets ADD COLUMN {name} TEXT")
+
+
+@migrations()
 def m012_dialogue_doc_answers(db: Database) -> None:
     """Articles offered after the summary, and whether one solved the problem."""
     db.execute(

@@ -14,7 +14,7 @@ from intake.draft import TicketDraft
 from intake.storage import tickets as store
 from intake.storage.db import write_tx
 from intake.tickets.effects import queue_submitted
-from intake.tickets.sink import Receipt
+from intake.tickets.sink import Followup, Receipt
 
 DueAt = Callable[[str, datetime], datetime | None]
 
@@ -73,3 +73,16 @@ class LocalSink:
         if self._wake is not None:
             self._wake()
         return receipt_for(row)
+
+    def add_followup(
+        self, ticket_id: int, *, key: str, text: str | None = None,
+        attachment_id: int | None = None,
+    ) -> Followup:
+        """Kept with the ticket: the message or file is already in its conversation."""
+        ticket = store.get_ticket(self.db, ticket_id)
+        if ticket is None:
+            raise LookupError(f"ticket {ticket_id} does not exist")
+        return Followup(ticket.id, ticket.receipt, queued=False)
+
+    def set_closed(self, ticket_id: int, closed: bool, *, key: str) -> store.TicketRow:
+        return store.set_closed(self.db, ticket_id, closed)

@@ -12,6 +12,7 @@ from intake.bot.routers import (
     impact,
     review,
     steps,
+    tickets,
 )
 
 
@@ -19,6 +20,7 @@ def create_routers() -> list[Router]:
     """In the order they must see updates: groups, commands, steps, catch-alls last."""
     return [
         group.create_router(),
+        tickets.create_router(),  # /status after the receipt: before the commands
         commands.create_router(),
         docs.create_router(),
         impact.create_router(),

@@ -77,9 +77,10 @@ def create_router() -> Router:
         if caption and add_to_description(flow, draft, message, caption):
             await flow.reply(message, _("The caption was added to the description."))
         await flow.save(draft)
-        # The file is judged on its own: a caption is description text, in the customer's
-        # language, never part of the file's English-only verdict.
-        incoming = IncomingFile(attachment_id, flow.chat_id, file_id, name, mime, None)
+        # The caption went into the description; the policy never lets it decide a verdict.
+        incoming = IncomingFile(
+            attachment_id, flow.chat_id, file_id, name, mime, message.caption, bool(message.photo)
+        )
         attachment_work.start(bot, incoming, announcer(bot, flow.i18n, flow.locale))
 
     @router.message(StateFilter(Intake.attachments), TextAnswer())
@@ -135,7 +136,9 @@ def announcer(bot: Bot, i18n: I18n, locale: str):
         with i18n.use_locale(locale):
             icon = VERDICT_ICONS.get(verdict.verdict, "•")
             text = f"{icon} " + plain(
-                verdict_messages.user_message(verdict, locale, incoming.file_name)
+                verdict_messages.user_message(
+                    verdict, locale, incoming.file_name, photo=incoming.photo
+                )
             )
             markup = single_row(nav_button(_("✅ Done with files"), "attachments", "done"))
         await bot.send_message(incoming.chat_id, text, reply_markup=markup)

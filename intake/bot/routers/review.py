@@ -15,7 +15,7 @@ from intake.bot import impact_view
 from intake.bot.attachment_work import AttachmentWork
 from intake.bot.flow import Flow
 from intake.bot.html import fill
-from intake.bot.keyboards import Edit, Nav, nav_button
+from intake.bot.keyboards import Edit, Keyboard, Nav, TicketAction, nav_button
 from intake.bot.routers.commands import cancel_current
 from intake.bot.states import Intake
 from intake.draft import TicketDraft
@@ -112,9 +112,13 @@ def create_router() -> Router:
         await flow.commit()
         failpoints.hit("after_ticket_saved")  # a crash here: the replay shows the receipt
         # The "Sending…" message becomes the receipt: no dead message left in the chat.
+        mine = Keyboard()
+        mine.button(text=_("📋 My tickets"),
+                    callback_data=TicketAction(action="show", ticket_id=receipt.ticket_id))
         await flow.reply(
             callback,
             receipt_text(draft, receipt, flow.locale, flow.options.support_channel),
+            mine.as_markup(),
             edit=True,
         )
 
