@@ -33,6 +33,7 @@ from intake.bot.middlewares import (
     UserI18nMiddleware,
 )
 from intake.bot.routers import create_routers
+from intake.docs import DocsIndex
 from intake.i18n import EN, N_, compile_catalogs, gettext, locales_dir
 from intake.storage.fsm import SQLiteStorage
 from intake.tickets.redmine.client import RedmineClient
@@ -103,6 +104,7 @@ def create_dispatcher(
     i18n: I18n | None = None,
     redmine: RedmineClient | None = None,
     filer: RedmineFiler | None = None,
+    docs: DocsIndex | None = None,
 ) -> Dispatcher:
     options = options or DialogueOptions()
     attachment_work = AttachmentWork(db, checker)
@@ -116,12 +118,14 @@ def create_dispatcher(
         attachment_work=attachment_work,
         redmine=redmine,
         filer=filer,
+        docs=docs if docs is not None else DocsIndex.from_folder(),  # the sample articles
     )
     dp.update.outer_middleware(UpdateRecorder(db))
     UserI18nMiddleware(i18n or create_i18n()).setup(dp)
     flow_middleware = FlowMiddleware(options)
     dp.message.outer_middleware(flow_middleware)
     dp.callback_query.outer_middleware(flow_middleware)
+    dp.edited_message.outer_middleware(flow_middleware)  # a fixed typo updates the answer
     dp.include_routers(*create_routers())
     dp.errors.register(_on_error)
     dp.startup.register(_set_commands)

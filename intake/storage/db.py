@@ -435,3 +435,18 @@ def m013_staff_first_response(db: Database) -> None:
     columns = {row[1] for row in db.execute("PRAGMA table_info(tickets)").fetchall()}
     if "first_response_at" not in columns:
         db.execute("ALTER TABLE tickets ADD COLUMN first_response_at TEXT")
+
+
+@migrations()
+def m014_dialogue_doc_answers(db: Database) -> None:
+    """Articles offered after the summary, and whether one solved the problem."""
+    db.execute(
+        """
+        CREATE TABLE doc_suggestions (
+            conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id),
+            articles TEXT NOT NULL,            -- JSON list of article slugs, best first
+            answer TEXT NOT NULL DEFAULT 'offered',  -- offered | solved | continued
+            offered_at TEXT NOT NULL,
+            answered_at TEXT
+        )"""
+    )

@@ -125,7 +125,7 @@ def update_conversation(db: Database, conversation_id: int, **values: Any) -> No
     if unknown:
         raise ValueError(f"unknown conversation columns: {sorted(unknown)}")
     values["updated_at"] = now_iso()
-    if values.get("status") in {"submitted", "cancelled"}:
+    if values.get("status") in {"submitted", "cancelled", "solved"}:  # solved by an article
         values["ended_at"] = values["updated_at"]
     columns = ", ".join(f"{name} = ?" for name in values)
     db.execute(

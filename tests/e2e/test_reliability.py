@@ -36,6 +36,7 @@ class BotProcess:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, **env: str) -> subprocess.Popen[bytes]:
+        self._close_output()  # the previous run's pipe: an unclosed one warns when collected
         environment = {k: v for k, v in os.environ.items() if not k.startswith(("REDMINE_",
                                                                                   "INTAKE_"))}
         environment.update(
@@ -60,6 +61,14 @@ class BotProcess:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(10)
+        self._close_output()
+
+    def _close_output(self) -> None:
+        if self.proc is not None and self.proc.stdout is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait(10)
+            self.proc.stdout.close()
 
 
 @pytest.fixture
@@ -91,6 +100,16 @@ def _draft_summary(database: Path, user_id: int) -> str | None:
     return json.loads(row[0]).get("draft", {}).get("summary") if row else None
 
 
+async def _eventually_summary(database: Path, user_id: int, seconds: float = 5.0) -> str | None:
+    summary = _draft_summary(database, user_id)
+    for _ in range(int(seconds / 0.05)):
+        if summary:
+            break
+        await asyncio.sleep(0.05)
+        summary = _draft_summary(database, user_id)
+    return summary
+
+
 async def test_an_answer_is_not_lost_when_the_bot_dies_right_after_receiving_it(
     emulator, bot_process
 ):
@@ -101,7 +120,10 @@ async def test_an_answer_is_not_lost_when_the_bot_dies_right_after_receiving_it(
     assert await bot_process.exit_code() == -signal.SIGKILL  # died before handling it
     bot_process.start()
     await user.wait_for(EN["browser"], timeout=20)
-    assert _draft_summary(bot_process.database, user.id) == "Export to CSV fails with E42"
+    # The session is written once, when the handler has finished (just after its reply).
+    assert await _eventually_summary(bot_process.database, user.id) == (
+        "Export to CSV fails with E42"
+    )
 
 
 async def test_an_answer_applied_before_a_crash_is_applied_once_and_the_next_question_shown(
@@ -225,3 +247,27 @@ async def test_the_on_call_alert_waits_out_a_telegram_outage_and_arrives_once(in
     await asyncio.sleep(1)
     alerts = [m for m in staff.messages if m.from_bot]
     assert len(alerts) == 1 and "EMERGENCY ticket OS-000001" in alerts[0].text
+
+
+async def test_a_crash_while_sending_ends_with_the_receipt_not_a_dead_sending_message(
+    emulator, bot_process
+):
+    """Issue 13: the ticket was saved, then the process died before the receipt went out."""
+    from tests.e2e.steps import reach_step
+
+    user = emulator.user()
+    bot_process.start(INTAKE_FAILPOINT="after_ticket_saved")
+    await user.send_command("/help")  # the process takes a while to start
+    await user.wait_for("/start", timeout=20)
+    await reach_step(user, "review")
+    await user.tap(lambda b: EN["confirm"] in b.text)
+    assert await bot_process.exit_code() == -signal.SIGKILL  # saved, no receipt yet
+    bot_process.start()
+    await user.wait_for("OS-000001 has been received", timeout=20)
+    bot_process.proc.send_signal(signal.SIGTERM)
+    assert await bot_process.exit_code() == 0
+    db = open_db(bot_process.database)
+    try:
+        assert db.execute("SELECT COUNT(*) FROM tickets").fetchone()[0] == 1
+    finally:
+        db.close()

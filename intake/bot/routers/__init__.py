@@ -5,6 +5,7 @@ from aiogram import Router
 from intake.bot.routers import (
     attachments,
     commands,
+    docs,
     fallback,
     followups,
     group,
@@ -21,6 +22,7 @@ def create_routers() -> list[Router]:
         group.create_router(),
         tickets.create_router(),  # /status after the receipt: before the commands
         commands.create_router(),
+        docs.create_router(),
         impact.create_router(),
         attachments.create_router(),
         review.create_router(),
