@@ -26,9 +26,8 @@ from intake.tickets.effects import (
     queue_filing,
     queue_followup,
     queue_status,
-    queue_submitted,
 )
-from intake.tickets.local import DueAt, default_due_at, receipt_for
+from intake.tickets.local import DueAt, commit_ticket, default_due_at, receipt_for
 from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.config import RedmineSettings
 from intake.tickets.redmine.errors import (
@@ -109,18 +108,11 @@ class RedmineSink:
 
     def submit(self, draft: TicketDraft, *, conversation_id: int, opened_at: datetime) -> Receipt:
         """The ticket and its filing commit together: a crash after this loses neither."""
-        with write_tx(self.db):
-            row = store.create_ticket(
-                self.db,
-                draft,
-                conversation_id=conversation_id,
-                opened_at=opened_at,
-                due_at=self._due_at(draft.impact, opened_at),
-                sink=self.name,
-                status="queued",
-            )
-            queue_submitted(self.db, row)
-            queue_filing(self.db, row, self.delays)
+        row = commit_ticket(
+            self.db, draft, conversation_id=conversation_id, opened_at=opened_at,
+            due_at=self._due_at(draft.impact, opened_at), sink=self.name, status="queued",
+            then=lambda ticket: queue_filing(self.db, ticket, self.delays),
+        )
         if self._wake is not None:
             self._wake()
         return receipt_for(row)
