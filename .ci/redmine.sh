@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # A throwaway Redmine (Debian's package, SQLite) on 127.0.0.1 for the Redmine tests and bench.
 #
-#   .ci/redmine.sh start DIR [PORT]   install if needed, create/migrate/seed the instance in DIR,
+#   .ci/redmine.sh start DIR [PORT]   create/migrate/seed the instance in DIR (Debian's package,
+#                                     installed by scripts/install-test-deps.sh; exit 3 without it),
 #                                     start puma, wait for the API, write DIR/redmine.env and
 #                                     print its path (last line of stdout). Idempotent: a second
 #                                     start on a running instance only re-checks it.
 #   .ci/redmine.sh stop DIR           stop the server of that instance.
 #
-# Facts behind every step (why REDMINE_INSTANCE everywhere, why load_default_data runs in its own
-# process, why one puma thread): /work/shared/redmine/NOTES.md, summarised in the comments below.
+# The comments below give the reason behind each step (why REDMINE_INSTANCE everywhere, why
+# load_default_data runs in its own process, why one puma thread).
 set -euo pipefail
 
 cmd=${1:-}
@@ -54,25 +55,12 @@ echo "$PORT" > "$D/port"
 t0=$(date +%s.%N)
 since() { python3 -c "import sys;print(f'{float(sys.argv[2])-float(sys.argv[1]):.1f}s')" "$t0" "$(date +%s.%N)"; }
 
-# 1. Install, preseeded so that dbconfig-common creates no database for the 'default' instance.
+# 1. Installing is scripts/install-test-deps.sh's job; here Redmine is only used. Exit 3 says
+#    "not installed", so the test fixture can skip locally and fail under CI.
 if [[ $(dpkg-query -W -f='${Status}\n' redmine redmine-sqlite puma 2>/dev/null \
-        | grep -c 'install ok installed') == 3 ]]; then
-    :
-else
-    log "installing redmine redmine-sqlite puma"
-    debconf-set-selections <<'SEL'
-redmine redmine/current-instances string default
-redmine redmine/instances/default/dbconfig-install boolean false
-redmine redmine/instances/default/database-type select sqlite3
-SEL
-    export DEBIAN_FRONTEND=noninteractive
-    install() {
-        apt-get install -y -q --no-install-recommends \
-            -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-            redmine redmine-sqlite puma >"$D/apt.log" 2>&1
-    }
-    install || { apt-get update -q >>"$D/apt.log" 2>&1; install; } || { cat "$D/apt.log" >&2; exit 1; }
-    log "installed ($(since))"
+        | grep -c 'install ok installed') != 3 ]]; then
+    log "Redmine is not installed (redmine, redmine-sqlite, puma): run scripts/install-test-deps.sh"
+    exit 3
 fi
 
 # 2. The instance: Debian's Redmine is multi-tenant; REDMINE_INSTANCE=NAME reads

@@ -132,7 +132,7 @@ def store_conversations(db_path: Path, count: int) -> float:
                     chat_id=user_id,
                     direction=direction,
                     kind="text",
-                    text=("导出报表时出现错误，无法下载" if i % 2 else "Export fails with E42")
+                    text=("导出报表时出现错误，无法下载" if i % 2 else "Export fails with E42")  # noqa: RUF001
                     + f" #{n}",
                     step="summary",
                     language=locale,

@@ -48,14 +48,14 @@ class Clocked:
     def __init__(self) -> None:
         self.sent: dict[str, float] = {}
 
-    async def send(self, chat_id: int, html: str) -> None:
+    async def send(self, chat_id: int, html: str, **kwargs: object) -> None:
         for word in html.split():
             if word.startswith("bench-note-"):
                 self.sent.setdefault(word, time.monotonic())
 
-    async def send_document(self, *args: object) -> None: ...
+    async def send_document(self, *args: object, **kwargs: object) -> None: ...
 
-    async def send_with_buttons(self, *args: object) -> None: ...
+    async def send_with_buttons(self, *args: object, **kwargs: object) -> None: ...
 
 
 def env_file(arg: str | None) -> str:

@@ -14,6 +14,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.methods.base import Response
@@ -32,6 +33,7 @@ from intake.bot.middlewares import (
     UserI18nMiddleware,
 )
 from intake.bot.routers import create_routers
+from intake.docs import DocsIndex
 from intake.i18n import EN, N_, compile_catalogs, gettext, locales_dir
 from intake.storage.fsm import SQLiteStorage
 from intake.tickets.redmine.client import RedmineClient
@@ -102,6 +104,7 @@ def create_dispatcher(
     i18n: I18n | None = None,
     redmine: RedmineClient | None = None,
     filer: RedmineFiler | None = None,
+    docs: DocsIndex | None = None,
 ) -> Dispatcher:
     options = options or DialogueOptions()
     attachment_work = AttachmentWork(db, checker)
@@ -115,12 +118,14 @@ def create_dispatcher(
         attachment_work=attachment_work,
         redmine=redmine,
         filer=filer,
+        docs=docs if docs is not None else DocsIndex.from_folder(),  # the sample articles
     )
     dp.update.outer_middleware(UpdateRecorder(db))
     UserI18nMiddleware(i18n or create_i18n()).setup(dp)
     flow_middleware = FlowMiddleware(options)
     dp.message.outer_middleware(flow_middleware)
     dp.callback_query.outer_middleware(flow_middleware)
+    dp.edited_message.outer_middleware(flow_middleware)  # a fixed typo updates the answer
     dp.include_routers(*create_routers())
     dp.errors.register(_on_error)
     dp.startup.register(_set_commands)
@@ -142,6 +147,7 @@ COMMAND_DESCRIPTIONS = (
     ("start", N_("Open a new support request")),
     ("back", N_("Go back one step")),
     ("status", N_("Show what you have entered")),
+    ("tickets", N_("Your tickets and what happened to them")),
     ("language", N_("Switch between English and Chinese")),
     ("cancel", N_("Discard the request")),
     ("help", N_("What I can do")),
@@ -150,9 +156,15 @@ COMMAND_DESCRIPTIONS = (
 
 async def _on_error(event: ErrorEvent, **data: Any) -> bool:
     """Log, tell the user their answers are kept, and ask the current step again."""
-    logger.error(
-        "error while handling update %s", event.update.update_id, exc_info=event.exception
-    )
+    if isinstance(event.exception, TelegramAPIError):
+        # Telegram refused what a handler sent (an expired button's answer, a chat that is
+        # gone): nothing in our code to fix, so one line rather than a traceback.
+        logger.warning("update %s: Telegram refused a reply: %s", event.update.update_id,
+                       event.exception)
+    else:
+        logger.error(
+            "error while handling update %s", event.update.update_id, exc_info=event.exception
+        )
     user_row = data.get("user_row")
     chat = data.get("event_chat")
     bot: Bot | None = data.get("bot")
@@ -167,6 +179,8 @@ async def _on_error(event: ErrorEvent, **data: Any) -> bool:
                 "please try again, or send /status to see where we are.",
             ),
         )
+    except TelegramAPIError as exc:
+        logger.warning("could not report an error to the user: %s", exc)
     except Exception:
         logger.exception("could not report an error to the user")
     return True

@@ -1,4 +1,7 @@
-"""The command line: ``python main.py [COMMAND]``; with no command it starts the playground."""
+"""The command line: ``orangesky-intake [COMMAND]``, ``python -m intake`` or ``python main.py``.
+
+With no command it starts the playground.
+"""
 
 from __future__ import annotations
 
@@ -20,9 +23,9 @@ COMMANDS = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "orangesky-intake") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python main.py",
+        prog=prog,
         description="Orangesky Intake: a guided Telegram support intake "
         "that files Redmine tickets.",
     )
@@ -41,8 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: Sequence[str] | None = None, prog: str = "orangesky-intake") -> int:
+    """Run one command; ``prog`` is how the user started us, for --help and usage lines."""
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     if args.command is None:
         # No command: the playground, or the real bot when BOT_TOKEN is set.

@@ -1,8 +1,11 @@
 """Locales: which one a user gets, and gettext for code that runs outside a handler.
 
 Plain Python (no aiogram): the bot's i18n middleware, the outbox worker and the staff app
-all come here. Catalogs live in the top-level ``locales/`` directory and are compiled to
-``.mo`` at start-up when the ``.po`` is newer, so a fresh checkout needs no build step.
+all come here. The gettext sources live in the top-level ``locales/`` directory of a checkout.
+An installed package carries them compiled (``intake/locales/*/LC_MESSAGES/*.mo``, written by
+the build step in setup.py), so nothing is written into site-packages at run time. Run from a
+checkout (``pip install -e .`` or ``python main.py``) the ``.po`` files are the truth and are
+compiled next to themselves at start-up when newer, so a fresh checkout needs no build step.
 """
 
 from __future__ import annotations
@@ -22,11 +25,31 @@ LOCALES = (EN, ZH)
 DOMAIN = "messages"
 
 
+# In a checkout: the sources (top-level locales/, beside pyproject.toml).
+SOURCE_LOCALES = Path(__file__).resolve().parent.parent / "locales"
+# In an installed package: compiled at build time.
+PACKAGED_LOCALES = Path(__file__).resolve().parent / "locales"
+
+
 def locales_dir() -> Path:
+    """Where the catalogs are read: INTAKE_LOCALES, else a checkout's, else the package's.
+
+    A checkout's ``.po`` files win over compiled catalogs that may be left in the package
+    directory, so an edited translation shows without a rebuild.
+    """
     override = os.environ.get("INTAKE_LOCALES")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "locales"
+    if (SOURCE_LOCALES / f"{DOMAIN}.pot").is_file() and (
+        SOURCE_LOCALES.parent / "pyproject.toml"
+    ).is_file():
+        return SOURCE_LOCALES
+    if PACKAGED_LOCALES.is_dir():
+        return PACKAGED_LOCALES
+    raise FileNotFoundError(
+        f"no translation catalogs: neither {SOURCE_LOCALES} (a checkout) nor "
+        f"{PACKAGED_LOCALES} (an installed package); reinstall the package"
+    )
 
 
 def N_(message: str) -> str:
@@ -49,7 +72,10 @@ def normalize_locale(value: str | None) -> str:
 
 
 def compile_catalogs(directory: Path | None = None) -> list[Path]:
-    """Compile every ``.po`` whose ``.mo`` is missing or older. Returns what was written."""
+    """Compile every ``.po`` whose ``.mo`` is missing or older. Returns what was written.
+
+    An installed package holds no ``.po``, so there this writes nothing.
+    """
     directory = directory or locales_dir()
     written = []
     for po_path in sorted(directory.glob("*/LC_MESSAGES/*.po")):

@@ -12,11 +12,11 @@ import dataclasses
 import functools
 import gc
 import logging
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 from sqlite_utils import Database
 
@@ -25,6 +25,7 @@ from intake.attachments.checker import AttachmentChecker
 from intake.bot.flow import DialogueOptions
 from intake.bot.notifier import TelegramNotifier
 from intake.bot.polling import InboxPolling
+from intake.bot.webhook import InboxWebhook
 from intake.config import Settings, secrets_of
 from intake.storage.db import open_db
 from intake.tickets.local import default_due_at
@@ -79,7 +80,7 @@ def build_services(
                 settings.download_limit_bytes, redmine_settings.max_attachment_bytes
             ),
         )
-    notifier = TelegramNotifier()
+    notifier = TelegramNotifier(db)
     ticketing = create_ticketing(
         db,
         notifier,
@@ -152,14 +153,22 @@ class BotRunner:
         if self._task.done():
             self._task.result()  # polling ended before it was ready: raise why
 
-    async def stop(self) -> None:
-        """Take no more updates, let handlers finish (or leave them for the next start),
-        then let the outbox finish or hand back what it was doing."""
-        if self.polling is not None and self._task is not None:
-            await self.polling.stop()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        await self.services.ticketing.close()
+    @property
+    def task(self) -> asyncio.Task[None] | None:
+        return self._task
+
+    async def stop(self, grace: float = 8.0) -> None:
+        """Take no more updates; handlers and effects get ``grace`` seconds, side by side;
+        what is unfinished stays pending for the next start."""
+
+        async def stop_polling() -> None:
+            if self.polling is not None and self._task is not None:
+                self.polling.grace = grace
+                await self.polling.stop()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+
+        await asyncio.gather(stop_polling(), self.services.ticketing.close(grace))
         self.services.notifier.bot = None
         self._task = None
         self.polling = None
@@ -173,31 +182,51 @@ class BotRunner:
 
 
 async def serve(settings: Settings, *, webhook: bool, host: str, port: int) -> None:
-    """``main.py run``: the real bot with the configured sink until interrupted."""
+    """``main.py run``: the real bot until SIGTERM or SIGINT, then a graceful stop.
+
+    A stop takes no more updates, gives running handlers and effects a few seconds, leaves
+    what is unfinished for the next start (the inbox and the outbox keep it), and ends the
+    attachment workers: ``systemctl stop`` or ``docker stop`` exit 0 without losing work.
+    """
     from intake import logging_setup
 
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
     logging_setup.configure(secrets=secrets_of(settings))
-    services = build_services(settings)
     Path(settings.database).parent.mkdir(parents=True, exist_ok=True)
+    services = build_services(settings)
     runner = BotRunner(services, token, settings.telegram_api_url)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
     try:
         if webhook:
-            await _serve_webhook(runner, settings, host, port)
+            await _serve_webhook(runner, settings, host, port, stopping)
         else:
-            await runner.run_forever()
+            await runner.start(wait=False)
+            assert runner.task is not None
+            stop = asyncio.create_task(stopping.wait())
+            await asyncio.wait({stop, runner.task}, return_when=asyncio.FIRST_COMPLETED)
+            stop.cancel()
+            if runner.task.done():
+                runner.task.result()
+            logger.info("stopping: finishing what is in flight")
     finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
         await runner.stop()
         await services.aclose()
+    logger.info("stopped")
 
 
 def create_webhook_app(
     services: Services, token: str, *, api_url: str | None, webhook_url: str, secret: str | None
 ) -> web.Application:
-    """aiogram's aiohttp webhook handler, checking Telegram's secret-token header.
+    """The webhook endpoint (``InboxWebhook``: stored before 200, secret checked).
 
-    On start-up the app registers its URL with the Bot API and starts the outbox; on
-    clean-up it stops the outbox. Updates go through the same dispatcher as polling.
+    On start-up the app finishes what a dead run left in the inbox, registers its URL with
+    the Bot API and starts the outbox; on clean-up running handlers get a few seconds and
+    the outbox finishes or hands back what it was doing.
     """
     bot = create_bot(token, services.db, api_url=api_url)
     dp = create_dispatcher(
@@ -208,28 +237,33 @@ def create_webhook_app(
         redmine=services.ticketing.client,
         filer=services.ticketing.filer,
     )
+    endpoint = InboxWebhook(dp, bot, services.db, secret=secret)
+    workflow = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
 
-    async def on_startup(bot: Bot) -> None:
+    async def on_startup(app: web.Application) -> None:
         services.notifier.bot = bot
         freeze_startup_objects()
-        await bot.set_webhook(webhook_url, secret_token=secret, drop_pending_updates=False)
         await services.ticketing.start()
+        await dp.emit_startup(bot=bot, **workflow)
+        await endpoint.handling.replay()
+        await bot.set_webhook(webhook_url, secret_token=secret, drop_pending_updates=False)
 
-    async def on_shutdown(bot: Bot) -> None:
-        await services.ticketing.close()
+    async def on_cleanup(app: web.Application) -> None:
+        await asyncio.gather(endpoint.handling.finish(8.0), services.ticketing.close(8.0))
+        await dp.emit_shutdown(bot=bot, **workflow)
         services.notifier.bot = None
+        await bot.session.close()
 
-    dp.startup.register(on_startup)
-    dp.shutdown.register(on_shutdown)
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
-        app, path="/webhook"
-    )
-    setup_application(app, dp, bot=bot)
+    endpoint.register(app, "/webhook")
+    app.on_startup.append(on_startup)
+    app.on_cleanup.append(on_cleanup)
     return app
 
 
-async def _serve_webhook(runner: BotRunner, settings: Settings, host: str, port: int) -> None:
+async def _serve_webhook(
+    runner: BotRunner, settings: Settings, host: str, port: int, stopping: asyncio.Event
+) -> None:
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     app = create_webhook_app(
         runner.services,
@@ -243,6 +277,6 @@ async def _serve_webhook(runner: BotRunner, settings: Settings, host: str, port:
     await web.TCPSite(web_runner, host, port).start()
     logger.info("webhook server on http://%s:%s/webhook", host, port)
     try:
-        await asyncio.Event().wait()
+        await stopping.wait()
     finally:
         await web_runner.cleanup()

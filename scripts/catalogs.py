@@ -8,7 +8,7 @@
     python scripts/catalogs.py check     # writes nothing; exit 1 if the .pot is stale or
                                          # a Chinese message is missing
 
-Helpers deliver Chinese as ``locales/incoming/<area>.json`` ({msgid: msgstr}); ``merge`` fills
+Chinese arrives as ``locales/incoming/<area>.json`` ({msgid: msgstr}); ``merge`` fills
 every zh_Hans message whose msgstr is empty or fuzzy (``--overwrite`` also replaces translations
 that differ). English msgstr stay empty: gettext then returns the msgid itself.
 

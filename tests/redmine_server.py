@@ -1,8 +1,9 @@
 """The real Redmine server for every test that needs one (a pytest plugin, see tests/conftest.py).
 
 The server comes from the env file that ``.ci/redmine.sh start DIR`` writes: named by
-REDMINE_TEST_ENV, or started here once for the session. Without it the real-server tests
-skip locally but fail under CI=true, so CI can never pass them silently.
+REDMINE_TEST_ENV, or started here once for the session from the installed Debian package
+(nothing is installed here). Without it the real-server tests skip locally but fail under
+CI=true, so CI can never pass them silently.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def redmine_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
             ["bash", str(script), "start", str(directory)],
             capture_output=True, text=True, timeout=900,
         )
+        if proc.returncode == 3:
+            _unavailable("Redmine is not installed (scripts/install-test-deps.sh installs it)")
         if proc.returncode != 0:
             _unavailable(f".ci/redmine.sh failed: {proc.stderr[-2000:]}")
         path = proc.stdout.strip().splitlines()[-1]

@@ -30,6 +30,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import I18nMiddleware
 from sqlite_utils import Database
 
+from intake import failpoints
 from intake.bot.inbox import already_applied, payload_of
 from intake.bot.states import step_of
 from intake.i18n import resolve_locale
@@ -107,6 +108,7 @@ class UpdateRecorder(BaseMiddleware):
         except Exception:
             inbox.finish(self.db, bot.id, event.update_id, failed=True)
             raise
+        failpoints.hit("before_update_done")
         inbox.finish(self.db, bot.id, event.update_id)
         return result
 
@@ -118,7 +120,10 @@ class UpdateRecorder(BaseMiddleware):
     ) -> Any:
         user: User | None = data.get("event_from_user")
         if user is None or user.is_bot:
-            return await handler(event, data)
+            # The bot serves people: updates from no one (channel posts) or from bots are
+            # not for any handler, which all expect a person and their dialogue.
+            logger.info("update %s has no human sender; not handled", event.update_id)
+            return None
         user_row = records.touch_user(
             self.db,
             user.id,
@@ -282,7 +287,8 @@ class OutgoingRecorder(BaseRequestMiddleware):
 
 
 class FlowMiddleware(BaseMiddleware):
-    """Give each message and button handler a ``flow`` for its user (after i18n is set)."""
+    """Give each message and button handler a ``flow`` for its user (after i18n is set):
+    its session is loaded before the handler and saved once after it."""
 
     def __init__(self, options: Any) -> None:
         self.options = options
@@ -298,21 +304,31 @@ class FlowMiddleware(BaseMiddleware):
         state = data.get("state")
         user: User | None = data.get("event_from_user")
         chat = data.get("event_chat")
-        if state is not None and user is not None:
-            flow = data["flow"] = Flow(
-                state=state,
-                db=data["db"],
-                options=self.options,
-                i18n=data["i18n"],
-                user_id=user.id,
-                chat_id=chat.id if chat else user.id,
-            )
-            update: Update | None = data.get("event_update")
-            if (data.get("inbox_replay") and update is not None
-                    and isinstance(event, Message | CallbackQuery)
-                    and await already_applied(state, update.update_id)):
-                # The last run applied this answer but died before replying: show where
-                # the dialogue stands now rather than applying the answer twice.
-                await flow.repeat(event)
-                return None
-        return await handler(event, data)
+        if state is None or user is None:
+            return await handler(event, data)
+        flow = Flow(
+            state=state,
+            db=data["db"],
+            options=self.options,
+            i18n=data["i18n"],
+            user_id=user.id,
+            chat_id=chat.id if chat else user.id,
+            bot=data["bot"],
+        )
+        await flow.load()
+        data["flow"] = flow
+        update: Update | None = data.get("event_update")
+        if (
+            data.get("inbox_replay")
+            and update is not None
+            and isinstance(event, Message | CallbackQuery)
+            and await already_applied(state, update.update_id)
+        ):
+            # The last run applied this answer but died before replying: show where
+            # the dialogue stands now rather than applying the answer twice.
+            await flow.repeat(event)
+            await flow.commit()
+            return None
+        result = await handler(event, data)
+        await flow.commit()  # once per update, after the handler decided
+        return result

@@ -20,7 +20,10 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+from sqlite_utils import Database
 
+from intake.bot.middlewares import current_conversation
+from intake.storage import records
 from intake.tickets.outbox import GiveUp, Retry
 
 logger = logging.getLogger(__name__)
@@ -29,30 +32,41 @@ BLOCKED = "blocked"  # the user blocked the bot (403)
 
 
 class TelegramNotifier:
-    """``intake.tickets.effects.Messenger`` for the running bot (a restart sets a new one)."""
+    """``intake.tickets.effects.Messenger`` for the running bot (a restart sets a new one).
 
-    def __init__(self) -> None:
+    ``conversation_id``: log the message there (a ticket's notices belong to its
+    conversation, so a reply to one routes to that ticket).
+    """
+
+    def __init__(self, db: Database | None = None) -> None:
+        self.db = db
         self.bot: Bot | None = None
 
-    async def send(self, chat_id: int, html: str) -> None:
-        await self._call(lambda bot: bot.send_message(chat_id, html))
+    async def send(self, chat_id: int, html: str, *, conversation_id: int | None = None) -> None:
+        await self._call(chat_id, conversation_id, lambda bot: bot.send_message(chat_id, html))
 
-    async def send_document(self, chat_id: int, data: bytes, filename: str,
-                            caption_html: str) -> None:
+    async def send_document(self, chat_id: int, data: bytes, filename: str, caption_html: str,
+                            *, conversation_id: int | None = None) -> None:
         document = BufferedInputFile(data, filename=filename)
-        await self._call(lambda bot: bot.send_document(chat_id, document, caption=caption_html))
+        await self._call(chat_id, conversation_id,
+                         lambda bot: bot.send_document(chat_id, document, caption=caption_html))
 
-    async def send_with_buttons(self, chat_id: int, html: str,
-                                rows: list[list[tuple[str, str]]]) -> None:
+    async def send_with_buttons(self, chat_id: int, html: str, rows: list[list[tuple[str, str]]],
+                                *, conversation_id: int | None = None) -> None:
         markup = InlineKeyboardMarkup(inline_keyboard=[
             [InlineKeyboardButton(text=text, callback_data=data) for text, data in row]
             for row in rows
         ])
-        await self._call(lambda bot: bot.send_message(chat_id, html, reply_markup=markup))
+        await self._call(chat_id, conversation_id,
+                         lambda bot: bot.send_message(chat_id, html, reply_markup=markup))
 
-    async def _call(self, send: Callable[[Bot], Awaitable[Any]]) -> None:
+    async def _call(self, chat_id: int, conversation_id: int | None,
+                    send: Callable[[Bot], Awaitable[Any]]) -> None:
         if self.bot is None:
             raise Retry("the bot is not running", after=5.0)
+        if conversation_id is not None:
+            user = records.conversation_language(self.db, conversation_id) if self.db else None
+            current_conversation.set((chat_id, conversation_id, user or "en"))
         try:
             await send(self.bot)
         except TelegramRetryAfter as exc:

@@ -20,10 +20,10 @@ import logging
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates
-from aiogram.types import Update
 from sqlite_utils import Database
 
-from intake.bot.inbox import payload_of
+from intake import failpoints
+from intake.bot.inbox import UpdateHandling, payload_of
 from intake.storage import updates as inbox
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class InboxPolling:
         self.max_backoff = max_backoff
         self.ready = asyncio.Event()  # set once updates are being taken
         self._stopping = asyncio.Event()
-        self._handling: dict[int, asyncio.Task[None]] = {}
+        self.handling = UpdateHandling(dispatcher, bot, db)
 
     async def run(self) -> None:
         """Serve until ``stop()``: reach the Bot API, start up, replay, poll."""
@@ -58,12 +58,12 @@ class InboxPolling:
         data = {"dispatcher": self.dp, "bots": [self.bot], **self.dp.workflow_data}
         await self.dp.emit_startup(bot=self.bot, **data)
         try:
-            await self._replay()
+            await self.handling.replay(self._stopping)
             logger.info("polling as @%s", user)
             self.ready.set()
             await self._poll()
         finally:
-            await self._finish_handlers()
+            await self.handling.finish(self.grace)
             await self.dp.emit_shutdown(bot=self.bot, **data)
             await self.bot.session.close()
 
@@ -91,22 +91,6 @@ class InboxPolling:
                 logger.info("the Telegram Bot API answers again")
             return me.username or str(me.id)
         return None
-
-    async def _replay(self) -> None:
-        """Handle, in order, the updates an earlier run stored but did not finish."""
-        left = inbox.pending(self.db, self.bot.id)
-        if left:
-            logger.warning("handling %d update(s) left unfinished by the last run", len(left))
-        for stored in left:
-            if self._stopping.is_set():
-                return
-            try:
-                update = Update.model_validate_json(stored.payload, context={"bot": self.bot})
-            except ValueError:
-                logger.warning("stored update %s cannot be read; dropped", stored.update_id)
-                inbox.finish(self.db, self.bot.id, stored.update_id, failed=True)
-                continue
-            await self._handle(update, replay=True)
 
     # -- polling ----------------------------------------------------------------------------
 
@@ -141,39 +125,15 @@ class InboxPolling:
             fresh = inbox.store(
                 self.db, self.bot.id, [(u.update_id, payload_of(u)) for u in batch]
             )
+            failpoints.hit("after_inbox_store")
             for update in batch:
-                if update.update_id in fresh and update.update_id not in self._handling:
-                    self._start(update)
+                if update.update_id in fresh:
+                    self.handling.start(update)
             request.offset = batch[-1].update_id + 1
 
     def _timeout(self) -> int:
         session_timeout = self.bot.session.timeout or 0
         return int(session_timeout + self.polling_timeout)
-
-    def _start(self, update: Update) -> None:
-        task = asyncio.create_task(self._handle(update))
-        self._handling[update.update_id] = task
-        task.add_done_callback(lambda _t, i=update.update_id: self._handling.pop(i, None))
-
-    async def _handle(self, update: Update, *, replay: bool = False) -> None:
-        try:
-            await self.dp.feed_update(self.bot, update, inbox_stored=True, inbox_replay=replay)
-        except Exception:  # the errors router answered the user; the update is recorded
-            logger.exception("update %s failed", update.update_id)
-
-    async def _finish_handlers(self) -> None:
-        running = list(self._handling.values())
-        if not running:
-            return
-        _, late = await asyncio.wait(running, timeout=self.grace)
-        for task in late:
-            task.cancel()
-        for task in late:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        if late:
-            logger.warning("%d update(s) unfinished at stop; they are handled at next start",
-                           len(late))
 
     async def _wait_stop(self, seconds: float) -> bool:
         """Sleep ``seconds`` unless stopped first; True when stopped."""

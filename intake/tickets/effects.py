@@ -40,6 +40,8 @@ from intake.tickets.redmine.errors import RedmineError, RedmineTimeout, RedmineU
 log = logging.getLogger(__name__)
 
 FILE = "redmine.file"
+NOTE = "redmine.note"
+STATUS = "redmine.status"
 VERIFY = "redmine.verify"
 DELAY_CHECK = "ticket.delay_check"
 NOTICE = "notice"
@@ -51,15 +53,18 @@ REDMINE, TELEGRAM = "redmine", "telegram"
 class Messenger(Protocol):
     """Sends to Telegram; raises ``Retry`` or ``GiveUp`` (the bot's edge implements it)."""
 
-    async def send(self, chat_id: int, html: str) -> None: ...
+    async def send(
+        self, chat_id: int, html: str, *, conversation_id: int | None = None
+    ) -> None: ...
 
     async def send_document(self, chat_id: int, data: bytes, filename: str,
-                            caption_html: str) -> None:
+                            caption_html: str, *, conversation_id: int | None = None) -> None:
         """A file staff attached in Redmine (the watcher's updates)."""
         ...
 
     async def send_with_buttons(self, chat_id: int, html: str,
-                                rows: list[list[tuple[str, str]]]) -> None:
+                                rows: list[list[tuple[str, str]]], *,
+                                conversation_id: int | None = None) -> None:
         """A message with inline buttons: rows of (label, callback data)."""
         ...
 
@@ -112,6 +117,28 @@ def queue_filing(db: Database, ticket: TicketRow, delays: Delays) -> None:
                   not_before=ticket.opened + delays.for_impact(ticket.impact))
 
 
+def queue_followup(
+    db: Database, ticket: TicketRow, *, key: str, text: str | None = None,
+    attachment_id: int | None = None,
+) -> None:
+    """A customer's follow-up for the ticket's issue: after its filing, in the order sent."""
+    payload: dict[str, Any] = {"ticket_id": ticket.id}
+    if attachment_id is not None:
+        payload["attachment_id"] = attachment_id
+    else:
+        payload["text"] = text or ""
+    queue.enqueue(db, NOTE, payload, key=f"note:{key}", lane=REDMINE,
+                  priority=priority_of(ticket.impact), chain=f"ticket:{ticket.id}",
+                  ticket_id=ticket.id)
+
+
+def queue_status(db: Database, ticket: TicketRow, *, closed: bool, key: str) -> None:
+    """The customer closed or reopened the ticket: Redmine follows, after its filing."""
+    queue.enqueue(db, STATUS, {"ticket_id": ticket.id, "closed": closed}, key=f"status:{key}",
+                  lane=REDMINE, priority=priority_of(ticket.impact),
+                  chain=f"ticket:{ticket.id}", ticket_id=ticket.id)
+
+
 def queue_notice(db: Database, ticket: TicketRow, notice: str, **data: Any) -> None:
     queue.enqueue(db, NOTICE, {"ticket_id": ticket.id, "notice": notice, **data},
                   key=f"notice:{notice}:{ticket.id}", lane=TELEGRAM,
@@ -149,7 +176,8 @@ class Effects:
     def handlers(self) -> dict[str, Any]:
         found = {DELAY_CHECK: self.delay_check, NOTICE: self.notice, STAFF: self.staff_alert}
         if self.filer is not None:
-            found.update({FILE: self.file, VERIFY: self.verify})
+            found.update({FILE: self.file, VERIFY: self.verify, NOTE: self.note,
+                          STATUS: self.status})
         return found
 
     async def on_config_error(self, item: OutboxItem, reason: str) -> None:
@@ -187,6 +215,47 @@ class Effects:
                           ticket_id=ticket_id, not_before=utcnow() + self.settle * 2)
         log.info("ticket %s filed as issue %s (%s)", ticket.receipt, result.issue_id,
                  "created" if result.created else "found")
+
+    def _filed_ticket(self, item: OutboxItem, kind: str) -> tuple[TicketRow, str]:
+        """The item's ticket once it has an issue, and the marker its change will carry."""
+        ticket = store.get_ticket(self.db, int(item.data["ticket_id"]))
+        if ticket is None:
+            raise GiveUp("the ticket no longer exists")
+        if ticket.status != "filed":
+            raise Retry(f"{ticket.receipt} is not filed yet", after=30.0)
+        return ticket, f"{ticket.reference}/{kind}{item.id}"
+
+    async def note(self, item: OutboxItem) -> None:
+        """Add a follow-up to the issue exactly once: each note ends with a marker, and a
+        note already on the issue (an earlier try landed, then we died) is not sent again."""
+        data = item.data
+        ticket, marker = self._filed_ticket(item, "n")
+        try:
+            if await self.filer.note_present(ticket.id, marker):
+                return
+            if "attachment_id" in data:
+                await self.filer.add_attachment(ticket.id, int(data["attachment_id"]),
+                                                marker=marker)
+            else:
+                await self.filer.add_comment(ticket.id, data["text"], marker=marker)
+        except (LookupError, ValueError) as exc:  # the file was not kept, or is too large
+            raise GiveUp(str(exc)) from None
+        except Exception as exc:
+            raise redmine_outcome(exc) from None
+
+    async def status(self, item: OutboxItem) -> None:
+        """Close or reopen the issue as the customer asked (marked, so never twice)."""
+        ticket, marker = self._filed_ticket(item, "s")
+        try:
+            if await self.filer.note_present(ticket.id, marker):
+                return
+            name = await self.filer.set_closed(ticket.id, bool(item.data["closed"]),
+                                               marker=marker)
+        except LookupError as exc:
+            raise GiveUp(str(exc)) from None
+        except Exception as exc:
+            raise redmine_outcome(exc) from None
+        store.set_closed(self.db, ticket.id, bool(item.data["closed"]), status_name=name)
 
     async def verify(self, item: OutboxItem) -> None:
         """Two issues with one reference: keep the first, close the others as duplicates."""
@@ -231,7 +300,8 @@ class Effects:
             )
         local = self._localized(ticket)
         await self.messenger.send(ticket.chat_id,
-                                  escape(notices.delayed_message(local, config=config)))
+                                  escape(notices.delayed_message(local, config=config)),
+                                  conversation_id=ticket.conversation_id)
 
     async def notice(self, item: OutboxItem) -> None:
         data = item.data
@@ -246,7 +316,8 @@ class Effects:
             text = notices.failed_message(local, data.get("reason", ""))
         else:
             raise GiveUp(f"unknown notice {kind!r}")
-        await self.messenger.send(ticket.chat_id, escape(text))
+        await self.messenger.send(ticket.chat_id, escape(text),
+                                  conversation_id=ticket.conversation_id)
 
     async def staff_alert(self, item: OutboxItem) -> None:
         if self.staff_chat_id is None:

@@ -14,7 +14,7 @@ from intake.draft import TicketDraft
 from intake.storage import tickets as store
 from intake.storage.db import write_tx
 from intake.tickets.effects import queue_submitted
-from intake.tickets.sink import Receipt
+from intake.tickets.sink import Followup, Receipt
 
 DueAt = Callable[[str, datetime], datetime | None]
 
@@ -31,6 +31,28 @@ def default_due_at(
         return first_response_due(impact, opened_at, holidays)
     except (KeyError, ValueError):
         return None
+
+
+def commit_ticket(
+    db: Database,
+    draft: TicketDraft,
+    *,
+    conversation_id: int,
+    opened_at: datetime,
+    due_at: datetime | None,
+    sink: str,
+    status: str,
+    then: Callable[[store.TicketRow], None] | None = None,
+) -> store.TicketRow:
+    """The ticket, what every sink queues with it, and ``then`` (a sink's own effects), in
+    one transaction: a crash after it loses none of them."""
+    with write_tx(db):
+        row = store.create_ticket(db, draft, conversation_id=conversation_id,
+                                  opened_at=opened_at, due_at=due_at, sink=sink, status=status)
+        queue_submitted(db, row)
+        if then is not None:
+            then(row)
+    return row
 
 
 def receipt_for(row: store.TicketRow) -> Receipt:
@@ -59,17 +81,22 @@ class LocalSink:
         self._wake = wake  # the outbox: an Emergency's staff alert goes out at once
 
     def submit(self, draft: TicketDraft, *, conversation_id: int, opened_at: datetime) -> Receipt:
-        with write_tx(self.db):
-            row = store.create_ticket(
-                self.db,
-                draft,
-                conversation_id=conversation_id,
-                opened_at=opened_at,
-                due_at=self._due_at(draft.impact, opened_at),
-                sink=self.name,
-                status="stored",
-            )
-            queue_submitted(self.db, row)
+        row = commit_ticket(self.db, draft, conversation_id=conversation_id,
+                            opened_at=opened_at, due_at=self._due_at(draft.impact, opened_at),
+                            sink=self.name, status="stored")
         if self._wake is not None:
             self._wake()
         return receipt_for(row)
+
+    def add_followup(
+        self, ticket_id: int, *, key: str, text: str | None = None,
+        attachment_id: int | None = None,
+    ) -> Followup:
+        """Kept with the ticket: the message or file is already in its conversation."""
+        ticket = store.get_ticket(self.db, ticket_id)
+        if ticket is None:
+            raise LookupError(f"ticket {ticket_id} does not exist")
+        return Followup(ticket.id, ticket.receipt, queued=False)
+
+    def set_closed(self, ticket_id: int, closed: bool, *, key: str) -> store.TicketRow:
+        return store.set_closed(self.db, ticket_id, closed)

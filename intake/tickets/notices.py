@@ -64,15 +64,15 @@ TOO_LARGE = N_(
     "{file_name} is {size}, more than the {limit} Redmine accepts. It will be listed on the "
     "ticket but not attached; please share it another way if the engineer needs it."
 )
-NOT_FILED_YET = N_(
-    "Your ticket {receipt} is not filed in Redmine yet. Follow-ups can be added once it has "
-    "an issue number; we will tell you when."
+FOLLOWUP_NOTE = N_("Got it: this goes to issue #{issue_id} (your ticket {receipt}).")
+FOLLOWUP_FILE = N_("Got it: {file_name} goes to issue #{issue_id} (your ticket {receipt}).")
+FOLLOWUP_QUEUED = N_(
+    "Got it: this goes to your ticket {receipt}. It reaches Redmine as soon as the ticket "
+    "is filed there; nothing is lost meanwhile."
 )
-FOLLOWUP_NOTE = N_("Your comment was added to issue #{issue_id}.")
-FOLLOWUP_FILE = N_("{file_name} was attached to issue #{issue_id}.")
-FOLLOWUP_LATER = N_(
-    "Redmine is not answering right now, so your follow-up was not added. Please try again "
-    "in a few minutes."
+FOLLOWUP_FILE_QUEUED = N_(
+    "Got it: {file_name} goes to your ticket {receipt}. It reaches Redmine as soon as the "
+    "ticket is filed there; nothing is lost meanwhile."
 )
 
 
@@ -96,6 +96,23 @@ class Filed:
     def from_dict(cls, data: Mapping[str, Any]) -> Filed:
         return cls(int(data["issue_id"]), str(data["url"]), data.get("fallback"),
                    tuple(data.get("not_uploaded") or ()))
+
+
+# Redmine's standard statuses, so a customer reads them in their language; a status an
+# installation added itself is shown as Redmine names it.
+REDMINE_STATUSES = {
+    "New": N_("New"),
+    "In Progress": N_("In Progress"),
+    "Resolved": N_("Resolved"),
+    "Feedback": N_("Feedback"),
+    "Closed": N_("Closed"),
+    "Rejected": N_("Rejected"),
+}
+
+
+def status_name(locale: str, name: str) -> str:
+    msgid = REDMINE_STATUSES.get(name)
+    return gettext(locale, msgid) if msgid else name
 
 
 def filed_message(ticket: TicketRow, result: FilingOutcome, login: str | None = None) -> str:
@@ -144,15 +161,15 @@ def too_large_message(locale: str, file_name: str, size: int, limit: int) -> str
                    limit=format_size(limit))
 
 
-def not_filed_yet_message(ticket: TicketRow) -> str:
-    return gettext(ticket.language, NOT_FILED_YET, receipt=ticket.receipt)
-
-
-def followup_message(locale: str, issue_id: int, file_name: str | None = None) -> str:
+def followup_message(
+    locale: str, receipt: str, issue_id: int | None, file_name: str | None = None
+) -> str:
+    """Said at once when a follow-up is queued for the issue (Redmine may be down)."""
+    if issue_id is None:
+        if file_name:
+            return gettext(locale, FOLLOWUP_FILE_QUEUED, file_name=file_name, receipt=receipt)
+        return gettext(locale, FOLLOWUP_QUEUED, receipt=receipt)
     if file_name:
-        return gettext(locale, FOLLOWUP_FILE, file_name=file_name, issue_id=issue_id)
-    return gettext(locale, FOLLOWUP_NOTE, issue_id=issue_id)
-
-
-def followup_later_message(locale: str) -> str:
-    return gettext(locale, FOLLOWUP_LATER)
+        return gettext(locale, FOLLOWUP_FILE, file_name=file_name, issue_id=issue_id,
+                       receipt=receipt)
+    return gettext(locale, FOLLOWUP_NOTE, issue_id=issue_id, receipt=receipt)

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
+from intake import failpoints
 from intake.storage import outbox as store
 from intake.storage.db import utcnow
 from intake.storage.outbox import OutboxItem
@@ -233,6 +234,7 @@ class Outbox:
             return
         try:
             await handler(item)
+            failpoints.hit(f"after_effect:{item.kind}")
         except asyncio.CancelledError:
             raise  # the lease stays; drain() hands it back, or it runs out
         except Retry as exc:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from intake.draft import TicketDraft
+
+if TYPE_CHECKING:
+    from intake.storage.tickets import TicketRow
 
 
 @dataclass(frozen=True)
@@ -24,14 +27,32 @@ class Receipt:
     external_url: str | None = None
 
 
+@dataclass(frozen=True)
+class Followup:
+    """What happened to a follow-up: kept with the ticket, or queued for its issue."""
+
+    ticket_id: int
+    receipt: str
+    queued: bool  # False: kept locally (no Redmine)
+    issue_id: int | None = None  # known when the ticket is filed already
+
+
 class TicketSink(Protocol):
-    """What the dialogue submits to. ``submit`` must commit before it returns."""
+    """What the dialogue submits to. Both calls commit before they return; neither waits
+    for a remote system."""
 
     name: str
 
     def submit(
         self, draft: TicketDraft, *, conversation_id: int, opened_at: datetime
     ) -> Receipt: ...
+
+    def add_followup(
+        self, ticket_id: int, *, key: str, text: str | None = None,
+        attachment_id: int | None = None,
+    ) -> Followup: ...
+
+    def set_closed(self, ticket_id: int, closed: bool, *, key: str) -> TicketRow: ...
 
 
 def receipt_number(ticket_id: int) -> str:

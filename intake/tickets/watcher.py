@@ -289,25 +289,30 @@ class WatchEffects:
         update = JournalUpdate.from_dict(item.data)
         url = self.issue_url(update.issue_id)
         where = {"receipt": ticket.receipt, "url": url}
-        chat = ticket.chat_id
+        # Logged in the ticket's conversation: a reply to it routes to this ticket.
+        chat, conv = ticket.chat_id, ticket.conversation_id
         part = 0
         if update.notes:
             for text in updates.note_messages(locale, update, formatting=self.settings.
                                               text_formatting, **where):
-                await self._once(item, part, lambda t=text: self.messenger.send(chat, t))
+                await self._once(item, part, lambda t=text: self.messenger.send(
+                    chat, t, conversation_id=conv))
                 part += 1
         if update.status is not None:
             text = updates.status_message(locale, update, **where)
-            await self._once(item, 1000, lambda: self.messenger.send(chat, text))
+            await self._once(item, 1000, lambda: self.messenger.send(
+                chat, text, conversation_id=conv))
         for n, file in enumerate(update.files):
             await self._once(item, 2000 + n, lambda f=file: self._send_file(
-                chat, locale, update, f, where))
+                ticket, locale, update, f, where))
 
-    async def _send_file(self, chat: int, locale: str, update: JournalUpdate,
+    async def _send_file(self, ticket: TicketRow, locale: str, update: JournalUpdate,
                          file: StaffFile, where: dict[str, str]) -> None:
+        chat, conv = ticket.chat_id, ticket.conversation_id
         if file.filesize > updates.SEND_LIMIT:
             await self.messenger.send(chat, updates.file_link_message(locale, update, file,
-                                                                      **where))
+                                                                      **where),
+                                      conversation_id=conv)
             return
         try:
             data = await self.client.download(file.content_url)
@@ -316,7 +321,8 @@ class WatchEffects:
         except Exception as exc:
             raise redmine_outcome(exc) from None
         caption = updates.file_caption(locale, update, file, **where)
-        await self.messenger.send_document(chat, data, file.filename, caption)
+        await self.messenger.send_document(chat, data, file.filename, caption,
+                                           conversation_id=conv)
 
     async def ask_rating(self, item: OutboxItem) -> None:
         ticket, locale = self._ticket(item)
@@ -326,7 +332,8 @@ class WatchEffects:
         html = rating.question(locale, updates.ticket_link(ticket.receipt, issue_id,
                                                            self.issue_url(issue_id)))
         await self.messenger.send_with_buttons(ticket.chat_id, html,
-                                               rating.question_buttons(ticket.id))
+                                               rating.question_buttons(ticket.id),
+                                               conversation_id=ticket.conversation_id)
 
     async def note_rating(self, item: OutboxItem) -> None:
         ticket = store.get_ticket(self.db, int(item.data["ticket_id"]))

@@ -6,6 +6,8 @@ tests/redmine_server.py; selected by ``pytest -k redmine``).
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from pydantic import SecretStr
 
@@ -15,7 +17,20 @@ from intake.storage.db import open_db
 from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.config import RedmineSettings
 from tests.e2e.conftest import Running
-from tests.e2e.steps import EN, reach_step
+from tests.e2e.steps import EN, ZH, reach_step
+
+
+async def notes_on(settings, issue_id: int, *, until: str, seconds: float = 30) -> list[str]:
+    """The issue's notes, once one contains ``until`` (follow-ups arrive through the outbox)."""
+    async with RedmineClient(settings.url, settings.api_key) as client:
+        deadline = asyncio.get_running_loop().time() + seconds
+        while True:
+            issue = await client.get_issue(issue_id, include=["journals"])
+            notes = [journal.get("notes") or "" for journal in issue["journals"]]
+            if any(until in note for note in notes):
+                return notes
+            assert asyncio.get_running_loop().time() < deadline, f"no note with {until!r}"
+            await asyncio.sleep(0.2)
 
 
 @pytest.fixture
@@ -91,8 +106,81 @@ async def test_redmine_ticket_from_the_chat_is_filed_once_with_its_number_told(
     assert intake_redmine.services.db.execute("SELECT count(*) FROM tickets").fetchone()[0] == 1
 
     await user.send_text("It also fails for PDF export.")
-    await user.wait_for(f"Your comment was added to issue #{ticket.external_id}", timeout=20)
+    await user.wait_for(f"this goes to issue #{ticket.external_id}", timeout=20)
+    notes = await notes_on(redmine_settings, int(ticket.external_id),
+                           until="It also fails for PDF export.")
+    assert sum("It also fails for PDF export." in note for note in notes) == 1
+
+
+async def test_redmine_follow_ups_sent_while_redmine_is_down_arrive_once_in_order(
+    intake_redmine, redmine_env, redmine_settings
+):
+    from tests.e2e.steps import complete_intake
+    from tests.redmine.test_redmine_outbox import redmine_frozen
+
+    user = intake_redmine.user(language_code="zh-hans", first_name="Li")
+    outbox = intake_redmine.services.ticketing.outbox
+    outbox.base_delay, outbox.max_delay = 0.2, 1.0
+    with redmine_frozen(redmine_env):
+        await complete_intake(user, ZH, with_account=True)  # cannot be filed yet either
+        for n in (1, 2, 3):
+            await user.send_text(f"补充信息 {n}：导出仍然失败")
+            await user.wait_for(lambda m, n=n: "OS-000001" in (m.text or "") and
+                                "Redmine" in (m.text or ""), new=True, timeout=10)
+        await user.send_document(b"ERROR E42 at ReportWriter.java:42\n", "later.log",
+                                 "text/plain")
+        await user.wait_for("later.log", new=True, timeout=30)
+    await user.wait_for("#", timeout=60)  # filed once Redmine answers again
+    ticket = store.get_ticket(intake_redmine.services.db, 1)
+    await _wait_until(lambda: store.get_ticket(intake_redmine.services.db, 1).status == "filed")
+    ticket = store.get_ticket(intake_redmine.services.db, 1)
+    notes = await notes_on(redmine_settings, int(ticket.external_id), until="later.log",
+                           seconds=60)
+    followups = [n for n in notes if "补充信息" in n]
+    assert [n.split("补充信息 ")[1][0] for n in followups] == ["1", "2", "3"]  # once, in order
     async with RedmineClient(redmine_settings.url, redmine_settings.api_key) as client:
-        issue = await client.get_issue(int(ticket.external_id), include=["journals"])
-    notes = [journal.get("notes") or "" for journal in issue["journals"]]
-    assert any("It also fails for PDF export." in note for note in notes)
+        issue = await client.get_issue(int(ticket.external_id), include=["attachments"])
+    assert [a["filename"] for a in issue["attachments"]] == ["later.log"]
+
+
+async def _wait_until(predicate, seconds: float = 60.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.1)
+
+
+async def test_redmine_closing_and_reopening_from_telegram_reaches_the_issue(
+    intake_redmine, redmine_settings
+):
+    from tests.e2e.steps import complete_intake
+
+    user = intake_redmine.user()
+    await complete_intake(user, with_account=True)
+    await user.wait_for("filed in Redmine as issue #", timeout=30)
+    ticket = store.get_ticket(intake_redmine.services.db, 1)
+    await user.send_command("/tickets")
+    await user.wait_for("Your tickets", new=True)
+    await user.tap("OS-000001")
+    await user.wait_for(lambda m: any("Problem solved" in t for t in m.button_texts))
+    await user.tap(lambda b: "Problem solved" in b.text)
+    await user.wait_for("Closed.")
+
+    async def status() -> dict:
+        async with RedmineClient(redmine_settings.url, redmine_settings.api_key) as client:
+            return (await client.get_issue(int(ticket.external_id), include=()))["status"]
+
+    for _ in range(100):
+        if (await status()).get("is_closed"):
+            break
+        await asyncio.sleep(0.2)
+    assert (await status())["is_closed"] is True
+    notes = await notes_on(redmine_settings, int(ticket.external_id), until="problem is solved")
+    assert sum("problem is solved" in n for n in notes) == 1
+    await user.tap(lambda b: "Reopen" in b.text)
+    await user.wait_for("Reopened")
+    for _ in range(100):
+        if not (await status()).get("is_closed"):
+            break
+        await asyncio.sleep(0.2)
+    assert (await status())["is_closed"] is False

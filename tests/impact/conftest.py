@@ -13,7 +13,7 @@ INCOMING = Path(__file__).resolve().parents[2] / "locales" / "incoming" / "impac
 @pytest.fixture
 def impact_catalog(tmp_path, monkeypatch):
     """A locales directory holding only this area's Chinese translations (incoming/impact.json),
-    so Chinese output is tested before the lead merges them into the real catalogs."""
+    so this area's Chinese output is tested on its own, whatever the merged catalogs hold."""
     catalog = Catalog(locale="zh_Hans", domain=i18n.DOMAIN)
     for msgid, msgstr in json.loads(INCOMING.read_text(encoding="utf-8")).items():
         catalog.add(msgid, msgstr)

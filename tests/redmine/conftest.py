@@ -207,7 +207,7 @@ class RecordingMessenger:
         self.sent: list[tuple[int, str]] = []
         self.fail: list[BaseException] = []
 
-    async def send(self, chat_id: int, html: str) -> None:
+    async def send(self, chat_id: int, html: str, *, conversation_id: int | None = None) -> None:
         if self.fail:
             raise self.fail.pop(0)
         self.sent.append((chat_id, html))

@@ -238,7 +238,8 @@ async def test_redmine_duplicate_from_a_late_create_is_closed_and_staff_told(
             duplicate = await client.get_issue(extra, include=("relations",))
     assert duplicate["status"]["is_closed"] is True
     assert any(r["relation_type"] == "duplicates" for r in duplicate["relations"])
-    assert any(f"closed #{extra} as its duplicate" in t for t in messenger.to(STAFF))
+    alert = queue.get_by_key(db, f"staff:duplicates:{receipt.ticket_id}")  # sent or queued
+    assert alert is not None and f"closed #{extra} as its duplicate" in alert.data["text"]
 
 
 async def test_redmine_two_processes_on_one_database_file_each_ticket_once(
@@ -324,3 +325,31 @@ def test_redmine_ticketing_without_a_url_keeps_tickets_locally(
     receipt = ticketing.sink.submit(draft_factory(), conversation_id=factory.conversation(),
                                     opened_at=datetime.now(UTC))
     assert receipt.status == "stored"
+
+
+async def test_redmine_a_note_whose_commit_was_lost_is_not_added_twice(
+    db, factory, draft_factory, settings, client, monkeypatch, messenger
+):
+    sink = RedmineSink(db)
+    receipt = sink.submit(draft_factory(), conversation_id=factory.conversation(),
+                          opened_at=datetime.now(UTC))
+    filer = RedmineFiler(db, client, settings)
+    await make_outbox(db, filer, messenger).run_once()  # filed
+    sink.add_followup(receipt.ticket_id, key="chat:1", text="It fails for PDF too.")
+    real_complete = queue.complete
+
+    def crash(*args, **kwargs):
+        raise Crash()
+
+    monkeypatch.setattr(queue, "complete", crash)
+    first = make_outbox(db, filer, messenger, lease=timedelta(milliseconds=300))
+    with pytest.raises(Crash):
+        await first.run_once()  # Redmine took the note; we die before recording it
+    monkeypatch.setattr(queue, "complete", real_complete)
+    await asyncio.sleep(0.4)  # the dead run's lease runs out
+    await make_outbox(db, filer, messenger).run_once()
+    ticket = store.get_ticket(db, receipt.ticket_id)
+    issue = await client.get_issue(int(ticket.external_id), include=("journals",))
+    notes = [j.get("notes") or "" for j in issue["journals"]]
+    assert sum("It fails for PDF too." in n for n in notes) == 1
+    assert queue.get_by_key(db, "note:chat:1").status == "done"

@@ -33,12 +33,13 @@ class Messenger(RecordingMessenger):
         self.documents: list[tuple[int, bytes, str, str]] = []
         self.buttons: list[tuple[int, str, list[list[tuple[str, str]]]]] = []
 
-    async def send_document(self, chat_id, data, filename, caption_html):
+    async def send_document(self, chat_id, data, filename, caption_html, *,
+                            conversation_id=None):
         if self.fail:
             raise self.fail.pop(0)
         self.documents.append((chat_id, data, filename, caption_html))
 
-    async def send_with_buttons(self, chat_id, html, rows):
+    async def send_with_buttons(self, chat_id, html, rows, *, conversation_id=None):
         if self.fail:
             raise self.fail.pop(0)
         self.buttons.append((chat_id, html, rows))

@@ -54,6 +54,19 @@ def test_main_py_help_runs_as_a_program():
     assert "playground" in done.stdout and "check-attachment" in done.stdout
 
 
+def test_python_m_intake_runs_the_same_command_line():
+    done = subprocess.run(
+        [sys.executable, "-m", "intake", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("usage: python -m intake")
+    assert "playground" in done.stdout and "check-attachment" in done.stdout
+
+
 def test_a_bad_redmine_setting_names_the_variable_and_exits_2(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BOT_TOKEN", "123:abc")

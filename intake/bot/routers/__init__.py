@@ -5,6 +5,7 @@ from aiogram import Router
 from intake.bot.routers import (
     attachments,
     commands,
+    docs,
     fallback,
     followups,
     group,
@@ -12,6 +13,7 @@ from intake.bot.routers import (
     rating,
     review,
     steps,
+    tickets,
 )
 
 
@@ -19,8 +21,10 @@ def create_routers() -> list[Router]:
     """In the order they must see updates: groups, commands, steps, catch-alls last."""
     return [
         group.create_router(),
+        tickets.create_router(),  # /status after the receipt: before the commands
         commands.create_router(),
-        rating.create_router(),
+        rating.create_router(),  # a rating's comment: before the follow-ups take the text
+        docs.create_router(),
         impact.create_router(),
         attachments.create_router(),
         review.create_router(),

@@ -1,4 +1,10 @@
-"""After the receipt: what the user adds goes to their ticket (a Redmine note or attachment)."""
+"""After the receipt: what the customer sends goes to their ticket, through the outbox.
+
+Each text, file and album photo is accepted at once ("this goes to issue #45") and queued
+for the issue, after its filing and in the order sent, so nothing is lost while Redmine is
+down or the ticket is not filed yet. A reply to one of a ticket's messages goes to that
+ticket; anything else to the newest one. Files follow the English-only rule as at intake.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +20,13 @@ from intake.attachments import messages as verdict_messages
 from intake.bot.attachment_work import AttachmentWork, IncomingFile
 from intake.bot.filters import FileMessage, PrivateChat, TextAnswer
 from intake.bot.flow import Flow
+from intake.bot.keyboards import Keyboard, TicketAction
 from intake.bot.routers.attachments import describe_file
 from intake.bot.states import Intake
 from intake.storage import records
 from intake.storage import tickets as store
 from intake.tickets import notices
-from intake.tickets.redmine.errors import RedmineError
-from intake.tickets.redmine.sink import AttachmentTooLarge, RedmineFiler
+from intake.tickets.sink import TicketSink
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +36,14 @@ def create_router() -> Router:
     router.message.filter(PrivateChat(), StateFilter(Intake.done))
 
     @router.message(TextAnswer())
-    async def comment(message: Message, flow: Flow, filer: RedmineFiler | None) -> None:
-        ticket = await current_ticket(flow)
+    async def comment(message: Message, flow: Flow, sink: TicketSink) -> None:
+        ticket = await target_ticket(flow, message)
         if ticket is None:
             return
-        if filer is None or ticket.sink != "redmine":
+        followup = sink.add_followup(
+            ticket.id, key=f"{flow.chat_id}:{message.message_id}", text=message.text or ""
+        )
+        if not followup.queued:
             await flow.reply(
                 message,
                 _("Thank you, I added this to your ticket {receipt} for our support team.").format(
@@ -42,16 +51,8 @@ def create_router() -> Router:
                 ),
             )
             return
-        if ticket.status != "filed":
-            await flow.reply(message, escape(notices.not_filed_yet_message(ticket)))
-            return
-        try:
-            result = await filer.add_comment(ticket.id, message.text or "")
-        except (RedmineError, OSError):
-            logger.exception("follow-up comment for %s", ticket.receipt)
-            await flow.reply(message, escape(notices.followup_later_message(flow.locale)))
-            return
-        await flow.reply(message, escape(notices.followup_message(flow.locale, result.issue_id)))
+        await flow.reply(message, escape(
+            notices.followup_message(flow.locale, ticket.receipt, followup.issue_id)))
 
     @router.message(FileMessage())
     async def attachment(
@@ -59,9 +60,9 @@ def create_router() -> Router:
         flow: Flow,
         bot: Bot,
         attachment_work: AttachmentWork,
-        filer: RedmineFiler | None,
+        sink: TicketSink,
     ) -> None:
-        ticket = await current_ticket(flow)
+        ticket = await target_ticket(flow, message, ask=False)
         if ticket is None:
             return
         name, mime, size, file_id, unique_id = describe_file(message)
@@ -85,44 +86,64 @@ def create_router() -> Router:
         )
         incoming = IncomingFile(attachment_id, flow.chat_id, file_id, name, mime, message.caption)
         verdict = await attachment_work.check_now(bot, incoming)
+        photo = bool(message.photo)
         if verdict.verdict == "refused" or verdict.reason == "download_failed":
             await flow.reply(
-                message, escape(verdict_messages.user_message(verdict, flow.locale, name))
+                message,
+                escape(verdict_messages.user_message(verdict, flow.locale, name, photo=photo)),
             )
             return
-        if filer is None or ticket.sink != "redmine":
+        shown, _ours = verdict_messages.file_label(verdict, flow.locale, name, photo=photo)
+        followup = sink.add_followup(
+            ticket.id, key=f"{flow.chat_id}:{message.message_id}", attachment_id=attachment_id
+        )
+        if not followup.queued:
             await flow.reply(
                 message,
                 _("Thank you, I added {file_name} to your ticket {receipt}.").format(
-                    file_name=escape(name), receipt=ticket.receipt
+                    file_name=escape(shown), receipt=ticket.receipt
                 ),
             )
             return
-        if ticket.status != "filed":
-            await flow.reply(message, escape(notices.not_filed_yet_message(ticket)))
-            return
-        try:
-            result = await filer.add_attachment(ticket.id, attachment_id)
-        except LookupError:  # no bytes were kept (the download failed)
-            await flow.reply(message, escape(notices.followup_later_message(flow.locale)))
-            return
-        except AttachmentTooLarge as exc:
-            await flow.reply(
-                message,
-                escape(notices.too_large_message(flow.locale, exc.file_name, exc.size, exc.limit)),
-            )
-            return
-        except (RedmineError, OSError):
-            logger.exception("follow-up attachment for %s", ticket.receipt)
-            await flow.reply(message, escape(notices.followup_later_message(flow.locale)))
-            return
-        await flow.reply(
-            message, escape(notices.followup_message(flow.locale, result.issue_id, name))
-        )
+        await flow.reply(message, escape(
+            notices.followup_message(flow.locale, ticket.receipt, followup.issue_id, shown)))
 
     return router
 
 
-async def current_ticket(flow: Flow) -> store.TicketRow | None:
-    ticket_id = (await flow.data()).get("ticket_id")
-    return store.get_ticket(flow.db, ticket_id) if ticket_id else None
+async def target_ticket(
+    flow: Flow, message: Message, *, ask: bool = True
+) -> store.TicketRow | None:
+    """The ticket of the message replied to, if it is one of this user's; the one chosen
+    on a card; the only open one. With several open, a text waits while the user is asked
+    (``ask``); a file goes to the newest, and the answer names it."""
+    reply = message.reply_to_message
+    if reply is not None:
+        ticket = store.ticket_for_message(flow.db, flow.chat_id, reply.message_id)
+        if ticket is not None and ticket.user_id == flow.user_id:
+            return ticket
+    data = await flow.data()
+    ticket_id = data.get("ticket_id")
+    current = store.get_ticket(flow.db, ticket_id) if ticket_id else None
+    if data.get("ticket_chosen") and current is not None:
+        return current
+    open_tickets = [t for t in store.list_tickets(flow.db, user_id=flow.user_id, limit=20)
+                    if not t.closed]
+    if len(open_tickets) <= 1 or not ask:
+        return current or (open_tickets[0] if open_tickets else None)
+    await ask_which_ticket(flow, message, open_tickets)
+    return None
+
+
+async def ask_which_ticket(flow: Flow, message: Message, tickets: list[store.TicketRow]) -> None:
+    """Several open tickets: keep the message, and ask which one it is for."""
+    pending = list((await flow.data()).get("pending_followups", []))
+    pending.append(message.message_id)
+    await flow.state.update_data(pending_followups=pending[-20:])
+    builder = Keyboard()
+    for ticket in tickets[:8]:
+        builder.button(text=f"{ticket.receipt}: {ticket.summary[:40]}",
+                       callback_data=TicketAction(action="to", ticket_id=ticket.id))
+    builder.adjust(1)
+    await flow.reply(message, _("You have several open tickets. Which one is this for?"),
+                     builder.as_markup())

@@ -21,8 +21,13 @@ from sqlite_utils import Database
 from intake.draft import TicketDraft
 from intake.storage import tickets as store
 from intake.storage.db import write_tx
-from intake.tickets.effects import Delays, queue_filing, queue_submitted
-from intake.tickets.local import DueAt, default_due_at, receipt_for
+from intake.tickets.effects import (
+    Delays,
+    queue_filing,
+    queue_followup,
+    queue_status,
+)
+from intake.tickets.local import DueAt, commit_ticket, default_due_at, receipt_for
 from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.config import RedmineSettings
 from intake.tickets.redmine.errors import (
@@ -46,7 +51,7 @@ from intake.tickets.redmine.render import (
     render_description,
     render_subject,
 )
-from intake.tickets.sink import Receipt
+from intake.tickets.sink import Followup, Receipt
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +61,7 @@ class RedmineConfigError(RedmineError):
     retryable = True
 
 
-class AttachmentTooLarge(ValueError):
+class AttachmentTooLarge(ValueError):  # a ValueError: retrying cannot make it fit
     def __init__(self, file_name: str, size: int, limit: int) -> None:
         super().__init__(f"{file_name}: {size} bytes is over the {limit}-byte limit")
         self.file_name, self.size, self.limit = file_name, size, limit
@@ -103,21 +108,37 @@ class RedmineSink:
 
     def submit(self, draft: TicketDraft, *, conversation_id: int, opened_at: datetime) -> Receipt:
         """The ticket and its filing commit together: a crash after this loses neither."""
-        with write_tx(self.db):
-            row = store.create_ticket(
-                self.db,
-                draft,
-                conversation_id=conversation_id,
-                opened_at=opened_at,
-                due_at=self._due_at(draft.impact, opened_at),
-                sink=self.name,
-                status="queued",
-            )
-            queue_submitted(self.db, row)
-            queue_filing(self.db, row, self.delays)
+        row = commit_ticket(
+            self.db, draft, conversation_id=conversation_id, opened_at=opened_at,
+            due_at=self._due_at(draft.impact, opened_at), sink=self.name, status="queued",
+            then=lambda ticket: queue_filing(self.db, ticket, self.delays),
+        )
         if self._wake is not None:
             self._wake()
         return receipt_for(row)
+
+    def add_followup(
+        self, ticket_id: int, *, key: str, text: str | None = None,
+        attachment_id: int | None = None,
+    ) -> Followup:
+        """Queue it for the issue (after the filing, in order); never waits for Redmine."""
+        ticket = store.get_ticket(self.db, ticket_id)
+        if ticket is None:
+            raise LookupError(f"ticket {ticket_id} does not exist")
+        queue_followup(self.db, ticket, key=key, text=text, attachment_id=attachment_id)
+        if self._wake is not None:
+            self._wake()
+        issue = int(ticket.external_id) if ticket.external_id else None
+        return Followup(ticket.id, ticket.receipt, queued=True, issue_id=issue)
+
+    def set_closed(self, ticket_id: int, closed: bool, *, key: str) -> store.TicketRow:
+        """Closed (or reopened) here at once; the issue follows through the outbox."""
+        with write_tx(self.db):
+            row = store.set_closed(self.db, ticket_id, closed)
+            queue_status(self.db, row, closed=closed, key=key)
+        if self._wake is not None:
+            self._wake()
+        return row
 
 
 class RedmineFiler:
@@ -407,15 +428,22 @@ class RedmineFiler:
 
     # -- follow-ups ---------------------------------------------------------------------------
 
-    async def add_comment(self, ticket_id: int, text: str) -> FilingResult:
-        """A customer's comment from the chat becomes a note on the filed issue."""
+    async def add_comment(self, ticket_id: int, text: str, *, marker: str = "") -> FilingResult:
+        """A customer's comment from the chat becomes a note on the filed issue.
+
+        ``marker`` (e.g. ``OS-000001-3fa2c1/n7``) ends the note, so a retry whose first try
+        may have landed can look for it (``note_present``) instead of adding it twice.
+        """
         ticket, issue_id = self._filed(ticket_id)
         m = Markup(self.settings.text_formatting)
         header = (f"Follow-up from the customer in Telegram "
                   f"({LANGUAGE_NAMES.get(ticket.language, ticket.language)}):")
-        return await self._note(ticket, issue_id, header + "\n\n" + m.block(text), uploads=None)
+        note = header + "\n\n" + m.block(text) + _marker_line(m, marker)
+        return await self._note(ticket, issue_id, note, uploads=None)
 
-    async def add_attachment(self, ticket_id: int, attachment_id: int) -> FilingResult:
+    async def add_attachment(
+        self, ticket_id: int, attachment_id: int, *, marker: str = ""
+    ) -> FilingResult:
         """Upload one stored attachment to the filed issue, with a note naming it.
 
         Raises AttachmentTooLarge before any upload when it is over the configured limit.
@@ -435,9 +463,34 @@ class RedmineFiler:
         )
         if row.caption:
             note += "\n\n" + m.block(row.caption)
+        note += _marker_line(m, marker)
         result = await self._note(ticket, issue_id, note, uploads=(row, name, data))
         store.set_attachment_external_id(self.db, attachment_id, f"issue:{issue_id}")
         return result
+
+    async def set_closed(self, ticket_id: int, closed: bool, *, marker: str = "") -> str:
+        """Close the issue (the customer says it is solved) or reopen it; returns the new
+        status's name. The note says who did it, written as the customer where linked."""
+        ticket, issue_id = self._filed(ticket_id)
+        statuses = await self.client.issue_statuses()
+        wanted = [s for s in statuses if bool(s.get("is_closed")) == closed]
+        names = ("Closed",) if closed else ("New", "In Progress")
+        status = next((s for s in wanted if s.get("name") in names), wanted[0] if wanted else None)
+        if status is None:
+            raise RedmineConfigError("Redmine has no issue status to " +
+                                     ("close" if closed else "reopen") + " with")
+        m = Markup(self.settings.text_formatting)
+        note = ("The customer closed this ticket from Telegram: the problem is solved."
+                if closed else "The customer reopened this ticket from Telegram.")
+        await self._note(ticket, issue_id, note + _marker_line(m, marker), uploads=None,
+                         changes={"status_id": int(status["id"])})
+        return str(status["name"])
+
+    async def note_present(self, ticket_id: int, marker: str) -> bool:
+        """Whether a note ending with ``marker`` is already on the ticket's issue."""
+        _, issue_id = self._filed(ticket_id)
+        issue = await self.client.get_issue(issue_id, include=("journals",))
+        return any(marker in (j.get("notes") or "") for j in issue.get("journals", []))
 
     def _filed(self, ticket_id: int) -> tuple[store.TicketRow, int]:
         ticket = store.get_ticket(self.db, ticket_id)
@@ -446,7 +499,8 @@ class RedmineFiler:
         return ticket, int(ticket.external_id)
 
     async def _note(self, ticket: store.TicketRow, issue_id: int, note: str,
-                    uploads: tuple[store.AttachmentRow, str, bytes] | None) -> FilingResult:
+                    uploads: tuple[store.AttachmentRow, str, bytes] | None,
+                    changes: dict[str, Any] | None = None) -> FilingResult:
         ref = await self.resolve()
         login = self._login(ticket)
         switch_user = login if login and ref.is_admin else None
@@ -459,7 +513,11 @@ class RedmineFiler:
                 token = await self.client.upload(data, name, switch_user=as_user)
                 files = [{"token": token, "filename": name,
                           "content_type": row.mime_type or "application/octet-stream"}]
-            await self.client.add_note(issue_id, text, uploads=files, switch_user=as_user)
+            if changes:
+                await self.client.update_issue(issue_id, {**changes, "notes": text},
+                                               switch_user=as_user)
+            else:
+                await self.client.add_note(issue_id, text, uploads=files, switch_user=as_user)
 
         try:
             await send(switch_user, note)
@@ -471,6 +529,10 @@ class RedmineFiler:
             await send(None, named + note)
         return FilingResult(ticket.id, issue_id, self.issue_url(issue_id), created=False,
                             as_customer=switch_user is not None, fallback=fallback)
+
+
+def _marker_line(m: Markup, marker: str) -> str:
+    return f"\n\n{m.inline('intake ref ' + marker, in_table=False)}" if marker else ""
 
 
 # What check_login finds about a login a customer gives.
