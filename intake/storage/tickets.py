@@ -343,6 +343,26 @@ def set_closed(db: Database, ticket_id: int, closed: bool, *, now: datetime | No
     return get_ticket(db, ticket_id)  # type: ignore[return-value]
 
 
+def record_redmine_status(db: Database, ticket_id: int, name: str, *, closed: bool) -> None:
+    """What Redmine says now (the watcher): its status name, and closed or open, unless the
+    customer's own close or reopen is still on its way to Redmine."""
+    stamp = iso(utcnow())
+    with _tx(db):
+        waiting = db.execute(
+            "SELECT 1 FROM outbox WHERE ticket_id = ? AND kind = 'redmine.status' "
+            "AND status IN ('pending', 'leased') LIMIT 1", (ticket_id,)
+        ).fetchone()
+        if waiting:
+            db.execute("UPDATE tickets SET redmine_status = ? WHERE id = ?", (name, ticket_id))
+            return
+        db.execute(
+            """UPDATE tickets SET redmine_status = ?,
+                   closed_at = CASE WHEN ? THEN coalesce(closed_at, ?) ELSE NULL END
+               WHERE id = ?""",
+            (name, 1 if closed else 0, stamp, ticket_id),
+        )
+
+
 def mark_notified_queued(db: Database, ticket_id: int) -> None:
     with _tx(db):
         db.execute("UPDATE tickets SET notified_queued = 1 WHERE id = ?", (ticket_id,))

@@ -250,6 +250,8 @@ class Watcher:
                 watch.record_first_response(
                     self.db, ticket.id, iso(parse_redmine_time(update.created_on)))
         status = current_status(issue)
+        if status is not None:
+            store.record_redmine_status(self.db, ticket.id, status.name, closed=status.is_closed)
         if status is not None and status.settled:
             rating.queue_question(self.db, ticket, priority)
         return queued
