@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -294,19 +294,22 @@ class WatchEffects:
         # Logged in the ticket's conversation: a reply to it routes to this ticket.
         chat, conv = ticket.chat_id, ticket.conversation_id
         part = 0
+        def send_text(text: str) -> Callable[[], Awaitable[None]]:
+            return lambda: self.messenger.send(chat, text, conversation_id=conv)
+
+        def send_file(file: StaffFile) -> Callable[[], Awaitable[None]]:
+            return lambda: self._send_file(ticket, locale, update, file, where)
+
         if update.notes:
-            for text in updates.note_messages(locale, update, formatting=self.settings.
-                                              text_formatting, **where):
-                await self._once(item, part, lambda t=text: self.messenger.send(
-                    chat, t, conversation_id=conv))
+            for text in updates.note_messages(locale, update, receipt=ticket.receipt, url=url,
+                                              formatting=self.settings.text_formatting):
+                await self._once(item, part, send_text(text))
                 part += 1
         if update.status is not None:
             text = updates.status_message(locale, update, **where)
-            await self._once(item, 1000, lambda: self.messenger.send(
-                chat, text, conversation_id=conv))
+            await self._once(item, 1000, send_text(text))
         for n, file in enumerate(update.files):
-            await self._once(item, 2000 + n, lambda f=file: self._send_file(
-                ticket, locale, update, f, where))
+            await self._once(item, 2000 + n, send_file(file))
 
     async def _send_file(self, ticket: TicketRow, locale: str, update: JournalUpdate,
                          file: StaffFile, where: dict[str, str]) -> None:
