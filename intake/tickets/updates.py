@@ -11,21 +11,13 @@ from __future__ import annotations
 from html import escape
 
 from intake.i18n import N_, gettext
-from intake.tickets.redmine.journals import JournalUpdate, StaffFile, Status
+from intake.tickets import notices
+from intake.tickets.redmine.journals import JournalUpdate, StaffFile
 from intake.tickets.redmine.markup import Formatting, split_html, to_telegram_blocks
 from intake.tickets.redmine.render import format_size
 
 # Telegram's limit for a file a bot sends; larger files are offered as a link.
 SEND_LIMIT = 50 * 1024 * 1024
-
-STATUS_NAMES = {
-    "New": N_("New"),
-    "In Progress": N_("In Progress"),
-    "Resolved": N_("Resolved"),
-    "Feedback": N_("Feedback"),
-    "Closed": N_("Closed"),
-    "Rejected": N_("Rejected"),
-}
 
 NOTE = N_("{author} wrote on your ticket {ticket}:")
 NOTE_CONTINUED = N_("(continued)")
@@ -36,11 +28,6 @@ FILE_TOO_LARGE = N_(
     "open it in Redmine: {url}"
 )
 STAFF = N_("Support")  # when Redmine gives no name for the author
-
-
-def status_name(locale: str, status: Status) -> str:
-    known = STATUS_NAMES.get(status.name)
-    return gettext(locale, known) if known else status.name
 
 
 def ticket_link(receipt: str, issue_id: int, url: str) -> str:
@@ -70,7 +57,7 @@ def status_message(locale: str, update: JournalUpdate, *, receipt: str, url: str
     assert update.status is not None
     return _template(locale, STATUS).format(
         ticket=ticket_link(receipt, update.issue_id, url),
-        status=f"<b>{escape(status_name(locale, update.status))}</b>",
+        status=f"<b>{escape(notices.status_name(locale, update.status.name))}</b>",
     )
 
 
