@@ -35,6 +35,7 @@ from intake.bot.middlewares import (
 from intake.bot.routers import create_routers
 from intake.i18n import EN, N_, compile_catalogs, gettext, locales_dir
 from intake.storage.fsm import SQLiteStorage
+from intake.tickets.paging import Paging
 from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.sink import RedmineFiler
 from intake.tickets.sink import TicketSink
@@ -103,7 +104,10 @@ def create_dispatcher(
     i18n: I18n | None = None,
     redmine: RedmineClient | None = None,
     filer: RedmineFiler | None = None,
+    paging: Paging | None = None,
 ) -> Dispatcher:
+    """``paging``: what "I'm on it" acknowledges (without it the button answers that paging
+    is not running here)."""
     options = options or DialogueOptions()
     attachment_work = AttachmentWork(db, checker)
     dp = Dispatcher(
@@ -116,6 +120,7 @@ def create_dispatcher(
         attachment_work=attachment_work,
         redmine=redmine,
         filer=filer,
+        paging=paging,
     )
     dp.update.outer_middleware(UpdateRecorder(db))
     UserI18nMiddleware(i18n or create_i18n()).setup(dp)

@@ -8,6 +8,8 @@ given up and recorded, never retried forever.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
+from typing import TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -20,12 +22,14 @@ from aiogram.exceptions import (
 from sqlite_utils import Database
 
 from intake.bot.middlewares import current_conversation
+from intake.bot.routers.paging import ack_keyboard
 from intake.storage import records
 from intake.tickets.outbox import GiveUp, Retry
 
 logger = logging.getLogger(__name__)
 
 BLOCKED = "blocked"  # the user blocked the bot (403)
+T = TypeVar("T")
 
 
 class TelegramNotifier:
@@ -43,8 +47,26 @@ class TelegramNotifier:
         if conversation_id is not None:
             user = records.conversation_language(self.db, conversation_id) if self.db else None
             current_conversation.set((chat_id, conversation_id, user or "en"))
+        await self._call(self.bot.send_message(chat_id, html))
+
+    async def send_page(self, chat_id: int, html: str, *, ticket_id: int) -> int:
+        """An on-call page with its "I'm on it" button (``intake.tickets.paging``)."""
+        if self.bot is None:
+            raise Retry("the bot is not running", after=5.0)
+        sent = await self._call(self.bot.send_message(chat_id, html,
+                                                      reply_markup=ack_keyboard(ticket_id)))
+        return sent.message_id
+
+    async def edit(self, chat_id: int, message_id: int, html: str) -> None:
+        """New text for a page; Telegram drops the buttons of a message edited without any."""
+        if self.bot is None:
+            raise Retry("the bot is not running", after=5.0)
+        await self._call(self.bot.edit_message_text(html, chat_id=chat_id,
+                                                    message_id=message_id))
+
+    async def _call(self, request: Awaitable[T]) -> T:
         try:
-            await self.bot.send_message(chat_id, html)
+            return await request
         except TelegramRetryAfter as exc:
             raise Retry(f"Telegram flood control: {exc.message}",
                         after=float(exc.retry_after)) from None

@@ -53,8 +53,10 @@ class LocalSink:
         *,
         due_at: DueAt = default_due_at,
         wake: Callable[[], None] | None = None,
+        holidays: frozenset[date] = frozenset(),
     ) -> None:
         self.db = db
+        self.holidays = holidays  # for the SLA warnings' times, as for the due time
         self._due_at = due_at
         self._wake = wake  # the outbox: an Emergency's staff alert goes out at once
 
@@ -69,7 +71,7 @@ class LocalSink:
                 sink=self.name,
                 status="stored",
             )
-            queue_submitted(self.db, row)
+            queue_submitted(self.db, row, holidays=self.holidays)
         if self._wake is not None:
             self._wake()
         return receipt_for(row)

@@ -9,14 +9,17 @@ from intake.bot.routers import (
     followups,
     group,
     impact,
+    paging,
     review,
     steps,
 )
 
 
 def create_routers() -> list[Router]:
-    """In the order they must see updates: groups, commands, steps, catch-alls last."""
+    """In the order they must see updates: the on-call button (it works in groups too),
+    groups, commands, steps, catch-alls last."""
     return [
+        paging.create_router(),
         group.create_router(),
         commands.create_router(),
         impact.create_router(),

@@ -13,7 +13,7 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -95,8 +95,10 @@ class RedmineSink:
         due_at: DueAt = default_due_at,
         wake: Callable[[], None] | None = None,
         delays: Delays | None = None,
+        holidays: frozenset[date] = frozenset(),
     ) -> None:
         self.db = db
+        self.holidays = holidays  # for the SLA warnings' times, as for the due time
         self._due_at = due_at
         self._wake = wake  # e.g. Outbox.wake: file now rather than at the next poll
         self.delays = delays or Delays()
@@ -113,7 +115,7 @@ class RedmineSink:
                 sink=self.name,
                 status="queued",
             )
-            queue_submitted(self.db, row)
+            queue_submitted(self.db, row, holidays=self.holidays)
             queue_filing(self.db, row, self.delays)
         if self._wake is not None:
             self._wake()
