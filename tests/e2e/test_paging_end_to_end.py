@@ -95,7 +95,9 @@ async def test_an_emergency_on_saturday_night_pages_until_someone_is_on_it(on_ca
     assert len(paged_staff) == 1
     assert not [m for m in bob.messages if m.from_bot]
 
-    # Ten minutes without "I'm on it": the staff chat again, and the next contact.
+    # The bot restarts while the page waits; ten minutes without "I'm on it": the staff
+    # chat again, and the next contact.
+    await intake.restart()
     await skip(intake, clock, timedelta(minutes=10))
     second = await bob.wait_for(has_ack_button, timeout=10)
     assert second.text.startswith("⏰ NOT ACKNOWLEDGED after 10 min: page 2")
