@@ -34,7 +34,8 @@ from intake.tickets.redmine.sink import RedmineFiler, RedmineSink  # noqa: E402
 class Quiet:
     """Telegram stands still: the bench measures Redmine's side only."""
 
-    async def send(self, chat_id: int, html: str) -> None: ...
+    async def send(self, chat_id: int, html: str, *, conversation_id: int | None = None) -> None:
+        ...
 
 
 def env_file(arg: str | None) -> str:
@@ -78,7 +79,7 @@ def queue(db, n: int, attachments: int) -> None:
         sink.submit(draft, conversation_id=conv, opened_at=datetime.now(UTC))
 
 
-async def bench(env: dict[str, str], n: int, attachments: int) -> None:
+async def bench(env: dict[str, str], n: int, attachments: int, parallel: int) -> None:
     settings = RedmineSettings(url=env["REDMINE_URL"], api_key=env["REDMINE_API_KEY"])
     with tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "bench.db")
@@ -88,14 +89,15 @@ async def bench(env: dict[str, str], n: int, attachments: int) -> None:
             await filer.resolve()
             setup = client.request_count
             effects = Effects(db, Quiet(), filer=filer)
-            outbox = Outbox(db, effects.handlers(), lanes={"redmine": 1, "telegram": 4})
+            outbox = Outbox(db, effects.handlers(), lanes={"redmine": parallel, "telegram": 4})
             start = time.perf_counter()
             done = await outbox.run_once()
             elapsed = time.perf_counter() - start
             per_ticket = (client.request_count - setup) / n
         filed = db.execute("SELECT count(*) FROM tickets WHERE status = 'filed'").fetchone()[0]
         db.conn.close()
-    print(f"tickets: {n} with {attachments} attachment(s) each; attempted {done}, filed {filed}")
+    print(f"tickets: {n} with {attachments} attachment(s) each, {parallel} at once; "
+          f"attempted {done} effects, filed {filed}")
     print(f"wall: {elapsed:.2f} s  ->  {n / elapsed:.1f} tickets/s, "
           f"{1000 * elapsed / n:.0f} ms per ticket")
     print(f"HTTP requests per ticket: {per_ticket:.2f} (floor {attachments + 2}: "
@@ -106,12 +108,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=50)
     parser.add_argument("--attachments", type=int, default=2)
+    parser.add_argument("--parallel", type=int, default=2, help="Redmine requests at once")
     parser.add_argument("--env", help="env file written by .ci/redmine.sh")
     args = parser.parse_args()
     path = env_file(args.env)
     env = dict(line.split("=", 1) for line in Path(path).read_text().splitlines() if "=" in line)
     print(f"Redmine {env.get('REDMINE_VERSION', '?')} at {env['REDMINE_URL']} (puma, 1 thread)")
-    asyncio.run(bench(env, args.tickets, args.attachments))
+    asyncio.run(bench(env, args.tickets, args.attachments, args.parallel))
     return 0
 
 

@@ -33,6 +33,7 @@ from intake.bot.middlewares import (
     UserI18nMiddleware,
 )
 from intake.bot.routers import create_routers
+from intake.docs import DocsIndex
 from intake.i18n import EN, N_, compile_catalogs, gettext, locales_dir
 from intake.storage.fsm import SQLiteStorage
 from intake.tickets.paging import Paging
@@ -104,6 +105,7 @@ def create_dispatcher(
     i18n: I18n | None = None,
     redmine: RedmineClient | None = None,
     filer: RedmineFiler | None = None,
+    docs: DocsIndex | None = None,
     paging: Paging | None = None,
 ) -> Dispatcher:
     """``paging``: what "I'm on it" acknowledges (without it the button answers that paging
@@ -120,6 +122,7 @@ def create_dispatcher(
         attachment_work=attachment_work,
         redmine=redmine,
         filer=filer,
+        docs=docs if docs is not None else DocsIndex.from_folder(),  # the sample articles
         paging=paging,
     )
     dp.update.outer_middleware(UpdateRecorder(db))
@@ -127,6 +130,7 @@ def create_dispatcher(
     flow_middleware = FlowMiddleware(options)
     dp.message.outer_middleware(flow_middleware)
     dp.callback_query.outer_middleware(flow_middleware)
+    dp.edited_message.outer_middleware(flow_middleware)  # a fixed typo updates the answer
     dp.include_routers(*create_routers())
     dp.errors.register(_on_error)
     dp.startup.register(_set_commands)
@@ -148,6 +152,7 @@ COMMAND_DESCRIPTIONS = (
     ("start", N_("Open a new support request")),
     ("back", N_("Go back one step")),
     ("status", N_("Show what you have entered")),
+    ("tickets", N_("Your tickets and what happened to them")),
     ("language", N_("Switch between English and Chinese")),
     ("cancel", N_("Discard the request")),
     ("help", N_("What I can do")),

@@ -6,6 +6,7 @@ the token is a ``SecretStr`` so it never shows in a repr, a log or an error.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,23 @@ class Settings(BaseSettings):
     support_holidays: Annotated[frozenset[date], NoDecode] = Field(
         default=frozenset(), alias="SUPPORT_HOLIDAYS"
     )
+    # Reverse proxies in front of the staff page whose X-Forwarded-For is believed.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), alias="TRUSTED_PROXIES"
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        for item in value if isinstance(value, list | tuple) else ():
+            try:
+                ipaddress.ip_network(str(item), strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network") from None
+        return value
+
     # Who is paged for an Emergency, in order: Telegram user ids (their private chats with
     # the bot) or chat ids (a group, negative). Empty: only the staff chat is paged.
     oncall: Annotated[tuple[int, ...], NoDecode] = Field(default=(), alias="ONCALL")

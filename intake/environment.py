@@ -7,14 +7,32 @@ functions validate what the user types and read all three from a pasted User-Age
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import ua_parser
 
 BROWSERS = ("Chrome", "Firefox", "Safari", "Edge")
 SYSTEMS = ("Windows", "macOS", "Ubuntu", "Debian", "Fedora", "RHEL/CentOS")
+# The versions most customers run, offered as buttons at the system version question.
+SYSTEM_VERSIONS: dict[str, tuple[str, ...]] = {
+    "Windows": ("10", "11"),
+    "macOS": ("13", "14", "15"),
+    "Ubuntu": ("20.04", "22.04", "24.04"),
+    "Debian": ("11", "12"),
+    "Fedora": ("40", "41"),
+    "RHEL/CentOS": ("8", "9"),
+}
 
 _VERSION = re.compile(r"^v?\d{1,5}(?:\.\d{1,6}){0,4}(?:[-+ ]?[0-9A-Za-z.\-]{1,20})?$")
+# What About pages put around the number: "(Official Build) (64-bit)", "(19618.2.12.11.6)".
+_PARENTHESES = re.compile(r"\([^)]*\)")
+# Leading words before the number: "Version", "Chrome", "Google Chrome", "版本", "版本号:"
+# (after NFKC a full-width colon is an ASCII one).
+_LABEL = re.compile(r"^(?:[^\W\d_]+[\s:]*)+", re.UNICODE)
+# Characters that show nothing: zero-width and format characters, and the "blank" letters
+# people paste to get past a required field (Hangul fillers, the braille blank).
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 _UA_MARKERS = ("Mozilla/", "AppleWebKit", "Gecko/", "Chrome/", "Safari/", "Firefox/")
 
 _FAMILY_NAMES = {
@@ -39,13 +57,47 @@ class Environment:
     os_version: str
 
 
+def visible_text(text: str | None) -> str:
+    """One line of what a reader sees: invisible characters dropped, whitespace collapsed."""
+    kept = "".join(
+        " " if unicodedata.category(ch) in ("Zs", "Zl", "Zp", "Cc") else ch
+        for ch in (text or "")
+        if unicodedata.category(ch) != "Cf" and ch not in _BLANK_LOOKING
+    )
+    return " ".join(kept.split())
+
+
+def parse_version(text: str) -> str | None:
+    """A version as people paste it from an About page, or None when there is none.
+
+    "Version 126.0.6478.127 (Official Build) (64-bit)" -> "126.0.6478.127",
+    "Chrome 126" -> "126", Safari's "Version 17.5 (19618.2.12.11.6)" -> "17.5",
+    full-width digits -> "126". The bot's own "I don't know" help sends people to exactly
+    these About pages.
+    """
+    value = unicodedata.normalize("NFKC", text)
+    value = _PARENTHESES.sub(" ", value)
+    value = " ".join(value.split())
+    if not value or not value[0].isdigit():
+        value = _LABEL.sub("", value).strip()
+    value = value.removeprefix("v").removeprefix("V")
+    if not _VERSION.match(value):
+        return None
+    return value
+
+
 def is_version(text: str) -> bool:
     """A browser or product version: digits with dots, optional suffix ('121.0', '17.2.1')."""
-    return bool(_VERSION.match(text.strip()))
+    return parse_version(text) is not None
 
 
 def normalize_version(text: str) -> str:
-    return text.strip().removeprefix("v").removeprefix("V")
+    return parse_version(text) or text.strip()
+
+
+def is_browser_name(text: str) -> bool:
+    """A name has a letter in it: "121.0" typed at the browser question is a version."""
+    return any(ch.isalpha() for ch in text)
 
 
 def looks_like_user_agent(text: str) -> bool:
@@ -76,9 +128,37 @@ def from_user_agent(text: str) -> Environment | None:
     if os_family == "Linux":
         # Most Linux User-Agents do not name the distro; the user fills it in after.
         os_family = next((d for d in ("Ubuntu", "Debian", "Fedora") if d in text), "Linux")
+    os_version = _version(system.major, system.minor, system.patch) if system else ""
+    if os_family == "Windows" and "Windows NT 10.0" in text:
+        # Windows 11 still says "Windows NT 10.0": the User-Agent cannot tell 10 from 11.
+        os_version = ""
     return Environment(
         browser=browser,
-        browser_version=browser_version,
+        browser_version=_full_version(text, browser) or browser_version,
         os=os_family,
-        os_version=_version(system.major, system.minor, system.patch) if system else "",
+        os_version=os_version,
     )
+
+
+# The token that carries each browser's full version (ua-parser reads three parts at most).
+_VERSION_TOKENS = {
+    "Chrome": r"(?:Chrome|CriOS)/([\d.]+)",
+    "Chromium": r"Chromium/([\d.]+)",
+    "Firefox": r"(?:Firefox|FxiOS)/([\d.]+)",
+    "Safari": r"Version/([\d.]+)",
+    "Edge": r"Edg(?:e|A|iOS)?/([\d.]+)",
+    "Opera": r"OPR/([\d.]+)",
+}
+
+
+def _full_version(text: str, browser: str) -> str:
+    pattern = _VERSION_TOKENS.get(browser)
+    match = re.search(pattern, text) if pattern else None
+    return match.group(1) if match else ""
+
+
+def system_label(env: Environment) -> str:
+    """How the confirmation names the system; "Windows 10 or 11" when the UA cannot tell."""
+    if env.os == "Windows" and not env.os_version:
+        return "Windows 10 or 11"
+    return " ".join(p for p in (env.os, env.os_version) if p)

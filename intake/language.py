@@ -5,9 +5,10 @@ Statistical detectors alone get short support texts wrong (Traditional Chinese c
 Korean, a quarter of English logs come out "not English"), so the decision is layered:
 
 1. Unicode scripts. Han, Kana, Hangul, Cyrillic, Arabic, Thai... decide by themselves once
-   they make up a real share of the text (weighted: one Han character carries about as much
-   as two or three Latin letters), so a stray glyph or a Chinese name does not turn English into
-   Chinese.
+   they make up a real share of the text's letters (weighted: one Han character carries about
+   as much as two or three Latin letters) or 40 % of its words (Chinese carrying English
+   terms: "Error 500 了"), so a stray glyph or a Chinese name does not turn English into
+   Chinese, and copied English words do not turn Chinese into English.
 2. Latin script: technical tokens (URLs, paths, identifiers, anything with a digit,
    stack-trace lines) are stripped, and what is left is English when it is mostly words from
    a list of about 12,000 frequent English words shipped with the package.
@@ -102,6 +103,12 @@ _CJK = ("Han", "Kana", "Hangul")
 
 # A script decides when it has at least this share of the weighted letters...
 SCRIPT_SHARE = 0.5
+# ...or of the prose's words: Chinese with English terms ("API 返回 401 Unauthorized, token
+# 是刚生成的") has fewer Han characters than Latin letters, but most of its words are Chinese.
+# A Han or Kana run counts one word per CJK_CHARS_PER_WORD characters (Chinese words are one
+# or two characters), a Latin, Cyrillic, Hangul... word counts one.
+SCRIPT_WORD_SHARE = 0.4
+CJK_CHARS_PER_WORD = 1.5
 # ...and English is accepted when at least this share of its Latin words are English.
 ENGLISH_SHARE = 0.75
 # langdetect refuses only above this probability, with fewer English words than this share.
@@ -246,6 +253,16 @@ _EXTRA_WORDS = frozenset(
 )
 
 
+_PATH_START = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\|~?/|\.{1,2}/|[a-z][a-z0-9+.-]*://|www\.)")
+_LOG_LEVELS = frozenset("TRACE DEBUG INFO NOTICE WARN WARNING ERROR ERR FATAL CRITICAL".split())
+
+
+def _is_path_or_url(token: str) -> bool:
+    """A path or URL, whatever script its folder names are in (C:\\用户\\张伟\\...)."""
+    core = token.strip(_TOKEN_EDGE)
+    return bool(_PATH_START.match(core)) or core.count("\\") >= 2
+
+
 def _is_technical(token: str) -> bool:
     core = token.strip(_TOKEN_EDGE)
     if not core:
@@ -269,7 +286,11 @@ def _prose(text: str) -> str:
     for line in text.splitlines():
         if _TRACE_LINE.match(line):
             continue
-        tokens = [t for t in line.split() if _has_non_latin_letter(t) or not _is_technical(t)]
+        tokens = [
+            t
+            for t in line.split()
+            if not _is_path_or_url(t) and (_has_non_latin_letter(t) or not _is_technical(t))
+        ]
         if tokens:
             kept_lines.append(" ".join(tokens))
     return "\n".join(kept_lines)
@@ -310,6 +331,33 @@ def _script_counts(text: str, min_run: int) -> tuple[dict[str, float], dict[str,
             raw[script] = raw.get(script, 0) + 1
     flush()
     return weighted, raw
+
+
+_HAN_KANA_RUN = re.compile(
+    "[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+"
+)
+
+
+def _word_counts(prose: str, min_run: int) -> dict[str, float]:
+    """Words per script in the prose: Han and Kana runs by length, other scripts one each.
+
+    Log levels and single Latin letters are not words here: they say nothing about the
+    language the customer wrote in.
+    """
+    counts: dict[str, float] = {}
+    for match in _HAN_KANA_RUN.finditer(prose):
+        run = match.group()
+        if len(run) >= min_run:
+            script = "Kana" if any(_script(ch) == "Kana" for ch in run) else "Han"
+            counts[script] = counts.get(script, 0.0) + max(1.0, len(run) / CJK_CHARS_PER_WORD)
+    for word in _WORD.findall(_HAN_KANA_RUN.sub(" ", prose)):
+        scripts = {_script(ch) for ch in word} - {None, "Latin"}
+        if scripts:
+            script = max(scripts, key=lambda s: sum(_script(ch) == s for ch in word))
+            counts[script] = counts.get(script, 0.0) + 1.0
+        elif (len(word) > 1 or word in "Ia") and word not in _LOG_LEVELS:
+            counts["Latin"] = counts.get("Latin", 0.0) + 1.0
+    return counts
 
 
 def _cjk_language(raw: dict[str, int]) -> str:
@@ -482,9 +530,27 @@ def analyse(text: str, *, ocr: bool = False) -> LanguageGuess:
         language = _cjk_language(raw)
         script = "Hangul" if language == "ko" else "Kana" if language == "ja" else "Han"
         return LanguageGuess(language, "script", cjk / total, _excerpt(shown, script))
+    words = _word_counts(prose, min_run=2 if ocr else 1)
+    all_words = sum(words.values()) or 1.0  # only log levels and single letters
+    cjk_words = sum(words.get(s, 0.0) for s in _CJK)
+    other_words = {s: n for s, n in words.items() if s not in _CJK and s != "Latin"}
+    if (
+        cjk_words >= max(other_words.values(), default=0.0)
+        and cjk_words / all_words >= SCRIPT_WORD_SHARE
+        and sum(raw.get(s, 0) for s in _CJK) >= min_chars
+    ):
+        # Chinese (or Japanese, Korean) prose carrying English terms, names and numbers
+        language = _cjk_language(raw)
+        script = "Hangul" if language == "ko" else "Kana" if language == "ja" else "Han"
+        return LanguageGuess(language, "script", cjk_words / all_words, _excerpt(shown, script))
+    # Cyrillic, Arabic... prose with English terms ("Ошибка 500 при входе в Settings")
+    other_by_words = (
+        best_other is not None
+        and other_words.get(best_other, 0.0) / all_words >= SCRIPT_WORD_SHARE
+    )
     if (
         best_other
-        and weighted[best_other] / total >= SCRIPT_SHARE
+        and (weighted[best_other] / total >= SCRIPT_SHARE or other_by_words)
         and raw[best_other] >= min_chars
     ):
         if best_other == "Cyrillic":

@@ -8,7 +8,10 @@ event loop and sockets), with
 - a bounded queue: at most ``max_queue`` files admitted at once, the rest wait their turn;
 - a per-file time limit that starts when a worker takes the file, not while it queues;
 - recovery: a file that runs over its limit, or a worker that dies, gives an 'unchecked'
-  verdict, and the pool is killed (Tesseract children included) and started again.
+  verdict, and the pool is killed and started again.
+
+Tesseract runs inside each worker (tesserocr) with its models loaded once per worker: a
+recycle costs a model load (about a second), not each image.
 
 It starts nothing until the first file, and ``check`` never raises (except cancellation).
 """
@@ -32,12 +35,13 @@ WORKER_NICENESS = 10
 
 
 def _worker_init() -> None:
-    """Each worker: one thread for Tesseract, a lower priority, its own process group.
+    """Each worker: one thread for Tesseract, a lower priority, its own process group, and
+    Tesseract's models loaded once, before the first screenshot waits for them.
 
     With two workers busy on two cores the bot's own process must still be scheduled at
-    once: the niceness (inherited by Tesseract) keeps the event loop answering.
+    once: the niceness keeps the event loop answering.
     """
-    os.environ["OMP_THREAD_LIMIT"] = "1"
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # before tesserocr loads libtesseract
     _die_with_parent()
     if hasattr(os, "nice"):
         try:
@@ -45,10 +49,12 @@ def _worker_init() -> None:
         except OSError:
             pass
     if hasattr(os, "setpgrp"):
-        os.setpgrp()  # so a recycle can kill the worker together with its tesseract child
+        os.setpgrp()  # so a recycle can kill the worker and anything it started
+    from intake.attachments import ocr
     from intake.language import english_words
 
     english_words()
+    ocr.warm()
 
 
 def _die_with_parent() -> None:
@@ -115,21 +121,17 @@ class AttachmentChecker:
             )
         return self._pool
 
-    async def check(
-        self, data: bytes, file_name: str | None, mime_type: str | None, caption: str | None = None
-    ) -> Verdict:
+    async def check(self, data: bytes, file_name: str | None, mime_type: str | None) -> Verdict:
         """The policy's verdict on one file, computed in a worker process."""
         if len(data) > policy.MAX_BYTES:  # not worth copying into a worker
-            return policy.check(data, file_name, mime_type, caption)
+            return policy.check(data, file_name, mime_type)
         admitted, running = self._semaphores()
         async with admitted, running:
             for attempt in range(2):
                 pool = self._ensure_pool()
                 loop = asyncio.get_running_loop()
                 try:
-                    future = loop.run_in_executor(
-                        pool, policy.check, data, file_name, mime_type, caption
-                    )
+                    future = loop.run_in_executor(pool, policy.check, data, file_name, mime_type)
                     return await asyncio.wait_for(future, self.timeout_s)
                 except TimeoutError:
                     self._recycle(pool)
@@ -159,7 +161,7 @@ class AttachmentChecker:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def check_text(self, text: str) -> Verdict:
-        """Captions and typed text are cheap: checked right here, no pool needed."""
+        """Typed text is cheap: checked right here, no pool needed."""
         return policy.check_text(text)
 
     def _recycle(self, pool: ProcessPoolExecutor) -> None:
@@ -185,7 +187,7 @@ def _kill(pool: ProcessPoolExecutor) -> None:
         if pid is None:
             continue
         try:
-            os.killpg(pid, signal.SIGKILL)  # the worker's group: it and its tesseract
+            os.killpg(pid, signal.SIGKILL)  # the worker's whole process group
         except (ProcessLookupError, PermissionError, AttributeError, OSError):
             try:
                 process.kill()

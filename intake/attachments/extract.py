@@ -71,9 +71,11 @@ def extension(file_name: str | None) -> str:
 def sniff(data: bytes, file_name: str | None, mime_type: str | None) -> str:
     """The kind of file: magic bytes first, then MIME type, then the extension.
 
-    One of: image, pdf, zip, gzip, audio, video, text, heic, unknown.
+    One of: image, svg, pdf, zip, gzip, audio, video, text, heic, unknown.
     """
     head = data[:64]
+    if looks_like_svg(data):
+        return "svg"
     if (
         head.startswith(
             (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
@@ -107,6 +109,8 @@ def sniff(data: bytes, file_name: str | None, mime_type: str | None) -> str:
         return "video"
     mime = (mime_type or "").lower()
     ext = extension(file_name)
+    if (mime == "image/svg+xml" or ext in ("svg", "svgz")) and not head.startswith(b"\x1f\x8b"):
+        return "svg"
     if mime.startswith("audio/") or ext in AUDIO_EXTENSIONS:
         return "audio"
     if mime.startswith("video/") or ext in VIDEO_EXTENSIONS:
@@ -122,6 +126,43 @@ def sniff(data: bytes, file_name: str | None, mime_type: str | None) -> str:
     if looks_like_text(data):
         return "text"
     return "unknown"
+
+
+_SVG_ROOT = re.compile(
+    rb"^(?:\s|<\?xml[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<svg[\s>]", re.S | re.I
+)
+
+
+def looks_like_svg(data: bytes) -> bool:
+    """An SVG drawing: its root element is <svg>, after any XML declaration or comments."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf")
+    return bool(_SVG_ROOT.match(head))
+
+
+def svg_text(data: bytes) -> str:
+    """The words an SVG shows or names: <text> (with its <tspan>s), <title> and <desc>.
+
+    Parsed by defusedxml: an SVG that declares entities (the "billion laughs" and external
+    entity attacks) is refused, never expanded. Tag names, attributes, styles and path data
+    are not text anyone reads.
+    """
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        root = fromstring(data)
+    except DefusedXmlException as exc:
+        raise Unreadable("unsupported", "The SVG declares XML entities; it is not read.") from exc
+    except (ParseError, ValueError) as exc:
+        raise Unreadable("corrupt", "The SVG is not well-formed XML.") from exc
+    parts = []
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        if tag in ("text", "title", "desc"):
+            parts.append(" ".join("".join(element.itertext()).split()))
+    return "\n".join(part for part in parts if part)
 
 
 def looks_like_text(data: bytes) -> bool:
@@ -319,7 +360,7 @@ def read_zip(data: bytes) -> Extracted:
                 "which looks like a zip bomb.",
             )
         member_kind = "text" if kind else sniff(b"", name, None)
-        if member_kind not in ("text", "image", "unknown"):
+        if member_kind not in ("text", "image", "svg", "unknown"):
             result.skipped.append(name)
             continue
         if len(result.texts) + len(result.images) >= MAX_ARCHIVE_FILES_CHECKED:
@@ -330,6 +371,8 @@ def read_zip(data: bytes) -> Extracted:
         kind_of_body = member_kind if member_kind != "unknown" else sniff(body, name, None)
         if kind_of_body == "image":
             result.images.append((name, body))
+        elif kind_of_body == "svg":
+            result.texts.append((name, svg_text(body)))
         elif kind_of_body == "text":
             text = decode_text(body)[0]
             if kind or name.lower().endswith((".xml", ".html", ".htm")):

@@ -8,6 +8,7 @@ to do instead.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from intake.i18n import N_, gettext
@@ -58,16 +59,20 @@ LANGUAGE_NAMES = {
 }
 OTHER_LANGUAGE = N_("a language other than English")
 
-# How to call a file that has no name (Telegram photos have none), by kind.
+# How to call a file the customer sent without a name of their own. A Telegram photo has
+# none: the bot's "photo_17.jpg" means nothing to the customer, "your photo" does.
+PHOTO = N_("your photo")
 UNNAMED = {
-    "image": N_("This image"),
-    "pdf": N_("This PDF"),
-    "archive": N_("This archive"),
-    "text": N_("This file"),
-    "audio": N_("This recording"),
-    "video": N_("This video"),
+    "image": N_("your image"),
+    "drawing": N_("your drawing"),
+    "pdf": N_("your PDF"),
+    "archive": N_("your archive"),
+    "text": N_("your file"),
+    "audio": N_("your recording"),
+    "video": N_("your video"),
 }
-UNNAMED_DEFAULT = N_("This file")
+UNNAMED_DEFAULT = N_("your file")
+_HAN = "\u4e00-\u9fff"
 
 REFUSED_SCREENSHOT = N_(
     "{file_name} looks like it is in {language} (\u201c{excerpt}\u201d). Orangesky's support "
@@ -127,9 +132,7 @@ MESSAGES = {
     ),
     "missing": N_("The file {file_name} was not found."),
     # The bot's own failures around a check (intake/bot/attachment_work.py).
-    "download_failed": N_(
-        "I could not download {file_name} from Telegram. Please send it again."
-    ),
+    "download_failed": N_("I could not download {file_name} from Telegram. Please send it again."),
     "error": N_(
         "Something went wrong while checking {file_name}. It is kept with your request; "
         "please make sure any text in it is in English."
@@ -142,12 +145,30 @@ def language_name(code: str | None, locale: str = "en") -> str:
     return gettext(locale, LANGUAGE_NAMES.get(code or "", OTHER_LANGUAGE))
 
 
-def user_message(verdict: Verdict, locale: str, file_name: str | None = None) -> str:
-    """The message to send after checking an attachment (or a caption) for ``verdict``."""
+def file_label(
+    verdict: Verdict, locale: str, file_name: str | None = None, *, photo: bool = False
+) -> tuple[str, bool]:
+    """(how the customer's file is named to them, whether that is our own wording)."""
+    if photo:
+        return gettext(locale, PHOTO), True
+    if file_name:
+        return file_name, False
     kind = getattr(verdict, "kind", "") or ""
-    name = file_name or gettext(locale, UNNAMED.get(kind, UNNAMED_DEFAULT))
+    return gettext(locale, UNNAMED.get(kind, UNNAMED_DEFAULT)), True
+
+
+def user_message(
+    verdict: Verdict, locale: str, file_name: str | None = None, *, photo: bool = False
+) -> str:
+    """The message to send after checking an attachment (or typed text) for ``verdict``.
+
+    ``file_name`` is the name the customer gave the file; ``photo`` says it was sent as a
+    photo, which has no name of its own, so the message says "your photo".
+    """
+    kind = getattr(verdict, "kind", "") or ""
+    name, ours = file_label(verdict, locale, file_name, photo=photo)
     if verdict.verdict == "refused":
-        if kind in ("caption", "message"):
+        if kind == "message":
             template = REFUSED_TEXT
         elif not verdict.excerpt:  # the script was recognised, its words were not
             template = REFUSED_NO_EXCERPT
@@ -155,12 +176,24 @@ def user_message(verdict: Verdict, locale: str, file_name: str | None = None) ->
             template = REFUSED_SCREENSHOT
         else:
             template = REFUSED_DOCUMENT
-        return gettext(
+        text = gettext(
             locale,
             template,
             file_name=name,
             language=language_name(verdict.language, locale),
             excerpt=verdict.excerpt,
         )
-    template = MESSAGES.get(verdict.reason, MESSAGES["unsupported"])
-    return gettext(locale, template, file_name=name)
+    else:
+        template = MESSAGES.get(verdict.reason, MESSAGES["unsupported"])
+        text = gettext(locale, template, file_name=name)
+    return _fit(text, name) if ours else text
+
+
+def _fit(text: str, name: str) -> str:
+    """Our own wording for a file inside a sentence: capitalised where the sentence starts
+    with it ("Your photo is in English"), and no space between it and Chinese words
+    ("您的照片 的内容" reads "您的照片的内容"); a file name the customer chose is left alone."""
+    quoted = re.escape(name)
+    text = re.sub(f"(?<=[{_HAN}]) (?={quoted})", "", text)
+    text = re.sub(f"(?<={quoted}) (?=[{_HAN}])", "", text)
+    return text[:1].upper() + text[1:] if text.startswith(name) else text

@@ -1,25 +1,28 @@
-"""Reading text in images with Tesseract (through pytesseract), for the language policy.
+"""Reading text in images with Tesseract, for the language policy.
 
-Two passes keep English screenshots cheap: an English-only pass (about 0.3 s) settles
-screenshots that read as clean English; everything else gets the full pass with Chinese
-(Simplified and Traditional), Japanese and Korean models (about 1 s). Words Tesseract is
-unsure of are dropped, so icons read as stray glyphs weigh little. When even the full pass
-reads little but noise (Cyrillic, Arabic... read with Latin and CJK models), Tesseract's
-script detection (OSD) names the script, and that script's model, where installed, reads an
-excerpt. Runs in a worker process
-(see checker.py): Tesseract is a subprocess and OMP_THREAD_LIMIT=1 keeps it to one core.
+Two passes keep English screenshots cheap: an English-only pass settles screenshots that
+read as clean English; everything else gets the full pass with Chinese (Simplified and
+Traditional), Japanese and Korean models. Words Tesseract is unsure of are dropped, so icons
+read as stray glyphs weigh little. When even the full pass reads little but noise (Cyrillic,
+Arabic... read with Latin and CJK models), Tesseract's script detection (OSD) names the
+script, and that script's model, where installed, reads an excerpt.
+
+Tesseract runs inside the worker process through tesserocr (tesseract_api.py), its models
+loaded once per worker. Measured in bench/ocr_engines.py against the ``tesseract`` command
+(pytesseract) and RapidOCR on the labelled screenshot set, it reads every screenshot right,
+as the command does, with less than half its CPU time; RapidOCR missed Korean and Russian
+(those models are downloads) and was several times slower. ``Engine`` is the seam the
+benchmark uses to run the same passes on other engines.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from dataclasses import dataclass
-from functools import cache
+from typing import Protocol
 
 from PIL import Image, ImageOps
 
+from intake.attachments import tesseract_api
 from intake.language import LanguageGuess, analyse
 
 ENGLISH_PASS = "eng"
@@ -38,7 +41,6 @@ OSD_SCRIPTS = {
     "Armenian": ("hy", "hye"),
 }
 MIN_OSD_CONFIDENCE = 5.0  # OSD's script confidence; Latin text scores about 5-10
-MIN_WORD_CONFIDENCE = 55  # Tesseract's 0-100 word confidence; below it a word is ignored
 MAX_OCR_PIXELS = 6_000_000  # larger images are scaled down first (text stays legible)
 UPSCALE_BELOW = 1200  # screenshots whose longer side is shorter are scaled up twice
 OCR_TIMEOUT_S = 20
@@ -55,21 +57,36 @@ class OcrResult:
     passes: int
 
 
-@cache
+class Engine(Protocol):
+    """What the passes need from an OCR engine."""
+
+    def words(self, image: Image.Image, lang: str, timeout_s: float) -> tuple[str, int, int]:
+        """(text of confident words in reading order, confident words, unsure words)."""
+        ...
+
+    def script(self, image: Image.Image) -> tuple[str, float] | None:
+        """(script name, confidence) from orientation and script detection, if it can tell."""
+        ...
+
+
 def available_languages() -> frozenset[str]:
-    if shutil.which("tesseract") is None:
-        return frozenset()
-    try:
-        out = subprocess.run(
-            ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return frozenset()
-    return frozenset(line.strip() for line in out.stdout.splitlines()[1:] if line.strip())
+    return tesseract_api.tessdata()[1]
 
 
 def tesseract_available() -> bool:
-    return "eng" in available_languages()
+    if "eng" not in available_languages():
+        return False
+    try:
+        import tesserocr  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def warm() -> None:
+    """Load the models a worker will need (called once when a pool worker starts)."""
+    if tesseract_available():
+        tesseract_api.warm([ENGLISH_PASS, full_pass_languages()])
 
 
 def full_pass_languages() -> str:
@@ -109,44 +126,20 @@ def _flat(gray: Image.Image) -> bool:
     return sum(counts[:4]) >= 0.4 * thumb.width * thumb.height
 
 
-def _words(image: Image.Image, lang: str) -> tuple[str, int, int]:
-    """(text of confident words in reading order, confident words, unsure words)."""
-    import pytesseract
-
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    try:
-        data = pytesseract.image_to_data(
-            image,
-            lang=lang,
-            config="--psm 3",
-            output_type=pytesseract.Output.DICT,
-            timeout=OCR_TIMEOUT_S,
-        )
-    except pytesseract.TesseractNotFoundError as exc:
-        raise OcrUnavailable("tesseract is not installed") from exc
-    except RuntimeError as exc:  # pytesseract's timeout
-        raise TimeoutError("tesseract took too long") from exc
-    lines: dict[tuple[int, int, int], list[str]] = {}
-    sure = unsure = 0
-    for i, word in enumerate(data["text"]):
-        word = word.strip()
-        if not word:
-            continue
-        if float(data["conf"][i]) < MIN_WORD_CONFIDENCE:
-            unsure += 1
-            continue
-        sure += 1
-        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        lines.setdefault(key, []).append(word)
-    return "\n".join(" ".join(words) for words in lines.values()), sure, unsure
-
-
-def read_image(image: Image.Image) -> OcrResult:
+def read_image(image: Image.Image, engine: Engine | None = None) -> OcrResult:
     """OCR an image and decide the language of what it says."""
-    if not tesseract_available():
-        raise OcrUnavailable("tesseract with English data is not installed")
-    prepared = prepare(image)
-    text, sure, unsure = _words(prepared, ENGLISH_PASS)
+    if engine is None:
+        if not tesseract_available():
+            raise OcrUnavailable("tesserocr with English data is not installed")
+        engine = tesseract_api
+    try:
+        return _passes(prepare(image), engine)
+    except tesseract_api.TesseractMissing as exc:
+        raise OcrUnavailable(str(exc)) from exc
+
+
+def _passes(prepared: Image.Image, engine: Engine) -> OcrResult:
+    text, sure, unsure = engine.words(prepared, ENGLISH_PASS, OCR_TIMEOUT_S)
     guess = analyse(text, ocr=True)
     # Clean English: many confident words, few unsure ones (a CJK screenshot read with the
     # English model gives a few "words" and a lot of low-confidence noise).
@@ -156,34 +149,29 @@ def read_image(image: Image.Image) -> OcrResult:
     if full == ENGLISH_PASS or sure + unsure == 0:
         # Nothing at all looked like writing (a photo): the other models will not find any.
         return OcrResult(text, guess, 1)
-    text, sure, unsure = _words(prepared, full)
+    text, sure, unsure = engine.words(prepared, full, OCR_TIMEOUT_S)
     guess = analyse(text, ocr=True)
     weak = guess.language in ("en", None) and (guess.latin_words < 4 or unsure >= sure)
     if weak and sure + unsure >= 3:
-        found = _other_script(prepared)
+        found = _other_script(prepared, engine)
         if found is not None:
             return OcrResult(found.excerpt, found, 3)
     return OcrResult(text, guess, 2)
 
 
-def _other_script(image: Image.Image) -> LanguageGuess | None:
+def _other_script(image: Image.Image, engine: Engine) -> LanguageGuess | None:
     """A non-Latin, non-CJK script named by OSD, with an excerpt read by its model."""
-    import pytesseract
-
     if "osd" not in available_languages():
         return None
-    try:
-        osd = pytesseract.image_to_osd(
-            image, config="--psm 0", timeout=OCR_TIMEOUT_S, output_type=pytesseract.Output.DICT
-        )
-    except (pytesseract.TesseractError, RuntimeError):
-        return None  # too few characters to tell, or too slow
-    script, confidence = osd.get("script"), float(osd.get("script_conf", 0))
+    found = engine.script(image)
+    if found is None:
+        return None  # too few characters to tell
+    script, confidence = found
     if script not in OSD_SCRIPTS or confidence < MIN_OSD_CONFIDENCE:
         return None
     language, model = OSD_SCRIPTS[script]
     if model in available_languages():
-        text, _, _ = _words(image, model)
+        text, _, _ = engine.words(image, model, OCR_TIMEOUT_S)
         guess = analyse(text, ocr=True)
         if guess.language not in ("en", None):
             return guess

@@ -6,12 +6,14 @@ process (checker.py) and never on the event loop. Per type:
 
 - text and logs (any encoding), Office documents, PDFs with a text layer: the text's language;
 - images and scanned PDF pages: OCR, then the text's language; no text at all is accepted;
+- SVG drawings: the words of their <text>, <title> and <desc> (no OCR); no text is accepted;
 - zip and gzip archives: the texts (and a few images) inside, within limits (zip bombs);
 - audio and voice: unchecked ('audio'): we cannot transcribe here; ask for a written description;
 - video: unchecked ('video'): frame sampling needs a video decoder we do not ship;
 - anything else, or broken: unchecked ('unsupported', 'corrupt', 'encrypted', 'too_large').
 
-A caption is checked too: a Chinese caption on an English log refuses the message's text.
+A file is judged alone: its caption is the customer's description, in their language, and
+never decides the file's verdict (a Chinese caption on an English screenshot is fine).
 Verdicts: 'accepted' (English, or nothing to judge), 'refused' (another language, with an
 excerpt as evidence), 'unchecked' (we could not tell, with why).
 """
@@ -59,7 +61,7 @@ class Verdict:
     reason: str  # a short code, see REASONS
     detail: str  # one English sentence for staff and the command line
     elapsed_ms: int
-    # What was checked: 'image', 'pdf', 'text', 'archive', 'audio', 'video', 'caption',
+    # What was checked: 'image', 'drawing' (SVG), 'pdf', 'text', 'archive', 'audio', 'video',
     # 'message' (text typed at the attachment step), 'unknown'. Picks the customer's wording.
     kind: str = ""
 
@@ -117,16 +119,17 @@ def _from_guess(guess: LanguageGuess, what: str) -> Verdict:
 
 
 def check_text(text: str) -> Verdict:
-    """A caption, or text typed at the attachment step."""
+    """Text typed at the attachment step."""
     started = time.perf_counter()
     verdict = _from_guess(analyse(text), "the text")
     return replace(verdict, elapsed_ms=_ms(started), kind="message")
 
 
-def check(
-    data: bytes, file_name: str | None, mime_type: str | None, caption: str | None = None
-) -> Verdict:
-    """Decide whether an attachment follows the English-only rule. Never raises."""
+def check(data: bytes, file_name: str | None, mime_type: str | None) -> Verdict:
+    """Decide whether an attachment follows the English-only rule. Never raises.
+
+    There is no caption here on purpose: the file is judged by what it contains.
+    """
     started = time.perf_counter()
     kind = "unknown"
     try:
@@ -140,15 +143,10 @@ def check(
         verdict = unchecked("too_large", "The file needs too much memory to check.")
     except Exception as exc:
         verdict = unchecked("corrupt", f"The file could not be read ({type(exc).__name__}).")
-    verdict = replace(verdict, kind=_KIND_NAMES.get(kind, kind))
-    if caption and caption.strip() and verdict.verdict != REFUSED:
-        caption_verdict = _from_guess(analyse(caption), "the caption")
-        if caption_verdict.verdict == REFUSED:
-            verdict = replace(caption_verdict, kind="caption")
-    return replace(verdict, elapsed_ms=_ms(started))
+    return replace(verdict, kind=_KIND_NAMES.get(kind, kind), elapsed_ms=_ms(started))
 
 
-_KIND_NAMES = {"zip": "archive", "gzip": "archive", "heic": "image"}
+_KIND_NAMES = {"zip": "archive", "gzip": "archive", "heic": "image", "svg": "drawing"}
 
 
 def _ms(started: float) -> int:
@@ -170,12 +168,17 @@ def _check_file(data: bytes, kind: str) -> Verdict:
         return unchecked("unsupported", "HEIC/AVIF photos cannot be read here.")
     if kind == "image":
         return _check_image(data, "the image")
+    if kind == "svg":
+        return _from_guess(analyse(extract.svg_text(data)), "the drawing")
     if kind == "pdf":
         return _check_pdf(data)
     if kind == "zip":
         return _check_archive(extract.read_zip(data))
     if kind == "gzip":
-        return _check_text(extract.read_gzip(data), "the compressed file")
+        expanded = extract.read_gzip(data)
+        if extract.looks_like_svg(expanded):  # .svgz
+            return _from_guess(analyse(extract.svg_text(expanded)), "the drawing")
+        return _check_text(expanded, "the compressed file")
     if kind == "text":
         return _check_text(data, "the text file")
     return unchecked("unsupported", "This file type cannot be checked for language.")

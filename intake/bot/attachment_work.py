@@ -33,6 +33,7 @@ class IncomingFile:
     file_name: str
     mime_type: str | None
     caption: str | None
+    photo: bool = False  # sent as a photo: no name of its own, "your photo" to the customer
 
 
 Announce = Callable[[IncomingFile, Verdict], Awaitable[None]]
@@ -76,9 +77,7 @@ class AttachmentWork:
             return Verdict("unchecked", None, "", reason, f"Download failed: {exc}", 0)
         data = buffer.read() if buffer is not None else b""
         records.store_attachment_blob(self.db, incoming.attachment_id, data)
-        return await self.checker.check(
-            data, incoming.file_name, incoming.mime_type, incoming.caption
-        )
+        return await self.checker.check(data, incoming.file_name, incoming.mime_type)
 
     def _record(self, attachment_id: int, verdict: Verdict) -> None:
         records.set_attachment_verdict(
@@ -114,7 +113,7 @@ class AttachmentWork:
                 verdict = Verdict("unchecked", None, "", "download_failed", "No bytes.", 0)
             else:
                 verdict = await self.checker.check(
-                    data, row.get("file_name"), row.get("mime_type"), row.get("caption")
+                    data, row.get("file_name"), row.get("mime_type")
                 )
             self._record(attachment_id, verdict)
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from html import escape
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from intake.bot.html import fill, html, plain
 from intake.bot.keyboards import Keyboard, Pick, footer, nav_button
 from intake.draft import TicketDraft
+from intake.i18n import ZH, normalize_locale
 from intake.impact import format as impact_format
 from intake.impact.levels import LEVELS, get_level
 from intake.impact.questions import next_question, suggest_from_text
@@ -84,12 +85,36 @@ def level_card(
                 time=impact_format.format_response_time(level, locale),
                 hours=_(level.hours_text),
             ),
-            _("If you send the ticket now, expect it by {due}.").format(
-                due=escape(impact_format.format_due(due, locale))
+            fill(
+                _("If you send the ticket now, expect it by {due}."),
+                due=html(due_html(due, locale)),
             ),
             impact_format.staffed_text(level, opened_at, locale, holidays),
         ]
     )
+
+
+def due_html(due: datetime, locale: str) -> str:
+    """A due time as HTML: Pacific time (support's clock) as text, for the record.
+
+    For Chinese customers, first a Telegram ``date_time`` entity (Bot API 9.5, aiogram 3.31:
+    ``<tg-time>``) that each client shows in the reader's own time zone and format; its
+    text, shown by clients that do not know the entity, is the time in UTC.
+    """
+    pacific = impact_format.format_due(due, locale)
+    if normalize_locale(locale) != ZH:
+        return plain(pacific)
+    local = fill(
+        '<tg-time unix="{unix}" format="{format}">{utc}</tg-time>',
+        unix=int(due.timestamp()),
+        format=DUE_FORMAT,
+        utc=impact_format.format_due(due, locale, UTC),
+    )
+    return fill(_("{local} (Pacific time: {pacific})"), local=html(local), pacific=pacific)
+
+
+# Weekday, long date, short time: "Friday, 27 November 2026 21:28" in the reader's zone.
+DUE_FORMAT = "wDt"
 
 
 def _result(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:

@@ -43,6 +43,13 @@ class Nav(CallbackData, prefix="nav"):
     action: str
 
 
+class TicketAction(CallbackData, prefix="tk"):
+    """A ticket card's buttons: show, add (information), close, reopen, new (related)."""
+
+    action: str
+    ticket_id: int = 0
+
+
 class Edit(CallbackData, prefix="edit"):
     """Jump from the review card to one field's step."""
 

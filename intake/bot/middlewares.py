@@ -287,7 +287,8 @@ class OutgoingRecorder(BaseRequestMiddleware):
 
 
 class FlowMiddleware(BaseMiddleware):
-    """Give each message and button handler a ``flow`` for its user (after i18n is set)."""
+    """Give each message and button handler a ``flow`` for its user (after i18n is set):
+    its session is loaded before the handler and saved once after it."""
 
     def __init__(self, options: Any) -> None:
         self.options = options
@@ -303,21 +304,31 @@ class FlowMiddleware(BaseMiddleware):
         state = data.get("state")
         user: User | None = data.get("event_from_user")
         chat = data.get("event_chat")
-        if state is not None and user is not None:
-            flow = data["flow"] = Flow(
-                state=state,
-                db=data["db"],
-                options=self.options,
-                i18n=data["i18n"],
-                user_id=user.id,
-                chat_id=chat.id if chat else user.id,
-            )
-            update: Update | None = data.get("event_update")
-            if (data.get("inbox_replay") and update is not None
-                    and isinstance(event, Message | CallbackQuery)
-                    and await already_applied(state, update.update_id)):
-                # The last run applied this answer but died before replying: show where
-                # the dialogue stands now rather than applying the answer twice.
-                await flow.repeat(event)
-                return None
-        return await handler(event, data)
+        if state is None or user is None:
+            return await handler(event, data)
+        flow = Flow(
+            state=state,
+            db=data["db"],
+            options=self.options,
+            i18n=data["i18n"],
+            user_id=user.id,
+            chat_id=chat.id if chat else user.id,
+            bot=data["bot"],
+        )
+        await flow.load()
+        data["flow"] = flow
+        update: Update | None = data.get("event_update")
+        if (
+            data.get("inbox_replay")
+            and update is not None
+            and isinstance(event, Message | CallbackQuery)
+            and await already_applied(state, update.update_id)
+        ):
+            # The last run applied this answer but died before replying: show where
+            # the dialogue stands now rather than applying the answer twice.
+            await flow.repeat(event)
+            await flow.commit()
+            return None
+        result = await handler(event, data)
+        await flow.commit()  # once per update, after the handler decided
+        return result

@@ -1,29 +1,30 @@
 """What the bot says at each step: text and keyboard, in the user's language.
 
-Every string goes through gettext; customer text is HTML-escaped before it is shown
-(messages are sent with parse_mode=HTML).
+Every string goes through gettext; customer text enters a message only through
+``intake.bot.html`` (``fill``/``plain``), the one escaping point (parse_mode=HTML).
 """
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from intake import dialogue
 from intake.bot import impact_view
+from intake.bot.html import fill, html, plain
 from intake.bot.keyboards import Edit, Keyboard, choices, footer, language_button, nav_button
 from intake.draft import SUMMARY_MAX, TicketDraft
 from intake.environment import BROWSERS, SYSTEMS
+from intake.i18n import N_, ngettext
 
 Prompt = tuple[str, InlineKeyboardMarkup]
 
 
 def welcome(locale: str, first_name: str | None) -> Prompt:
-    name = escape(first_name or "")
     text = (
-        _("👋 Hello {name}! I am Orangesky's support assistant.").format(name=name)
+        fill(_("👋 Hello {name}! I am Orangesky's support assistant."), name=first_name or "")
         + "\n\n"
         + _(
             "I will help you open a support ticket in a few short steps: a one-line summary, "
@@ -39,34 +40,56 @@ def welcome(locale: str, first_name: str | None) -> Prompt:
     return text, builder.as_markup()
 
 
-def _progress(step: str) -> str:
-    numbers = {
-        "summary": 1,
-        "browser": 2,
-        "browser_version": 2,
-        "os": 2,
-        "os_version": 2,
-        "product_version": 2,
-        "extra": 2,
-        "impact": 3,
-        "impact_reason": 3,
-        "description": 4,
-        "attachments": 5,
-        "account": 6,
-        "review": 6,
-    }
-    return _("Step {n} of {total}").format(n=numbers.get(step, 1), total=6)
-
-
-def _with_progress(step: str, body: str) -> str:
-    return f"<i>{_progress(step)}</i>\n{body}"
+def _progress(step: str, with_account: bool) -> str:
+    counter = dialogue.progress(step, with_account=with_account)
+    if counter is None:
+        return ""
+    n, total = counter
+    return _("Step {n} of {total}").format(n=n, total=total)
 
 
 def ask(step: str, draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
-    """The prompt for ``step``; ``data`` is the FSM data (sub-stage of multi-part steps)."""
+    """The prompt for ``step``; ``data`` holds the session's flags and the deployment's options."""
     builder = _ASKERS[step]
     text, markup = builder(draft, locale, data)
-    return _with_progress(step, text), markup
+    progress = _progress(step, bool(data.get("with_account")))
+    return (f"<i>{progress}</i>\n{text}" if progress else text), markup
+
+
+def hint(step: str, prompt_text: str) -> str:
+    """A step asked again after bad input, briefly: its question's first paragraph.
+
+    The whole prompt is just above; repeating it (the review card is 600 characters) is
+    noise. The other button-only steps (the impact card and its questions) keep their whole
+    text, since the buttons answer it; so does a prompt whose first paragraph only leads into
+    what follows (it ends with a colon).
+    """
+    if step == "review":
+        return _("Use the buttons below to change a field, send the ticket or cancel.")
+    lines = prompt_text.split("\n")
+    if lines and lines[0].startswith("<i>") and lines[0].endswith("</i>"):
+        lines = lines[1:]  # the progress counter
+    body = "\n".join(lines)
+    first = body.split("\n\n", 1)[0]
+    if dialogue.get(step).buttons_only or first.rstrip().endswith((":", "\uff1a")):
+        return body
+    return first
+
+
+# Chinese full stop, exclamation and question marks, colon; and a line break.
+_CJK_ENDS = ("\u3002", "\uff01", "\uff1f", "\uff1a", "\n")
+
+
+def sentences(*parts: str) -> str:
+    """Join sentences: a space after English ones, none after a Chinese full stop (。)."""
+    text = ""
+    for part in parts:
+        if not part:
+            continue
+        if text and not text.endswith(_CJK_ENDS):
+            text += " "
+        text += part
+    return text
 
 
 def _summary(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
@@ -99,8 +122,9 @@ def _browser(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
 
 
 def _browser_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
-    text = _("🔢 Which version of {browser}? For example 121 or 121.0.6167.85.").format(
-        browser=escape(draft.browser or _("your browser"))
+    text = fill(
+        _("🔢 Which version of {browser}? For example 121 or 121.0.6167.85."),
+        browser=draft.browser or _("your browser"),
     )
     if data.get("show_version_help"):
         text += "\n\n" + browser_version_help(draft.browser)
@@ -137,10 +161,11 @@ def _os(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
 
 
 def _os_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
-    text = _("🔢 Which version of {os}? For example 11, 14.2 or 22.04.").format(
-        os=escape(draft.os or _("your system"))
+    text = fill(
+        _("🔢 Which version of {os}? For example 11, 14.2 or 22.04."),
+        os=draft.os or _("your system"),
     )
-    builder = Keyboard()
+    builder = quick_buttons("os_version", draft)
     builder.row(nav_button(_("I don't know"), "os_version", "skip"))
     return text, footer(builder, locale, "os_version").as_markup()
 
@@ -150,9 +175,21 @@ def _product_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> P
         "🍊 Which Orangesky version or deployment are you on? For example 4.2.1, "
         "or “cloud”. The version is shown under Help → About in Orangesky."
     )
-    builder = Keyboard()
+    builder = quick_buttons("product_version", draft)
     builder.row(nav_button(_("I don't know"), "product_version", "skip"))
     return text, footer(builder, locale, "product_version").as_markup()
+
+
+QUICK_LABELS = {"cloud": N_("☁️ Cloud")}
+
+
+def quick_buttons(step: str, draft: TicketDraft) -> Keyboard:
+    """The common answers as buttons, a row of them; typing another answer still works."""
+    options = [
+        (value, _(QUICK_LABELS[value]) if value in QUICK_LABELS else value)
+        for value in dialogue.quick_answers(step, draft)
+    ]
+    return choices(step, options, per_row=4) if options else Keyboard()
 
 
 def _extra(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
@@ -172,8 +209,12 @@ def _description(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Promp
     )
     builder = Keyboard()
     if draft.description:
-        text += "\n\n" + _("Received so far: {count} message(s).").format(
-            count=len(draft.description)
+        count = len(draft.description)
+        text += "\n\n" + ngettext(
+            locale,
+            "Received so far: {n} message.",
+            "Received so far: {n} messages.",
+            count,
         )
         builder.row(
             nav_button(_("✅ Done"), "description", "done"),
@@ -196,13 +237,40 @@ def _attachments(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Promp
 
 
 VERDICT_ICONS = {"accepted": "✅", "refused": "⛔", "unchecked": "⚠️", "pending": "⏳"}
+# How many files a card lists by name, and how much of each name: 20 files with long names
+# made the review card longer than Telegram's 4096 characters (and /status, /back with it).
+FILES_LISTED = 8
+FILE_NAME_SHOWN = 40
+
+
+def short_name(name: str, limit: int = FILE_NAME_SHOWN) -> str:
+    """A long file name keeps its start and its extension: "very-long-na….log"."""
+    if len(name) <= limit:
+        return name
+    _stem, dot, ext = name.rpartition(".")
+    tail = f".{ext}" if dot and len(ext) <= 8 else ""
+    return name[: limit - len(tail) - 1] + "…" + tail
+
+
+def file_names(draft: TicketDraft, separator: str, *, space: str = "") -> str:
+    """The files with their verdict icons, at most FILES_LISTED of them and "and N more"."""
+    shown = [
+        fill(
+            "{icon}{space}{name}",
+            icon=VERDICT_ICONS.get(ref.verdict, "•"),
+            space=space,
+            name=short_name(ref.file_name),
+        )
+        for ref in draft.attachments[:FILES_LISTED]
+    ]
+    rest = len(draft.attachments) - FILES_LISTED
+    if rest > 0:
+        shown.append(_("and {count} more").format(count=rest))
+    return separator.join(shown)
 
 
 def attachment_list(draft: TicketDraft) -> str:
-    lines = [_("Files so far:")]
-    for ref in draft.attachments:
-        lines.append(f"{VERDICT_ICONS.get(ref.verdict, '•')} {escape(ref.file_name)}")
-    return "\n".join(lines)
+    return _("Files so far:") + "\n" + file_names(draft, "\n", space=" ")
 
 
 def _account(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
@@ -213,9 +281,7 @@ def _account(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
         "or an API key."
     )
     if register_url:
-        text += "\n" + _("No account yet? You can register at {url}").format(
-            url=escape(register_url)
-        )
+        text += "\n" + fill(_("No account yet? You can register at {url}"), url=register_url)
     builder = Keyboard()
     if draft.redmine_login:
         builder.row(
@@ -238,46 +304,43 @@ def _review(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
 
 
 def _quote(value: str) -> str:
-    return f"<b>{escape(value)}</b>"
+    return fill("<b>{value}</b>", value=value)
 
 
 def _dash(value: str) -> str:
-    return escape(value) if value else "—"
+    return plain(value) if value else "—"
 
 
 def draft_lines(draft: TicketDraft, *, with_account: bool) -> list[str]:
-    """Every collected field, one line each (the review card and /status)."""
-    description = draft.description_text
-    if len(description) > 600:
-        description = description[:600] + "…"
-    lines = [
-        _("<b>Summary:</b> {value}").format(value=_dash(draft.summary)),
-        _("<b>Browser:</b> {value}").format(
-            value=_dash(" ".join(p for p in (draft.browser, draft.browser_version) if p))
-        ),
-        _("<b>System:</b> {value}").format(
-            value=_dash(" ".join(p for p in (draft.os, draft.os_version) if p))
-        ),
-        _("<b>Orangesky version:</b> {value}").format(value=_dash(draft.product_version)),
-        _("<b>Other details:</b> {value}").format(value=_dash(draft.extra)),
-        _("<b>Impact:</b> {value}").format(value=impact_view.level_name(draft.impact)),
-        _("<b>Description:</b> {value}").format(value=_dash(description)),
-        _("<b>Attachments:</b> {value}").format(
-            value=", ".join(
-                f"{VERDICT_ICONS.get(a.verdict, '')}{escape(a.file_name)}"
-                for a in draft.attachments
-            )
-            or "—"
-        ),
-    ]
-    if with_account:
-        login = draft.redmine_login
-        lines.append(
-            _("<b>Redmine login:</b> {value}").format(
-                value=escape(login) if login else _("none (filed by our service account)")
-            )
+    """Every collected field, one line each (the review card and /status), in the
+    dialogue's order with the dialogue's labels."""
+    return [
+        fill(
+            _("<b>{label}:</b> {value}"),
+            label=_(step.label),
+            value=html(_shown(step.name, draft)),
         )
-    return lines
+        for step in dialogue.review_lines(with_account=with_account)
+    ]
+
+
+def _shown(step: str, draft: TicketDraft) -> str:
+    """A field's value as the review card shows it (escaped, bounded in length)."""
+    if step == "browser":
+        return _dash(" ".join(p for p in (draft.browser, draft.browser_version) if p))
+    if step == "os":
+        return _dash(" ".join(p for p in (draft.os, draft.os_version) if p))
+    if step == "impact":
+        return impact_view.level_name(draft.impact)
+    if step == "description":
+        description = draft.description_text
+        return _dash(description[:600] + "…" if len(description) > 600 else description)
+    if step == "attachments":
+        return file_names(draft, ", ") or "—"
+    if step == "account":
+        login = draft.redmine_login
+        return plain(login) if login else _("none (filed by our service account)")
+    return _dash(getattr(draft, dialogue.get(step).field))
 
 
 def status_text(draft: TicketDraft, *, with_account: bool) -> str:
@@ -293,22 +356,8 @@ def review_card(draft: TicketDraft, locale: str, *, with_account: bool) -> Promp
         *draft_lines(draft, with_account=with_account),
     ]
     builder = Keyboard()
-    edits = [
-        ("summary", _("Summary")),
-        ("browser", _("Browser")),
-        ("browser_version", _("Version")),
-        ("os", _("System")),
-        ("os_version", _("System version")),
-        ("product_version", _("Orangesky version")),
-        ("extra", _("Other details")),
-        ("impact", _("Impact")),
-        ("description", _("Description")),
-        ("attachments", _("Attachments")),
-    ]
-    if with_account:
-        edits.append(("account", _("Redmine login")))
-    for field, label in edits:
-        builder.button(text="✏️ " + label, callback_data=Edit(field=field))
+    for step in dialogue.editable(with_account=with_account):
+        builder.button(text="✏️ " + _(step.label), callback_data=Edit(field=step.name))
     builder.adjust(2)
     builder.row(
         nav_button(_("✅ Confirm and send"), "review", "confirm"),

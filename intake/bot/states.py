@@ -1,24 +1,17 @@
-"""The intake dialogue's states, declared once. Order matters: it is the order of the steps."""
+"""The intake dialogue's states, derived from ``intake.dialogue.STEPS`` (one State per step,
+in the dialogue's order), so a step cannot exist in one place and not the other."""
 
 from aiogram.fsm.state import State, StatesGroup
 
+from intake.dialogue import STEPS
 
-class Intake(StatesGroup):
-    welcome = State()
-    summary = State()
-    browser = State()
-    browser_version = State()
-    os = State()
-    os_version = State()
-    product_version = State()
-    extra = State()
-    impact = State()
-    impact_reason = State()
-    description = State()
-    attachments = State()
-    account = State()
-    review = State()
-    done = State()
+# ``class Intake(StatesGroup): summary = State() ...`` written from the table: StatesGroup's
+# metaclass names each State "Intake:<step>" exactly as for a class statement.
+Intake: type[StatesGroup] = type(StatesGroup)(
+    "Intake",
+    (StatesGroup,),
+    {"__module__": __name__, **{step.name: State() for step in STEPS}},
+)
 
 
 def step_of(state_name: str | None) -> str | None:

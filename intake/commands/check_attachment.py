@@ -24,7 +24,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "language, reason, detail, excerpt, elapsed_ms.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="files to check")
-    parser.add_argument("--caption", default=None, help="a caption sent with every file")
     parser.add_argument(
         "--locale",
         choices=("en", "zh_Hans"),
@@ -51,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             verdict = policy.unchecked("corrupt", f"The file could not be read ({exc.strerror}).")
         else:
             mime_type = mimetypes.guess_type(path.name)[0]
-            verdict = policy.check(data, path.name, mime_type, args.caption)
+            verdict = policy.check(data, path.name, mime_type)
         line = {"file": given, **verdict.as_dict()}
         if args.locale:
             line["message"] = user_message(verdict, args.locale, file_name=path.name)
@@ -60,4 +59,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run(argparse.Namespace(files=sys.argv[1:], caption=None, locale=None)))
+    sys.exit(run(argparse.Namespace(files=sys.argv[1:], locale=None)))

@@ -28,6 +28,7 @@ _SIMPLE_TAGS = {
     "a": "text_link",
     "span": "spoiler",
     "tg-emoji": "custom_emoji",
+    "tg-time": "date_time",  # Bot API 9.5: shown in the reader's own time zone and format
 }
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
@@ -149,6 +150,13 @@ def _close_entity(top: _Open, parent: _Open | None, end16: int, entities: list[d
         entity["url"] = top.attrs.get("href", "")
     elif top.tag == "tg-emoji":
         entity["custom_emoji_id"] = top.attrs.get("emoji-id", "")
+    elif top.tag == "tg-time":
+        unix = top.attrs.get("unix", "")
+        if not unix.isdigit():
+            raise FormatError('Tag "tg-time" must have a valid "unix" attribute')
+        entity["unix_time"] = int(unix)
+        if top.attrs.get("format"):
+            entity["date_time_format"] = top.attrs["format"]
     elif top.tag == "blockquote" and "expandable" in top.attrs:
         entity["type"] = "expandable_blockquote"
     elif top.tag == "pre" and top.attrs.get("language"):

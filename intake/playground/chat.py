@@ -13,18 +13,25 @@ import json
 import weakref
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from aiohttp import WSCloseCode, web
 
 from intake.emulator.models import ChatMessage
 from intake.emulator.server import BotAPIEmulator
 from intake.emulator.users import Document, Photo
-from intake.playground.sessions import ChatSession, ChatSessions, UnknownLanguage
+from intake.playground.sessions import (
+    MAX_UPLOAD_BYTES_PER_USER,
+    ChatSession,
+    ChatSessions,
+    TooManyUsers,
+    UnknownLanguage,
+    UploadBudgetSpent,
+)
 from intake.playground.view import event_view, file_ids, keyboard_view, message_view
 
 STATIC = Path(__file__).resolve().parent / "static"
-MAX_UPLOAD_BYTES = 64 * 1024 * 1024  # above Telegram's 20 MB bot limit, so that case can be tried
+MAX_UPLOAD_BYTES = 32 * 1024 * 1024  # above Telegram's 20 MB bot limit, so that case can be tried
 MAX_TEXT = 40_000  # a Telegram app splits long text into 4096-character messages
 MAX_CAPTION = 1024  # Telegram's caption limit
 ALBUM_SIZE = 10  # Telegram sends at most ten items as one album
@@ -51,7 +58,7 @@ def create_chat_app(
     staff_url: str = "",
 ) -> web.Application:
     """The chat page and its API over a running emulator. ``staff_url``: link shown, if any."""
-    app = web.Application(client_max_size=MAX_UPLOAD_BYTES)
+    app = web.Application(client_max_size=MAX_UPLOAD_BYTES, middlewares=[_same_site_only])
     app[EMULATOR_KEY] = emulator
     app[SESSIONS_KEY] = sessions
     app[STAFF_URL_KEY] = staff_url
@@ -71,6 +78,33 @@ def create_chat_app(
     app.on_response_prepare.append(_headers)
     app.on_shutdown.append(_close_sockets)
     return app
+
+
+UPLOAD_HEADER = "X-Intake-Chat"  # the page's uploads carry it; a foreign form cannot
+
+
+@web.middleware
+async def _same_site_only(request: web.Request, handler: Any) -> web.StreamResponse:
+    """The chat API answers only its own page.
+
+    A page on another site (or another port: cookies and "same site" ignore ports) can
+    send a form or a ``text/plain`` fetch without asking, but not a JSON content type or a
+    custom header: those need a CORS preflight, which this server never grants. So JSON
+    actions must say ``application/json``, uploads must carry ``X-Intake-Chat``, and any
+    Origin given (the WebSocket handshake included) must be this host.
+    """
+    if not request.path.startswith("/api/"):
+        return await handler(request)
+    origin = request.headers.get("Origin")
+    if origin is not None and urlsplit(origin).netloc.lower() != request.host.lower():
+        raise _error(web.HTTPForbidden, "requests from other sites are refused")
+    if request.method == "POST":
+        if request.match_info.route.name == "files":
+            if request.headers.get(UPLOAD_HEADER) != "1":
+                raise _error(web.HTTPForbidden, f"uploads need the {UPLOAD_HEADER} header")
+        elif request.content_type != "application/json":
+            raise _error(web.HTTPUnsupportedMediaType, "Content-Type: application/json expected")
+    return await handler(request)
 
 
 def _error(kind: type[web.HTTPException], message: str) -> web.HTTPException:
@@ -127,6 +161,11 @@ async def create_user(request: web.Request) -> web.Response:
         )
     except UnknownLanguage:
         raise _error(web.HTTPBadRequest, "language must be 'en' or 'zh'") from None
+    except TooManyUsers:
+        raise _error(
+            web.HTTPServiceUnavailable,
+            "this playground has as many users as it takes; restart it for more",
+        ) from None
     return _json({"key": session.key, "user": session.describe()}, status=201)
 
 
@@ -235,8 +274,17 @@ async def send_files(request: web.Request) -> web.Response:
         raise _error(web.HTTPBadRequest, f"caption longer than {MAX_CAPTION} characters")
     as_photo = form.get("kind") == "photo"
     items: list[Photo | Document] = []
-    for upload in uploads:
-        data = upload.file.read()
+    datas = [upload.file.read() for upload in uploads]
+    try:
+        request.app[SESSIONS_KEY].spend_upload(session, sum(len(d) for d in datas))
+    except UploadBudgetSpent:
+        raise web.HTTPRequestEntityTooLarge(
+            max_size=MAX_UPLOAD_BYTES_PER_USER,
+            actual_size=sum(len(d) for d in datas),
+            text=_dumps({"error": "this user has sent as many file bytes as it may"}),
+            content_type="application/json",
+        ) from None
+    for upload, data in zip(uploads, datas, strict=True):
         name = Path(upload.filename or "file").name or "file"
         if as_photo and _image_type(data):
             items.append(Photo(data))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import ipaddress
 import logging
 import signal
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ class PlaygroundError(Exception):
     """One line for the console (a port already in use)."""
 
 
-def _staff_app(services: Services) -> web.Application | None:
+def _staff_app(services: Services, settings: Settings) -> web.Application | None:
     """The staff review app over the same database, or None while it is not installed."""
     try:
         from intake.staff.app import create_staff_app
@@ -47,7 +48,33 @@ def _staff_app(services: Services) -> web.Application | None:
             log.warning("staff app not available: %s", exc)
             return None
         raise
-    return create_staff_app(services.db)
+    from intake.staff.addresses import parse_networks
+
+    return create_staff_app(
+        services.db, trusted_proxies=parse_networks(settings.trusted_proxies)
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """Only this machine can reach ``host`` (``0.0.0.0``, ``::`` and names are not)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str) -> list[str]:
+    """What to tell the person who made the playground reachable from the network."""
+    if is_loopback(host):
+        return []
+    return [
+        f"WARNING: listening on {host}, not only on this machine: anyone who can reach it on",
+        "  the network can use the chat and try the staff sign-in, over plain HTTP (names,",
+        "  passwords and conversations travel unencrypted). Use it on a network you trust,",
+        "  and stop it when you are done.",
+    ]
 
 
 @dataclass
@@ -62,6 +89,7 @@ class Playground:
     app: web.Application | None = None
     staff: StaffAccountNote | None = None
     url: str = ""
+    host: str = "127.0.0.1"
     polling_timeout: int = 10
     _web: web.AppRunner | None = field(default=None, repr=False)
 
@@ -77,7 +105,7 @@ class Playground:
         self.emulator = BotAPIEmulator(first_update_id=last_update_id(services.db) + 1)
         self.runner = BotRunner(services, self.emulator.token, None)
         self.sessions = ChatSessions(self.emulator, services.db)
-        staff_app = _staff_app(services)
+        staff_app = _staff_app(services, self.settings)
         self.app = create_chat_app(
             self.emulator, self.sessions, staff_url=STAFF_PREFIX if staff_app else ""
         )
@@ -105,6 +133,7 @@ class Playground:
     async def start(self, host: str = "127.0.0.1", port: int = 8080) -> str:
         """Serve on ``host:port`` (0 picks a free port); returns the chat's URL."""
         app = self.app or self.build()
+        self.host = host
         self._web = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await self._web.setup()
         await web.TCPSite(self._web, host, port).start()
@@ -166,5 +195,7 @@ def banner(playground: Playground) -> list[str]:
         lines.extend(sign_in_lines(playground.staff))
     else:
         lines.append("  Staff:  not available in this installation")
-    lines += [f"  Tickets go to {sink}.", "Press Ctrl-C to stop.", ""]
+    lines.append(f"  Tickets go to {sink}.")
+    lines += exposure_warning(playground.host)
+    lines += ["Press Ctrl-C to stop.", ""]
     return lines

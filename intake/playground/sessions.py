@@ -27,8 +27,21 @@ _ID_BASE = 7_000_000_000
 _ID_SPAN = 1_000_000_000
 
 
+MAX_USERS = 200  # tabs per run: plenty for a person, a bound for a script creating users
+MAX_UPLOAD_BYTES_PER_USER = 128 * 1024 * 1024
+MAX_UPLOAD_BYTES_TOTAL = 1024 * 1024 * 1024  # the emulator keeps every file in memory
+
+
 class UnknownLanguage(ValueError):
     """The browser asked for an app language the playground does not simulate."""
+
+
+class TooManyUsers(RuntimeError):
+    """The run has simulated as many users as it will (a restart starts afresh)."""
+
+
+class UploadBudgetSpent(RuntimeError):
+    """More file bytes than one user, or the whole run, may keep in memory."""
 
 
 @dataclass(frozen=True)
@@ -54,10 +67,14 @@ class ChatSessions:
         self.emulator = emulator
         self.db = db
         self._sessions: dict[str, ChatSession] = {}
+        self._uploaded: dict[str, int] = {}
+        self._uploaded_total = 0
 
     def create(self, language: str, first_name: str | None = None) -> ChatSession:
         if language not in LANGUAGE_CODES:
             raise UnknownLanguage(language)
+        if len(self._sessions) >= MAX_USERS:
+            raise TooManyUsers(MAX_USERS)
         name = (first_name or "").strip()[:64] or secrets.choice(_NAMES[language])
         user = self.emulator.user(
             self._fresh_id(), name, language_code=LANGUAGE_CODES[language]
@@ -68,6 +85,15 @@ class ChatSessions:
 
     def get(self, key: str) -> ChatSession | None:
         return self._sessions.get(key)
+
+    def spend_upload(self, session: ChatSession, size: int) -> None:
+        """Count ``size`` uploaded bytes against the user's and the run's budget, or refuse."""
+        mine = self._uploaded.get(session.key, 0) + size
+        total = self._uploaded_total + size
+        if mine > MAX_UPLOAD_BYTES_PER_USER or total > MAX_UPLOAD_BYTES_TOTAL:
+            raise UploadBudgetSpent(size)
+        self._uploaded[session.key] = mine
+        self._uploaded_total = total
 
     def __len__(self) -> int:
         return len(self._sessions)

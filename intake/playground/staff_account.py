@@ -1,7 +1,7 @@
 """A staff account for a newcomer's first look at the staff page.
 
 Only when the database has no staff account at all: then one named ``playground`` is made
-with a random password that is printed once (only its scrypt hash is stored). Anyone who
+with a random password that is printed once (only its argon2id hash is stored). Anyone who
 already manages accounts with ``python main.py staff-user`` is left alone.
 """
 

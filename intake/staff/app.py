@@ -6,6 +6,7 @@ headers; customer text is autoescaped by Jinja2 and scripts come only from /stat
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +17,17 @@ from aiohttp import web
 from sqlite_utils import Database
 
 from intake.staff import auth, present, views
-from intake.staff.keys import AUTH_KEY, DB_KEY, PER_PAGE_KEY, SECURE_KEY, SESSION, is_secure
+from intake.staff.addresses import Network
+from intake.staff.keys import (
+    AUTH_KEY,
+    DB_KEY,
+    PER_PAGE_KEY,
+    SECURE_KEY,
+    SESSION,
+    TRUSTED_KEY,
+    is_secure,
+    site_host,
+)
 from intake.storage import review
 from intake.storage.staff import get_staff_user
 
@@ -44,12 +55,14 @@ def create_staff_app(
     secure_cookies: bool = False,
     clock: Callable[[], datetime] | None = None,
     per_page: int = 25,
+    trusted_proxies: tuple[Network, ...] = (),
 ) -> web.Application:
     """Build the app over an open database.
 
     ``secure_cookies`` marks cookies Secure (set it behind an HTTPS proxy; requests that
     arrive over HTTPS get Secure cookies anyway). ``clock`` returns an aware UTC instant
-    (tests move time to check lockouts and deadlines).
+    (tests move time to check throttling and deadlines). ``trusted_proxies``: reverse
+    proxies whose X-Forwarded-For/-Proto/-Host are believed (``TRUSTED_PROXIES``).
     """
     clock = clock or (lambda: datetime.now(UTC))
     app = web.Application(middlewares=[_session_middleware])
@@ -57,6 +70,7 @@ def create_staff_app(
     app[AUTH_KEY] = auth.AuthState(clock=clock, sessions=auth.SessionStore(clock))
     app[SECURE_KEY] = secure_cookies
     app[PER_PAGE_KEY] = per_page
+    app[TRUSTED_KEY] = tuple(trusted_proxies)
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
@@ -75,6 +89,9 @@ def create_staff_app(
         kind=lambda v: present.label(present.KIND_LABELS, v),
         html_lang=lambda v: present.HTML_LANG.get(v or "", ""),
         safe_link=present.safe_link,
+        reason=present.reason_text,
+        language_name=present.language_name,
+        sink=lambda v: present.label(present.SINK_LABELS, v),
     )
     env.globals.update(
         STATUSES=review.STATUSES,
@@ -82,6 +99,7 @@ def create_staff_app(
         LANGUAGES=review.LANGUAGES,
         is_image=present.is_image,
         collected_items=present.collected_items,
+        due_state=present.due_state,
     )
     app.on_response_prepare.append(_security_headers)
     views.add_routes(app)
@@ -107,7 +125,7 @@ async def _session_middleware(request: web.Request, handler: auth.Handler) -> we
         return await handler(request)
     state = request.app[AUTH_KEY]
     session = state.sessions.get(request.cookies.get(auth.SESSION_COOKIE))
-    if session is not None and _account_gone(request, session):
+    if session is not None and not _account_current(request, session):
         state.sessions.drop(session.token)
         session = None
     if session is None:
@@ -118,7 +136,7 @@ async def _session_middleware(request: web.Request, handler: auth.Handler) -> we
     if request.method not in ("GET", "HEAD"):
         form = await request.post()
         token = form.get(auth.CSRF_FIELD)
-        if not auth.same_origin(request) or not auth.tokens_match(
+        if not auth.same_origin(request, site_host(request)) or not auth.tokens_match(
             session.csrf, token if isinstance(token, str) else None
         ):
             raise web.HTTPForbidden(text="The form expired or came from another site.")
@@ -126,6 +144,8 @@ async def _session_middleware(request: web.Request, handler: auth.Handler) -> we
     return await handler(request)
 
 
-def _account_gone(request: web.Request, session: auth.Session) -> bool:
-    """A removed account loses its open sessions on the next request."""
-    return get_staff_user(request.app[DB_KEY], session.name) is None
+def _account_current(request: web.Request, session: auth.Session) -> bool:
+    """A removed account, or one whose password changed (a new session key), loses its open
+    sessions on the next request."""
+    user = get_staff_user(request.app[DB_KEY], session.name)
+    return user is not None and hmac.compare_digest(user.session_key, session.account_key)

@@ -19,6 +19,7 @@ from intake.staff.present import (
     collected_items,
     human_size,
     label,
+    reason_text,
     step_label,
     utc_text,
 )
@@ -100,7 +101,7 @@ def conversation_to_text(detail: ConversationDetail) -> str:
                 + f"): {label(VERDICT_LABELS, a.verdict)}"
             )
             if a.verdict_reason:
-                line += f", {a.verdict_reason}"
+                line += f", {reason_text(a.verdict_reason)}"
             lines.append(line)
             if a.caption:
                 lines.append(f"    Caption: {a.caption}")

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
+
+from babel import Locale, UnknownLocaleError
 
 from intake.storage.review import parse_time
 
@@ -37,6 +40,23 @@ VERDICT_LABELS = {
     "refused": "Refused",
     "unchecked": "Unchecked",
 }
+# The attachment policy's reason codes (intake.attachments.policy.REASONS) in words.
+REASON_LABELS = {
+    "english": "in English",
+    "no_text": "no text found",
+    "undetermined": "language not clear (accepted)",
+    "not_english": "not in English",
+    "audio": "audio (not checked)",
+    "video": "video (not checked)",
+    "corrupt": "damaged file",
+    "encrypted": "password-protected",
+    "too_large": "too large to check",
+    "unsupported": "file type not checked",
+    "ocr_unavailable": "image text reader unavailable",
+    "timeout": "check took too long",
+    "missing": "file missing",
+}
+SINK_LABELS = {"local": "the local store", "redmine": "Redmine"}
 KIND_LABELS = {
     "photo": "Photo",
     "document": "File",
@@ -70,6 +90,62 @@ def label(mapping: dict[str, str], value: str | None) -> str:
     if not value:
         return "—"
     return mapping.get(value, value)
+
+
+def reason_text(code: str | None) -> str:
+    """A reason code as words; a sentence stored by older versions is shown as it is."""
+    if not code:
+        return ""
+    return REASON_LABELS.get(code, code.replace("_", " ") if " " not in code else code)
+
+
+def language_name(code: str | None) -> str:
+    """An ISO 639-1 code ("zh") as its English name ("Chinese")."""
+    if not code:
+        return ""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name("en")
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name or code
+
+
+@dataclass(frozen=True)
+class DueState:
+    """How a first-response deadline stands, for the due column."""
+
+    text: str  # "3 h 20 min left", "overdue by 45 min", "answered", "—"
+    overdue: bool = False
+    soon: bool = False  # under an hour left
+
+
+def duration_text(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 1:
+        return "under 1 min"
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min"
+
+
+def due_state(due_at: str | None, now: datetime, first_response_at: str | None = None) -> DueState:
+    due = parse_time(due_at)
+    if due is None:
+        return DueState("—")
+    answered = parse_time(first_response_at)
+    if answered is not None:
+        late = answered - due
+        if late > timedelta(0):
+            return DueState(f"answered {duration_text(late)} late")
+        return DueState("answered in time")
+    if due <= now:
+        return DueState(f"overdue by {duration_text(now - due)}", overdue=True)
+    left = due - now
+    return DueState(f"{duration_text(left)} left", soon=left <= timedelta(hours=1))
 
 
 def utc_text(value: str | None) -> str:
@@ -160,7 +236,8 @@ def _value_text(key: str, value: Any) -> str:
         return "\n\n".join(str(v) for v in value)
     if key == "attachments" and isinstance(value, list):
         return "\n".join(
-            f"{a.get('file_name') or 'file'} ({a.get('verdict', 'pending')})"
+            f"{a.get('file_name') or 'file'} ({a.get('verdict', 'pending')}"
+            + (f", {reason_text(a['reason'])})" if a.get("reason") else ")")
             if isinstance(a, dict)
             else str(a)
             for a in value

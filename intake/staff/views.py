@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import math
+import re
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
@@ -18,9 +20,17 @@ from multidict import MultiMapping
 
 from intake.staff import auth, present
 from intake.staff.export import conversation_to_json, conversation_to_text
-from intake.staff.keys import AUTH_KEY, DB_KEY, PER_PAGE_KEY, SESSION, is_secure
+from intake.staff.keys import (
+    AUTH_KEY,
+    DB_KEY,
+    PER_PAGE_KEY,
+    SESSION,
+    client_address,
+    is_secure,
+    site_host,
+)
 from intake.staff.thumbs import make_thumbnail
-from intake.storage import review
+from intake.storage import review, ticket_queue
 from intake.tickets.sink import receipt_number
 
 PageHandler = Callable[[web.Request], Awaitable[dict[str, Any]]]
@@ -36,12 +46,12 @@ def add_routes(app: web.Application) -> None:
     router.add_post("/sign-out", sign_out, name="sign_out")
     router.add_get("/", home, name="home")
     router.add_get("/conversations", conversations, name="conversations")
-    router.add_get(r"/conversations/{id:\d+}", conversation, name="conversation")
-    router.add_get(r"/conversations/{id:\d+}/export.{fmt:json|txt}", export, name="export")
-    router.add_get(r"/attachments/{id:\d+}/thumbnail", thumbnail, name="attachment_thumb")
-    router.add_get(r"/attachments/{id:\d+}/download", download, name="attachment_download")
+    router.add_get(r"/conversations/{id:[0-9]+}", conversation, name="conversation")
+    router.add_get(r"/conversations/{id:[0-9]+}/export.{fmt:json|txt}", export, name="export")
+    router.add_get(r"/attachments/{id:[0-9]+}/thumbnail", thumbnail, name="attachment_thumb")
+    router.add_get(r"/attachments/{id:[0-9]+}/download", download, name="attachment_download")
     router.add_get("/tickets", tickets, name="tickets")
-    router.add_post(r"/tickets/{id:\d+}/retry", retry, name="ticket_retry")
+    router.add_post(r"/tickets/{id:[0-9]+}/retry", retry, name="ticket_retry")
 
 
 def _url(request: web.Request, name: str, **parts: str) -> str:
@@ -77,15 +87,15 @@ def page(template: str) -> Callable[[PageHandler], Handler]:
 
 # --- sign-in -------------------------------------------------------------------------------
 
-_MESSAGES = {
-    auth.SignInOutcome.INVALID: "Wrong name or password.",
-    auth.SignInOutcome.LOCKED: (
-        "Too many failed sign-ins for this account. It is locked for 15 minutes."
-    ),
-    auth.SignInOutcome.THROTTLED: (
-        "Too many failed sign-ins from this address. Try again in 15 minutes."
-    ),
-}
+def _refusal_text(result: auth.SignInResult) -> str:
+    if result.outcome is auth.SignInOutcome.THROTTLED:
+        seconds = max(1, math.ceil(result.retry_after.total_seconds()))
+        if seconds < 120:
+            wait = "1 second" if seconds == 1 else f"{seconds} seconds"
+        else:
+            wait = f"{math.ceil(seconds / 60)} minutes"
+        return f"Too many failed sign-ins for this name from your address. Try again in {wait}."
+    return "Wrong name or password."
 
 
 def _render_sign_in(
@@ -124,26 +134,36 @@ async def sign_in_submit(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     token = form.get(auth.CSRF_FIELD)
     next_target = str(form.get("next", ""))
-    if not auth.same_origin(request) or not auth.tokens_match(
+    if not auth.same_origin(request, site_host(request)) or not auth.tokens_match(
         request.cookies.get(auth.SIGN_IN_COOKIE), token if isinstance(token, str) else None
     ):
         return _render_sign_in(
             request,
-            error="The sign-in form expired. Please try again.",
+            error="The sign-in form expired or came from another site. Please try again.",
             next_target=next_target,
             status=403,
         )
     name = str(form.get("name", "")).strip()[:64]
     password = str(form.get("password", ""))[:1024]
     state = request.app[AUTH_KEY]
-    outcome = await auth.sign_in(
-        request.app[DB_KEY], state, name, password, request.remote or "unknown"
+    result = await auth.sign_in(
+        request.app[DB_KEY], state, name, password, client_address(request)
     )
-    if outcome != auth.SignInOutcome.OK:
-        return _render_sign_in(
-            request, error=_MESSAGES[outcome], name=name, next_target=next_target, status=401
+    if result.outcome is not auth.SignInOutcome.OK:
+        throttled = result.outcome is auth.SignInOutcome.THROTTLED
+        response = _render_sign_in(
+            request,
+            error=_refusal_text(result),
+            name=name,
+            next_target=next_target,
+            status=429 if throttled else 401,
         )
-    session = state.sessions.create(name)  # a new token: no session fixation
+        if throttled:
+            response.headers["Retry-After"] = str(
+                max(1, math.ceil(result.retry_after.total_seconds()))
+            )
+        return response
+    session = state.sessions.create(name, result.account_key)  # a new token: no fixation
     target = auth.safe_next(next_target, _url(request, "conversations"))
     response = web.HTTPSeeOther(target)
     auth.set_session_cookie(response, session.token, secure=is_secure(request))
@@ -176,9 +196,18 @@ def _date(value: str | None) -> date | None:
         return None
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _plain(text: str) -> str:
+    """A search as typed, minus control characters (NUL and friends are never in a message
+    worth finding, and FTS5 and SQLite text handling do not take them)."""
+    return _CONTROLS.sub(" ", text).strip()
+
+
 def parse_filters(query: MultiMapping[str]) -> review.ConversationFilter:
     return review.ConversationFilter(
-        query=query.get("q", "").strip()[:200],
+        query=_plain(query.get("q", ""))[:200],
         language=_choice(query.get("language"), review.LANGUAGES),
         status=_choice(query.get("status"), review.STATUSES),
         impact=_choice(query.get("impact"), review.IMPACTS),
@@ -205,7 +234,7 @@ async def conversations(request: web.Request) -> dict[str, Any]:
         page=_page_number(request.query),
         per_page=request.app[PER_PAGE_KEY],
     )
-    kept = {k: request.query[k] for k in FILTER_PARAMS if request.query.get(k)}
+    kept = {k: v for k in FILTER_PARAMS if (v := _plain(request.query.get(k, ""))[:200])}
     base = _url(request, "conversations")
 
     def page_url(number: int) -> str:
@@ -222,8 +251,15 @@ async def conversations(request: web.Request) -> dict[str, Any]:
     }
 
 
+MAX_ID = 2**63 - 1  # SQLite's INTEGER: a larger number is no row, not a server error
+
+
 def _id(request: web.Request) -> int:
-    return int(request.match_info["id"])
+    """The id in the path; one SQLite could not hold (or not a number at all) is a 404."""
+    text = request.match_info["id"]
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_ID:
+        raise web.HTTPNotFound(text="No such item.")
+    return int(text)
 
 
 def _detail(request: web.Request) -> review.ConversationDetail:
@@ -237,8 +273,15 @@ def _detail(request: web.Request) -> review.ConversationDetail:
 async def conversation(request: web.Request) -> dict[str, Any]:
     detail = _detail(request)
     back = request.query.get("back", "")
+    customer_only = request.query.get("view") == "customer"
+    here = _url(request, "conversation", id=str(detail.id))
+    kept = {"back": back} if back else {}
     return {
         "c": detail,
+        "customer_only": customer_only,
+        "shown_messages": detail.customer_messages if customer_only else detail.messages,
+        "whole_url": f"{here}?{urlencode(kept)}" if kept else here,
+        "customer_url": f"{here}?{urlencode({'view': 'customer', **kept})}",
         "back_url": _url(request, "conversations") + (f"?{back}" if back else ""),
         "overdue": bool(detail.ticket and detail.ticket.overdue(request.app[AUTH_KEY].clock())),
     }
@@ -301,14 +344,35 @@ async def download(request: web.Request) -> web.StreamResponse:
 # --- tickets -------------------------------------------------------------------------------
 
 
+def parse_queue(query: MultiMapping[str]) -> ticket_queue.QueueFilter:
+    return ticket_queue.QueueFilter(
+        status=_choice(query.get("status"), tuple(ticket_queue.STATUS_VIEWS)) or "",
+        needs_first_response=query.get("first") == "1",
+        sort=_choice(query.get("sort"), ticket_queue.SORTS) or "due",
+    )
+
+
 @page("tickets.html")
 async def tickets(request: web.Request) -> dict[str, Any]:
+    queue = parse_queue(request.query)
     return {
-        "tickets": review.list_tickets(request.app[DB_KEY]),
+        "queue": queue,
+        "result": ticket_queue.list_queue(request.app[DB_KEY], queue),
+        "filtered": queue != ticket_queue.QueueFilter(),
+        "status_views": STATUS_VIEW_LABELS,
         "retried": request.query.get("retried", "")[:32],
         "not_retried": request.query.get("not_retried", "")[:32],
         "retryable": review.RETRYABLE,
     }
+
+
+STATUS_VIEW_LABELS = {
+    "": "Any",
+    "waiting": "Waiting to be filed",
+    "failed": "Failed to file",
+    "filed": "Filed in Redmine",
+    "stored": "Kept locally",
+}
 
 
 async def retry(request: web.Request) -> web.StreamResponse:

@@ -387,7 +387,73 @@ def m010_outbox(db: Database) -> None:
 
 
 @migrations()
-def m011_paging_pages(db: Database) -> None:
+def m011_ticket_state(db: Database) -> None:
+    """Whether the customer's problem is open or closed, and Redmine's own status name.
+
+    ``closed_at`` is set when the customer closes a ticket from Telegram (or Redmine reports
+    it closed) and cleared by a reopen; reopening is offered for ``REOPEN_DAYS`` after it.
+    """
+    columns = {row[1] for row in db.execute("PRAGMA table_info(tickets)").fetchall()}
+    for name in ("closed_at", "redmine_status"):
+        if name not in columns:
+            db.execute(f"ALTER TABLE tickets ADD COLUMN {name} TEXT")
+
+
+@migrations()
+def m012_staff_sign_in_throttle(db: Database) -> None:
+    """Sign-in attempts per (account name, client address), and a per-account session key.
+
+    A row holds the failures since the last success from that address, when the next try is
+    allowed (exponential delay), and a short lease taken before a password is checked, so
+    concurrent attempts cannot check more passwords than the delay allows. Keying by address
+    as well as name means an attacker's failures never keep the real owner out.
+    ``session_key`` changes when the password changes or the account is re-created: sessions
+    carry the key they were made under and end when it no longer matches.
+    """
+    db.execute(
+        """
+        CREATE TABLE staff_sign_in_throttle (
+            name TEXT NOT NULL,
+            address TEXT NOT NULL,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_allowed_at TEXT,              -- no attempt before this instant
+            lease TEXT,                        -- random id of the attempt being checked
+            lease_until TEXT,                  -- a crashed check frees its lease by then
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (name, address)
+        )"""
+    )
+    db.execute("CREATE INDEX staff_sign_in_throttle_updated ON staff_sign_in_throttle(updated_at)")
+    db.execute("ALTER TABLE staff_users ADD COLUMN session_key TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE staff_users SET session_key = lower(hex(randomblob(16)))")
+
+
+@migrations()
+def m013_staff_first_response(db: Database) -> None:
+    """When staff first answered the customer: NULL means the ticket still needs a first
+    response (the staff page filters and sorts on it)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(tickets)").fetchall()}
+    if "first_response_at" not in columns:
+        db.execute("ALTER TABLE tickets ADD COLUMN first_response_at TEXT")
+
+
+@migrations()
+def m014_dialogue_doc_answers(db: Database) -> None:
+    """Articles offered after the summary, and whether one solved the problem."""
+    db.execute(
+        """
+        CREATE TABLE doc_suggestions (
+            conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id),
+            articles TEXT NOT NULL,            -- JSON list of article slugs, best first
+            answer TEXT NOT NULL DEFAULT 'offered',  -- offered | solved | continued
+            offered_at TEXT NOT NULL,
+            answered_at TEXT
+        )"""
+    )
+
+
+@migrations()
+def m015_paging_pages(db: Database) -> None:
     """On-call paging state, so a restart in the middle of a page carries on where it was.
 
     ``pages``: one row per paged ticket; ``round`` counts the pages sent (0 = the first

@@ -92,6 +92,21 @@ class SQLiteStorage(BaseStorage):
         )
         self._remember(name, (self._row(name)[0], encoded))
 
+    async def set_state_and_data(
+        self, key: StorageKey, state: StateType, data: Mapping[str, Any]
+    ) -> None:
+        """Both in one statement: the dialogue saves its session once per update."""
+        value = state.state if isinstance(state, State) else state
+        name = self._key(key)
+        encoded = json.dumps(dict(data), ensure_ascii=False)
+        self.db.execute(
+            "INSERT INTO fsm (key, state, data, update_id) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET state = excluded.state, data = excluded.data, "
+            "update_id = coalesce(excluded.update_id, fsm.update_id)",
+            [name, value, encoded, current_update_id.get()],
+        )
+        self._remember(name, (value, encoded))
+
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         return json.loads(self._row(self._key(key))[1])
 

@@ -125,7 +125,7 @@ def update_conversation(db: Database, conversation_id: int, **values: Any) -> No
     if unknown:
         raise ValueError(f"unknown conversation columns: {sorted(unknown)}")
     values["updated_at"] = now_iso()
-    if values.get("status") in {"submitted", "cancelled"}:
+    if values.get("status") in {"submitted", "cancelled", "solved"}:  # solved by an article
         values["ended_at"] = values["updated_at"]
     columns = ", ".join(f"{name} = ?" for name in values)
     db.execute(
@@ -170,6 +170,16 @@ def record_message(
         ],
     )
     return int(cursor.lastrowid)  # type: ignore[arg-type]
+
+
+def inbound_text(db: Database, chat_id: int, telegram_message_id: int) -> str | None:
+    """What the customer wrote in that Telegram message (kept in the transcript)."""
+    row = db.execute(
+        "SELECT text FROM messages WHERE chat_id = ? AND telegram_message_id = ? "
+        "AND direction = 'in' ORDER BY id LIMIT 1",
+        [chat_id, telegram_message_id],
+    ).fetchone()
+    return row[0] if row else None
 
 
 def inbound_message_for_update(db: Database, update_id: int) -> int | None:

@@ -30,6 +30,7 @@ IMPACTS = ("emergency", "highly-degraded", "medium", "low")
 LANGUAGES = ("en", "zh_Hans")
 RETRYABLE = ("queued", "failed")
 SNIPPET_RADIUS = 60
+ANSWERLESS_KINDS = frozenset({"callback", "command"})
 
 _RECEIPT = re.compile(r"^OS-0*(\d{1,12})$", re.IGNORECASE)
 _CONVERSATION_REF = re.compile(r"^#(\d{1,12})$")
@@ -153,11 +154,15 @@ class Ticket:
     updated_at: str
     filed_at: str | None
     fields: dict[str, Any] = field(default_factory=dict)
+    first_response_at: str | None = None  # when staff first answered; None: not yet
 
     def overdue(self, now: datetime) -> bool:
-        """The first-response deadline has passed (the ticket's own clock, not ours)."""
+        """The first-response deadline passed with no response recorded before it."""
         due = parse_time(self.due_at)
-        return due is not None and due < now
+        if due is None:
+            return False
+        answered = parse_time(self.first_response_at)
+        return due < (answered or now)
 
 
 @dataclass(frozen=True)
@@ -176,15 +181,34 @@ class ConversationDetail:
     ticket: Ticket | None
     collected: dict[str, Any]  # the TicketDraft as a dict
     collected_source: str | None  # "ticket" | "state" | None
+    other_conversations: list[OtherConversation] = field(default_factory=list)
+
+    @property
+    def customer_messages(self) -> list[Message]:
+        return [m for m in self.messages if m.direction == "in"]
 
     @property
     def answers_by_step(self) -> list[tuple[str, list[str]]]:
-        """What the customer said at each dialogue step, in order of first appearance."""
+        """What the customer wrote at each dialogue step, in order of first appearance.
+
+        Button taps and commands are how they moved through the dialogue, not answers.
+        """
         steps: dict[str, list[str]] = {}
-        for message in self.messages:
-            if message.direction == "in" and message.text:
+        for message in self.customer_messages:
+            if message.text and message.kind not in ANSWERLESS_KINDS:
                 steps.setdefault(message.step or "", []).append(message.text)
         return list(steps.items())
+
+
+@dataclass(frozen=True)
+class OtherConversation:
+    """Another conversation of the same customer, for a link."""
+
+    id: int
+    started_at: str
+    status: str
+    summary: str | None
+    receipt: str | None
 
 
 @dataclass(frozen=True)
@@ -204,8 +228,13 @@ def parse_time(value: str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def search_terms(query: str) -> list[str]:
-    return [term for term in query.split() if term]
+    """Whitespace-separated terms; control characters (a NUL from a crafted URL) separate
+    terms too, as SQLite's FTS5 cannot take them in a phrase."""
+    return [term for term in _CONTROLS.sub(" ", query).split() if term]
 
 
 def _like(term: str) -> str:
@@ -454,6 +483,7 @@ def _ticket(row: dict[str, Any]) -> Ticket:
         updated_at=row["updated_at"],
         filed_at=row["filed_at"],
         fields=fields if isinstance(fields, dict) else {},
+        first_response_at=row.get("first_response_at"),
     )
 
 
@@ -539,7 +569,23 @@ def get_conversation(db: Database, conversation_id: int) -> ConversationDetail |
         ticket=ticket,
         collected=collected,
         collected_source=source,
+        other_conversations=_other_conversations(db, row["user_id"], conversation_id),
     )
+
+
+def _other_conversations(
+    db: Database, user_id: int, conversation_id: int, limit: int = 20
+) -> list[OtherConversation]:
+    """The customer's other conversations, newest first."""
+    return [
+        OtherConversation(**row)
+        for row in db.query(
+            "SELECT c.id, c.started_at, c.status, c.summary, t.receipt FROM conversations c "
+            "LEFT JOIN tickets t ON t.conversation_id = c.id "
+            "WHERE c.user_id = ? AND c.id != ? ORDER BY c.started_at DESC, c.id DESC LIMIT ?",
+            [user_id, conversation_id, limit],
+        )
+    ]
 
 
 def get_attachment(db: Database, attachment_id: int) -> Attachment | None:

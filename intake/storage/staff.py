@@ -1,13 +1,16 @@
-"""Staff accounts for the review web app: salted scrypt hashes and a failed sign-in limit.
+"""Staff accounts for the review web app: argon2id password hashes and a session key.
 
 Accounts are managed from the command line only (``python main.py staff-user``); the web app
-never creates one. A password is stored as ``scrypt$N$r$p$salt$hash`` (base64 parts) so the
-cost can be raised later without breaking existing hashes. After ``MAX_FAILED_SIGN_INS``
-wrong passwords an account is locked for ``LOCK_DURATION``; the count starts over once the
-lock ends, and a successful sign-in clears it.
+never creates one. Passwords are hashed with argon2id (argon2-cffi, its RFC 9106 "low
+memory" profile); hashes from before it (``scrypt$N$r$p$salt$hash``) still verify and are
+replaced by an argon2id hash at the next successful sign-in (``needs_rehash``).
+
+``session_key`` is random and changes with the password: a session carries the key it was
+made under and ends once the account's key differs (password changed, account re-created).
 
 The slow part (``verify_password``) touches no database, so the web app runs it in a thread
 while every SQL call stays on the event loop's thread (sqlite3 connections are not shared).
+How often a name may be tried is intake.storage.sign_in_throttle's business.
 """
 
 from __future__ import annotations
@@ -18,23 +21,17 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import Enum
+from functools import cache
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
-# About 60-100 ms and 32 MiB a hash on a current CPU: slow for a guesser, fine for a person.
-SCRYPT_N = 2**15
-SCRYPT_R = 8
-SCRYPT_P = 1
-SCRYPT_DKLEN = 32
-SALT_BYTES = 16
-_MAXMEM = 128 * SCRYPT_N * SCRYPT_R * 2
-
-MAX_FAILED_SIGN_INS = 5
-LOCK_DURATION = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+_HASHER = PasswordHasher()  # argon2id, t=3, m=64 MiB, p=4: about 0.15 s a check
 
 
 class StaffAccountError(ValueError):
@@ -45,22 +42,12 @@ class StaffAccountError(ValueError):
 class StaffUser:
     name: str
     created_at: str
-    failed_logins: int
-    locked_until: str | None
+    session_key: str
 
 
 class SignInResult(Enum):
     OK = "ok"
     INVALID = "invalid"  # unknown name or wrong password: never say which
-    LOCKED = "locked"
-
-
-@dataclass(frozen=True)
-class SignInState:
-    """What a sign-in needs before the slow hash check: the stored hash and any lock."""
-
-    password_hash: str | None
-    locked_until: datetime | None
 
 
 def _now() -> datetime:
@@ -69,10 +56,6 @@ def _now() -> datetime:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii")
 
 
 def validate_name(name: str) -> str:
@@ -92,28 +75,45 @@ def validate_password(password: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(SALT_BYTES)
-    digest = hashlib.scrypt(
-        password.encode("utf-8"),
-        salt=salt,
-        n=SCRYPT_N,
-        r=SCRYPT_R,
-        p=SCRYPT_P,
-        maxmem=_MAXMEM,
-        dklen=SCRYPT_DKLEN,
-    )
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+    return _HASHER.hash(password)
+
+
+@cache
+def _decoy_hash() -> str:
+    return _HASHER.hash(secrets.token_urlsafe(16))
 
 
 def verify_password(password: str, encoded: str | None) -> bool:
     """Constant-time check. With no stored hash it still spends the same time (no name probe)."""
     if not encoded:
-        hash_password(password)
+        _verify_argon2(password, _decoy_hash())
         return False
+    if encoded.startswith("scrypt$"):
+        return _verify_scrypt(password, encoded)
+    return _verify_argon2(password, encoded)
+
+
+def needs_rehash(encoded: str) -> bool:
+    """An old scheme or weaker argon2 parameters than today's: store a new hash."""
+    if encoded.startswith("scrypt$"):
+        return True
     try:
-        scheme, n, r, p, salt, expected = encoded.split("$")
-        if scheme != "scrypt":
-            return False
+        return _HASHER.check_needs_rehash(encoded)
+    except InvalidHashError:
+        return True
+
+
+def _verify_argon2(password: str, encoded: str) -> bool:
+    try:
+        return _HASHER.verify(encoded, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _verify_scrypt(password: str, encoded: str) -> bool:
+    """Hashes written before argon2id: ``scrypt$N$r$p$salt$hash`` with base64 parts."""
+    try:
+        _, n, r, p, salt, expected = encoded.split("$")
         n_i, r_i, p_i = int(n), int(r), int(p)
         digest = hashlib.scrypt(
             password.encode("utf-8"),
@@ -129,12 +129,16 @@ def verify_password(password: str, encoded: str | None) -> bool:
     return hmac.compare_digest(digest, base64.b64decode(expected))
 
 
+def _new_session_key() -> str:
+    return secrets.token_hex(16)
+
+
+_COLUMNS = "name, created_at, session_key"
+
+
 def _row_to_user(row: dict) -> StaffUser:
     return StaffUser(
-        name=row["name"],
-        created_at=row["created_at"],
-        failed_logins=row["failed_logins"],
-        locked_until=row["locked_until"],
+        name=row["name"], created_at=row["created_at"], session_key=row["session_key"]
     )
 
 
@@ -145,30 +149,34 @@ def add_staff_user(
     validate_password(password)
     if get_staff_user(db, name) is not None:
         raise StaffAccountError(f"A staff account named {name!r} already exists.")
-    created = _iso(now or _now())
+    user = StaffUser(name=name, created_at=_iso(now or _now()), session_key=_new_session_key())
     db.execute(
-        "INSERT INTO staff_users (name, password_hash, created_at) VALUES (?, ?, ?)",
-        [name, hash_password(password), created],
+        "INSERT INTO staff_users (name, password_hash, created_at, session_key) "
+        "VALUES (?, ?, ?, ?)",
+        [name, hash_password(password), user.created_at, user.session_key],
     )
-    return StaffUser(name=name, created_at=created, failed_logins=0, locked_until=None)
+    return user
+
+
+def change_password(db: Database, name: str, password: str) -> bool:
+    """Set a new password and a new session key, which ends every open session of the
+    account. False when there is no such account."""
+    validate_password(password)
+    cursor = db.execute(
+        "UPDATE staff_users SET password_hash = ?, session_key = ? WHERE name = ?",
+        [hash_password(password), _new_session_key(), name],
+    )
+    return cursor.rowcount > 0
 
 
 def get_staff_user(db: Database, name: str) -> StaffUser | None:
-    rows = list(
-        db.query(
-            "SELECT name, created_at, failed_logins, locked_until FROM staff_users WHERE name = ?",
-            [name],
-        )
-    )
+    rows = list(db.query(f"SELECT {_COLUMNS} FROM staff_users WHERE name = ?", [name]))
     return _row_to_user(rows[0]) if rows else None
 
 
 def list_staff_users(db: Database) -> list[StaffUser]:
     return [
-        _row_to_user(row)
-        for row in db.query(
-            "SELECT name, created_at, failed_logins, locked_until FROM staff_users ORDER BY name"
-        )
+        _row_to_user(row) for row in db.query(f"SELECT {_COLUMNS} FROM staff_users ORDER BY name")
     ]
 
 
@@ -177,59 +185,29 @@ def remove_staff_user(db: Database, name: str) -> bool:
     return cursor.rowcount > 0
 
 
-def sign_in_state(db: Database, name: str, *, now: datetime | None = None) -> SignInState:
-    rows = list(
-        db.query("SELECT password_hash, locked_until FROM staff_users WHERE name = ?", [name])
+def stored_hash(db: Database, name: str) -> str | None:
+    """The password hash to check against, or None for an unknown name."""
+    row = db.execute("SELECT password_hash FROM staff_users WHERE name = ?", [name]).fetchone()
+    return row[0] if row else None
+
+
+def replace_hash(db: Database, name: str, old: str, new: str) -> bool:
+    """Store a rehashed password, unless the password changed meanwhile (compare and set).
+
+    The session key stays: it is the same password, so open sessions go on."""
+    cursor = db.execute(
+        "UPDATE staff_users SET password_hash = ? WHERE name = ? AND password_hash = ?",
+        [new, name, old],
     )
-    if not rows:
-        return SignInState(password_hash=None, locked_until=None)
-    locked_until = rows[0]["locked_until"]
-    until = datetime.fromisoformat(locked_until) if locked_until else None
-    if until is not None and until <= (now or _now()):
-        until = None
-    return SignInState(password_hash=rows[0]["password_hash"], locked_until=until)
+    return cursor.rowcount > 0
 
 
-def record_failed_sign_in(
-    db: Database, name: str, *, now: datetime | None = None
-) -> datetime | None:
-    """Count one wrong password; return the lock's end when this one locks the account."""
-    now = now or _now()
-    until = _iso(now + LOCK_DURATION)
-    # One statement, so two sign-ins failing at the same moment cannot both miss the limit.
-    rows = db.execute(
-        """UPDATE staff_users SET
-               failed_logins = CASE WHEN failed_logins + 1 >= :limit THEN 0
-                                    ELSE failed_logins + 1 END,
-               locked_until = CASE WHEN failed_logins + 1 >= :limit THEN :until
-                                   ELSE locked_until END
-           WHERE name = :name
-           RETURNING failed_logins, locked_until""",
-        {"limit": MAX_FAILED_SIGN_INS, "until": until, "name": name},
-    ).fetchall()
-    if rows and rows[0][0] == 0 and rows[0][1] == until:
-        return datetime.fromisoformat(until)
-    return None
+def authenticate(db: Database, name: str, password: str) -> SignInResult:
+    """The credential check alone, in one blocking call (command line and tests).
 
-
-def record_successful_sign_in(db: Database, name: str) -> None:
-    db.execute(
-        "UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE name = ?", [name]
-    )
-
-
-def authenticate(
-    db: Database, name: str, password: str, *, now: datetime | None = None
-) -> SignInResult:
-    """The whole sign-in in one blocking call (command line and tests; the web app splits it)."""
-    now = now or _now()
-    state = sign_in_state(db, name, now=now)
-    if state.locked_until is not None:
-        return SignInResult.LOCKED
-    if verify_password(password, state.password_hash):
-        record_successful_sign_in(db, name)
+    It does not throttle: the web app reserves each attempt in
+    intake.storage.sign_in_throttle before it checks a password.
+    """
+    if verify_password(password, stored_hash(db, name)):
         return SignInResult.OK
-    if state.password_hash is None:
-        return SignInResult.INVALID
-    locked = record_failed_sign_in(db, name, now=now)
-    return SignInResult.LOCKED if locked else SignInResult.INVALID
+    return SignInResult.INVALID

@@ -53,6 +53,13 @@ class TicketRow:
     created_at: str
     updated_at: str
     filed_at: str | None
+    closed_at: str | None = None
+    redmine_status: str | None = None
+    first_response_at: str | None = None  # when staff first answered (the watcher sets it)
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
 
     @property
     def draft(self) -> TicketDraft:
@@ -320,6 +327,19 @@ def requeue(db: Database, ticket_id: int, *, now: datetime | None = None) -> Tic
             (stamp, stamp, ticket_id),
         )
         _sync_conversation(db, ticket_id, "queued", stamp)
+    return get_ticket(db, ticket_id)  # type: ignore[return-value]
+
+
+def set_closed(db: Database, ticket_id: int, closed: bool, *, now: datetime | None = None,
+               status_name: str | None = None) -> TicketRow:
+    """The customer closed (or reopened) their ticket; Redmine follows through the outbox."""
+    stamp = iso(now or utcnow())
+    with _tx(db):
+        db.execute(
+            """UPDATE tickets SET closed_at = ?, updated_at = ?,
+                   redmine_status = coalesce(?, redmine_status) WHERE id = ?""",
+            (stamp if closed else None, stamp, status_name, ticket_id),
+        )
     return get_ticket(db, ticket_id)  # type: ignore[return-value]
 
 

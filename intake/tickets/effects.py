@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 FILE = "redmine.file"
 NOTE = "redmine.note"
+STATUS = "redmine.status"
 VERIFY = "redmine.verify"
 DELAY_CHECK = "ticket.delay_check"
 NOTICE = "notice"
@@ -113,6 +114,13 @@ def queue_followup(
                   ticket_id=ticket.id)
 
 
+def queue_status(db: Database, ticket: TicketRow, *, closed: bool, key: str) -> None:
+    """The customer closed or reopened the ticket: Redmine follows, after its filing."""
+    queue.enqueue(db, STATUS, {"ticket_id": ticket.id, "closed": closed}, key=f"status:{key}",
+                  lane=REDMINE, priority=priority_of(ticket.impact),
+                  chain=f"ticket:{ticket.id}", ticket_id=ticket.id)
+
+
 def queue_notice(db: Database, ticket: TicketRow, notice: str, **data: Any) -> None:
     queue.enqueue(db, NOTICE, {"ticket_id": ticket.id, "notice": notice, **data},
                   key=f"notice:{notice}:{ticket.id}", lane=TELEGRAM,
@@ -160,7 +168,8 @@ class Effects:
         found = {DELAY_CHECK: self.delay_check, NOTICE: self.notice, STAFF: self.staff_alert,
                  **self.paging.handlers(), **self.sla_watch.handlers()}
         if self.filer is not None:
-            found.update({FILE: self.file, VERIFY: self.verify, NOTE: self.note})
+            found.update({FILE: self.file, VERIFY: self.verify, NOTE: self.note,
+                          STATUS: self.status})
         return found
 
     async def on_config_error(self, item: OutboxItem, reason: str) -> None:
@@ -221,6 +230,25 @@ class Effects:
             raise GiveUp(str(exc)) from None
         except Exception as exc:
             raise redmine_outcome(exc) from None
+
+    async def status(self, item: OutboxItem) -> None:
+        """Close or reopen the issue as the customer asked (marked, so never twice)."""
+        ticket = store.get_ticket(self.db, int(item.data["ticket_id"]))
+        if ticket is None:
+            raise GiveUp("the ticket no longer exists")
+        if ticket.status != "filed":
+            raise Retry(f"{ticket.receipt} is not filed yet", after=30.0)
+        marker = f"{ticket.reference}/s{item.id}"
+        try:
+            if await self.filer.note_present(ticket.id, marker):
+                return
+            name = await self.filer.set_closed(ticket.id, bool(item.data["closed"]),
+                                               marker=marker)
+        except LookupError as exc:
+            raise GiveUp(str(exc)) from None
+        except Exception as exc:
+            raise redmine_outcome(exc) from None
+        store.set_closed(self.db, ticket.id, bool(item.data["closed"]), status_name=name)
 
     async def verify(self, item: OutboxItem) -> None:
         """Two issues with one reference: keep the first, close the others as duplicates."""

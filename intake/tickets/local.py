@@ -85,3 +85,6 @@ class LocalSink:
         if ticket is None:
             raise LookupError(f"ticket {ticket_id} does not exist")
         return Followup(ticket.id, ticket.receipt, queued=False)
+
+    def set_closed(self, ticket_id: int, closed: bool, *, key: str) -> store.TicketRow:
+        return store.set_closed(self.db, ticket_id, closed)

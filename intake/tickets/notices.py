@@ -98,6 +98,23 @@ class Filed:
                    tuple(data.get("not_uploaded") or ()))
 
 
+# Redmine's standard statuses, so a customer reads them in their language; a status an
+# installation added itself is shown as Redmine names it.
+REDMINE_STATUSES = {
+    "New": N_("New"),
+    "In Progress": N_("In Progress"),
+    "Resolved": N_("Resolved"),
+    "Feedback": N_("Feedback"),
+    "Closed": N_("Closed"),
+    "Rejected": N_("Rejected"),
+}
+
+
+def status_name(locale: str, name: str) -> str:
+    msgid = REDMINE_STATUSES.get(name)
+    return gettext(locale, msgid) if msgid else name
+
+
 def filed_message(ticket: TicketRow, result: FilingOutcome, login: str | None = None) -> str:
     """The issue number and link; and why it is not under their account, when it is not."""
     locale = ticket.language

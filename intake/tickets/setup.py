@@ -45,29 +45,39 @@ class Ticketing:
     client: RedmineClient | None = None
     filer: RedmineFiler | None = None
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
+    _doctor: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @property
     def redmine(self) -> bool:
         return self.filer is not None
 
     async def start(self) -> None:
-        """Log the doctor's findings (never fatal: tickets queue until fixed), start the worker."""
+        """Start the worker, and log the doctor's findings beside it (never fatal, never in
+        the way: tickets queue until the configuration is fixed)."""
         if self._task is not None and not self._task.done():
             return
+        self._task = asyncio.create_task(self.outbox.run(), name="outbox")
         if self.filer is None or self.settings is None:
             log.info("tickets are kept locally (REDMINE_URL is not set)")
         else:
-            from intake.tickets.redmine.doctor import diagnose
+            self._doctor = asyncio.create_task(self._diagnose(), name="redmine-doctor")
 
-            try:
-                for finding in await diagnose(self.settings, self.client):
-                    log.warning("redmine doctor: %s", finding)
-            except Exception:  # the checks must never keep the outbox from running
-                log.exception("redmine doctor: the checks themselves failed")
-        self._task = asyncio.create_task(self.outbox.run(), name="outbox")
+    async def _diagnose(self) -> None:
+        from intake.tickets.redmine.doctor import diagnose
+
+        assert self.settings is not None
+        try:
+            for finding in await diagnose(self.settings, self.client):
+                log.warning("redmine doctor: %s", finding)
+        except Exception:  # the checks must never keep the outbox from running
+            log.exception("redmine doctor: the checks themselves failed")
 
     async def close(self, grace: float = 10.0) -> None:
         """Finish what runs (up to ``grace`` seconds), hand the rest back, close Redmine."""
+        if self._doctor is not None and not self._doctor.done():
+            self._doctor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._doctor
         await self.outbox.drain(grace)
         if self._task is not None:
             self._task.cancel()

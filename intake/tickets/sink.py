@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from intake.draft import TicketDraft
+
+if TYPE_CHECKING:
+    from intake.storage.tickets import TicketRow
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class TicketSink(Protocol):
         self, ticket_id: int, *, key: str, text: str | None = None,
         attachment_id: int | None = None,
     ) -> Followup: ...
+
+    def set_closed(self, ticket_id: int, closed: bool, *, key: str) -> TicketRow: ...
 
 
 def receipt_number(ticket_id: int) -> str:

@@ -1,4 +1,5 @@
-"""OCR tests need Tesseract and Debian's fonts: skipped locally without them, failed in CI."""
+"""OCR tests need tesserocr, Tesseract's data and Debian's fonts: skipped locally without them,
+failed in CI."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         return
     missing = []
     if not ocr.tesseract_available():
-        missing.append("tesseract-ocr with English data")
+        missing.append("tesserocr and tesseract-ocr with English data")
     wanted = {
         "chi_sim": "chi-sim",
         "chi_tra": "chi-tra",

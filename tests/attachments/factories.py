@@ -87,21 +87,23 @@ def dialog(
     lang: str = "en",
     scale: float = 1.0,
     seed: int = 1,
+    dark: bool = False,
 ) -> Image.Image:
     """An application window with a title bar, toolbar icons, text and buttons."""
     rng = random.Random(seed)
     size = max(10, int(16 * scale))
     width, height = int(720 * scale), int((200 + 30 * len(body)) * scale)
-    image = Image.new("RGB", (width, height), (245, 245, 245))
+    background, ink = ((32, 33, 36), (225, 225, 225)) if dark else ((245, 245, 245), (20, 20, 20))
+    image = Image.new("RGB", (width, height), background)
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, width, int(36 * scale)), fill=(40, 90, 160))
+    draw.rectangle((0, 0, width, int(36 * scale)), fill=(55, 60, 75) if dark else (40, 90, 160))
     draw.text(
         (int(14 * scale), int(8 * scale)), title, font=font(size, lang, bold=True), fill="white"
     )
     _icons(draw, int(14 * scale), int(50 * scale), rng, size=int(18 * scale))
     y = int(90 * scale)
     for line in body:
-        draw.text((int(20 * scale), y), line, font=font(size, lang), fill=(20, 20, 20))
+        draw.text((int(20 * scale), y), line, font=font(size, lang), fill=ink)
         y += int(30 * scale)
     bx = width - int(20 * scale)
     for label in reversed(buttons):

@@ -552,6 +552,45 @@ LATIN_OTHER = [
     ("ro", "Notificările vin cu câteva ore întârziere."),
 ]
 
+# Chinese (and Japanese, Russian) prose carrying English product names, error words and
+# versions: the words a customer copies from an English interface do not make it English.
+MIXED_NOT_ENGLISH = [
+    ("zh", "API 返回 401 Unauthorized，token 是刚生成的。"),
+    ("zh", "Telegram Desktop 4.14 Windows 版 登录失败"),
+    ("zh", "升级到 v2.14.3 (build 8812) 以后 Settings 页面 crash"),
+    ("zh", "Error 500 了"),
+    ("zh", "Chrome 打不开"),
+    ("zh", "登录后 Dashboard 一直 loading"),
+    ("zh", "点击 Export 按钮没有反应"),
+    ("zh", "Sync 失败，提示 ECONNRESET"),
+    ("zh", "iOS app 闪退"),
+    ("zh", "Settings 里面的 Backup 选项不见了, please help"),
+    ("zh", "上传超过 10 MB 的 PDF 就报 413 Request Entity Too Large"),
+    ("zh", "我用的是 Firefox 121 和 macOS Sonoma"),
+    ("zh", "在 Safari 上 SSO 登录跳转到 Okta 以后就 blank page 了"),
+    ("zh", "webhook 一直 timeout，是不是 server 的问题？"),
+    ("zh", "Admin console 里看不到 billing 页面"),
+    ("zh", "帳號被 lock 了，收不到 reset password 的 email"),
+    ("zh", "2024-03-18 09:14:25 ERROR [auth] 登录失败：token 过期"),
+    ("ja", "Settings 画面で Export を押すとエラーになります"),
+    ("ja", "API が 401 Unauthorized を返します"),
+    ("ru", "Ошибка 500 при входе в Settings"),
+    ("ru", "После обновления до v2.14 не работает Export"),
+]
+
+# English with a Chinese name, folder or label in it: still English, since the customer wrote
+# English and support can read it.
+MIXED_ENGLISH = [
+    "My name is 张伟 and I cannot log in since Monday",
+    "The button labelled 登录 does nothing when I click it",
+    "Failed to open C:\\Users\\张三\\AppData\\Local\\Orangesky\\config.json",
+    "Please contact our admin 李娜 (li.na@example.com) about the invoice.",
+    "The export of the folder 项目报告 fails with error 500 every time.",
+    "2024-03-18 09:14:25 WARN [sync] skipped /home/wang/文档/report.pdf: permission denied",
+    "Our company name is 橙天科技 and it is spelled wrong on the invoice.",
+    "Login fails for the user Дмитрий since the last update.",
+]
+
 SAMPLES: list[tuple[str, str]] = (
     [("en", text) for text in ENGLISH]
     + [("zh", text) for text in CHINESE_SIMPLIFIED + CHINESE_TRADITIONAL]
@@ -559,4 +598,6 @@ SAMPLES: list[tuple[str, str]] = (
     + [("ko", text) for text in KOREAN]
     + OTHER_SCRIPTS
     + LATIN_OTHER
+    + MIXED_NOT_ENGLISH
+    + [("en", text) for text in MIXED_ENGLISH]
 )

@@ -31,7 +31,7 @@ def test_construction_starts_nothing():
 async def test_text_files_are_checked_in_workers(checker):
     english, chinese = await asyncio.gather(
         checker.check(b"ERROR upload timed out after 30 s", "a.log", "text/plain"),
-        checker.check("上传超时，请稍后再试。".encode("gbk"), "b.log", None, "日志"),
+        checker.check("上传超时，请稍后再试。".encode("gbk"), "b.log", None),
     )
     assert (english.verdict, english.language) == ("accepted", "en")
     assert (chinese.verdict, chinese.language) == ("refused", "zh")

@@ -53,3 +53,35 @@ def test_runs_from_main_py(tmp_path):
     assert out.returncode == 0, out.stderr
     verdicts = [json.loads(line)["verdict"] for line in out.stdout.splitlines()]
     assert verdicts == ["accepted", "unchecked"]
+
+
+ISSUE_14_EXAMPLES = [
+    "API 返回 401 Unauthorized，token 是刚生成的。",
+    "Telegram Desktop 4.14 Windows 版 登录失败",
+    "升级到 v2.14.3 (build 8812) 以后 Settings 页面 crash",
+    "Error 500 了",
+]
+
+
+def test_issue_14_examples_get_the_right_verdicts(tmp_path, capsys):
+    files = []
+    for i, text in enumerate(ISSUE_14_EXAMPLES):
+        path = tmp_path / f"example_{i}.txt"
+        path.write_text(text, encoding="utf-8")
+        files.append(path)
+    diagram = tmp_path / "diagram.svg"
+    diagram.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect width="10" height="10"/></svg>'
+    )
+    labelled = tmp_path / "flow.svg"
+    labelled.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><title>Login flow</title>'
+        "<text>Sign in, then open the dashboard</text></svg>"
+    )
+    main(["check-attachment", *map(str, [*files, diagram, labelled])])
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(line["verdict"], line["language"]) for line in lines] == [
+        *[("refused", "zh")] * 4,
+        ("accepted", None),
+        ("accepted", "en"),
+    ]

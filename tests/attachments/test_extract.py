@@ -200,3 +200,40 @@ def test_image_pdf_factory_has_no_text_layer():
 )
 def test_text_that_starts_like_a_signature_is_still_text(text):
     assert extract.sniff(text, None, None) == "text"
+
+
+SVG_DIAGRAM = b"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200">
+  <title>Sync architecture</title>
+  <style>.box { fill: #eee; }</style>
+  <rect class="box" x="10" y="10" width="120" height="60"/>
+  <text x="20" y="40">Desktop <tspan font-weight="bold">client</tspan></text>
+  <path d="M130 40 L260 40"/>
+</svg>
+"""
+
+
+def test_svg_is_sniffed_by_its_root_element_whatever_its_name():
+    assert extract.sniff(SVG_DIAGRAM, "diagram.bin", None) == "svg"
+    assert extract.sniff(b"<svg xmlns='http://www.w3.org/2000/svg'/>", None, None) == "svg"
+    assert extract.sniff(b"<html><body>svg</body></html>", "page.html", None) == "text"
+
+
+def test_svg_text_is_what_the_drawing_shows_and_names():
+    assert extract.svg_text(SVG_DIAGRAM).splitlines() == ["Sync architecture", "Desktop client"]
+
+
+def test_svg_with_entities_is_not_expanded():
+    bomb = b"""<?xml version="1.0"?>
+<!DOCTYPE svg [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
+<svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>"""
+    with pytest.raises(extract.Unreadable) as caught:
+        extract.svg_text(bomb)
+    assert caught.value.reason == "unsupported"
+
+
+def test_broken_svg_is_corrupt():
+    with pytest.raises(extract.Unreadable) as caught:
+        extract.svg_text(b"<svg xmlns='http://www.w3.org/2000/svg'><text>cut off")
+    assert caught.value.reason == "corrupt"

@@ -7,7 +7,7 @@ import pytest
 
 from intake.language import analyse, detect_language, suggest_switch
 
-from .language_samples import SAMPLES
+from .language_samples import MIXED_ENGLISH, MIXED_NOT_ENGLISH, SAMPLES
 
 
 def _right(label: str, language: str | None) -> bool:
@@ -89,6 +89,40 @@ def test_chinese_name_in_an_english_sentence_stays_english():
 
 def test_chinese_sentence_with_english_terms_is_chinese():
     assert detect_language("在 Chrome 120 上页面是空白的，Edge 上正常。") == "zh"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "API 返回 401 Unauthorized，token 是刚生成的。",
+        "Telegram Desktop 4.14 Windows 版 登录失败",
+        "升级到 v2.14.3 (build 8812) 以后 Settings 页面 crash",
+        "Error 500 了",
+    ],
+)
+def test_issue_14_chinese_carrying_english_words_is_chinese(text):
+    guess = analyse(text)
+    assert guess.language == "zh", guess
+    assert guess.excerpt
+
+
+@pytest.mark.parametrize(("language", "text"), MIXED_NOT_ENGLISH)
+def test_prose_in_another_script_with_english_terms_is_that_language(language, text):
+    assert analyse(text).language == language
+
+
+@pytest.mark.parametrize("text", MIXED_ENGLISH)
+def test_english_with_a_chinese_name_folder_or_label_stays_english(text):
+    assert analyse(text).language == "en"
+
+
+def test_a_path_with_chinese_folder_names_is_technical():
+    assert analyse("C:\\Users\\张三\\文档\\导出\\report.xlsx").language == "en"
+
+
+@pytest.mark.parametrize("text", ["Merci", "Danke", "Gracias", "Grazie"])
+def test_one_short_word_of_another_latin_language_is_not_refused(text):
+    assert analyse(text).language in ("en", None)
 
 
 def test_ocr_stray_glyphs_do_not_make_english_chinese():

@@ -22,8 +22,8 @@ STACK = [
 ]
 
 
-def check_image(image, caption=None):
-    return policy.check(f.png_bytes(image), "screenshot.png", "image/png", caption)
+def check_image(image):
+    return policy.check(f.png_bytes(image), "screenshot.png", "image/png")
 
 
 ENGLISH_SCREENSHOTS = {

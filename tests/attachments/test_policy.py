@@ -177,16 +177,6 @@ def test_media_that_cannot_be_checked_says_why(data, name, mime, reason):
     assert (result.verdict, result.reason) == ("unchecked", reason)
 
 
-def test_chinese_caption_refuses_an_english_file():
-    result = policy.check(b"ERROR timeout", "app.log", "text/plain", caption="这是日志文件")
-    assert (result.verdict, result.language, result.kind) == ("refused", "zh", "caption")
-
-
-def test_english_caption_does_not_rescue_a_chinese_file():
-    result = policy.check("上传超时".encode(), "app.log", None, caption="here is the log")
-    assert (result.verdict, result.kind) == ("refused", "text")
-
-
 @pytest.mark.parametrize(
     ("text", "verdict"),
     [
@@ -238,3 +228,47 @@ def test_html_is_judged_by_its_words_not_its_tags():
     assert policy.check(page.encode(), "page.html", "text/html").language == "zh"
     english = "<html><body><p>The export failed, please try again.</p></body></html>"
     assert policy.check(english.encode(), "page.html", "text/html").language == "en"
+
+
+def _svg(body: str) -> bytes:
+    return (
+        '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="300" '
+        f'height="100">{body}</svg>'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "verdict", "reason", "language"),
+    [
+        (
+            '<rect width="100" height="50"/><circle cx="200" cy="50" r="40"/>',
+            "accepted",
+            "no_text",
+            None,
+        ),
+        (
+            "<title>Login flow</title><text x='5' y='20'>Sign in, then open the dashboard</text>",
+            "accepted",
+            "english",
+            "en",
+        ),
+        (
+            "<title>登录流程</title><text x='5' y='20'>登录以后打开控制面板</text>",
+            "refused",
+            "not_english",
+            "zh",
+        ),
+    ],
+)
+def test_svg_is_judged_by_its_text_and_one_without_text_is_accepted(
+    body, verdict, reason, language
+):
+    result = policy.check(_svg(body), "diagram.svg", "image/svg+xml")
+    assert (result.verdict, result.reason, result.language) == (verdict, reason, language)
+    assert result.kind == "drawing"
+
+
+def test_svgz_is_read_like_svg():
+    data = gzip.compress(_svg("<text>Sign in, then open the dashboard</text>"))
+    result = policy.check(data, "diagram.svgz", "image/svg+xml")
+    assert (result.verdict, result.language) == ("accepted", "en")

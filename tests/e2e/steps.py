@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from intake.emulator.users import SimulatedUser
 
 EN = {
@@ -53,6 +55,7 @@ async def complete_intake(
     summary: str = "Orangesky shows 502 errors for all users",
     description: str = "Since 9:00 every page returns 502 Bad Gateway.",
     with_account: bool = False,
+    before_confirm: Callable[[], None] | None = None,
 ) -> str:
     """From /start to the receipt; returns the receipt message's text."""
     await user.send_command("/start")
@@ -84,6 +87,8 @@ async def complete_intake(
         await user.wait_for("Redmine")
         await user.tap(lambda b: words["skip"] in b.text)
     await user.wait_for(words["review"])
+    if before_confirm is not None:
+        before_confirm()
     await user.tap(lambda b: words["confirm"] in b.text)
     receipt = await user.wait_for("OS-", timeout=10)
     return receipt.text or ""

@@ -36,8 +36,8 @@ async def test_typing_chinese_in_the_english_dialogue_offers_a_switch(intake):
     user = intake.user(language_code="en")
     await reach_step(user, "summary")
     await user.send_text("导出功能报错，无法下载报表")
-    offer = await user.wait_for(
-        lambda m: any("中文" in t for t in m.button_texts) and "prefer" in (m.text or "")
+    offer = await user.wait_for(  # written in Chinese, the language the user writes
+        lambda m: any("中文" in t for t in m.button_texts) and "更习惯" in (m.text or "")
     )
     await user.tap(lambda b: "中文" in b.text, message=offer)
     await user.wait_for(lambda m: has_chinese(m.text) and "浏览器" in m.text, new=True)

@@ -148,3 +148,39 @@ async def _wait_until(predicate, seconds: float = 60.0) -> None:
     while not predicate():
         assert asyncio.get_running_loop().time() < deadline
         await asyncio.sleep(0.1)
+
+
+async def test_redmine_closing_and_reopening_from_telegram_reaches_the_issue(
+    intake_redmine, redmine_settings
+):
+    from tests.e2e.steps import complete_intake
+
+    user = intake_redmine.user()
+    await complete_intake(user, with_account=True)
+    await user.wait_for("filed in Redmine as issue #", timeout=30)
+    ticket = store.get_ticket(intake_redmine.services.db, 1)
+    await user.send_command("/tickets")
+    await user.wait_for("Your tickets", new=True)
+    await user.tap("OS-000001")
+    await user.wait_for(lambda m: any("Problem solved" in t for t in m.button_texts))
+    await user.tap(lambda b: "Problem solved" in b.text)
+    await user.wait_for("Closed.")
+
+    async def status() -> dict:
+        async with RedmineClient(redmine_settings.url, redmine_settings.api_key) as client:
+            return (await client.get_issue(int(ticket.external_id), include=()))["status"]
+
+    for _ in range(100):
+        if (await status()).get("is_closed"):
+            break
+        await asyncio.sleep(0.2)
+    assert (await status())["is_closed"] is True
+    notes = await notes_on(redmine_settings, int(ticket.external_id), until="problem is solved")
+    assert sum("problem is solved" in n for n in notes) == 1
+    await user.tap(lambda b: "Reopen" in b.text)
+    await user.wait_for("Reopened")
+    for _ in range(100):
+        if not (await status()).get("is_closed"):
+            break
+        await asyncio.sleep(0.2)
+    assert (await status())["is_closed"] is False

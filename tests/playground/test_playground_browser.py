@@ -167,13 +167,16 @@ async def test_browser_completes_a_chinese_intake_and_the_ticket_is_stored(
 
 
 async def test_browser_tabs_are_separate_users_and_a_reload_keeps_yours(browser, served):
+    from playwright.async_api import expect
+
     first = await open_page(browser, served, DESKTOP)
     await first.click("#start")
     await bot_says(first, "Hello")
     first_id = await first.inner_text("#you-meta")
 
     second = await open_page(browser, served, DESKTOP)
-    assert await second.is_visible("#start"), "a new tab starts as a new user"
+    # Waits: the page shows START once its script has loaded the configuration.
+    await expect(second.locator("#start")).to_be_visible(timeout=STEP_TIMEOUT)  # a new user
     await second.click("#start")
     await bot_says(second, "Hello")
     assert await second.inner_text("#you-meta") != first_id
@@ -184,7 +187,7 @@ async def test_browser_tabs_are_separate_users_and_a_reload_keeps_yours(browser,
     assert await first.locator(".msg.out").count() == 1
 
     await first.click(".side [data-action=new-user]")
-    assert await first.is_visible("#start")
+    await expect(first.locator("#start")).to_be_visible(timeout=STEP_TIMEOUT)
     assert await first.locator(".msg").count() == 0
     await first.screenshot(path=str(ARTIFACTS / "playground-new-user-desktop.png"))
     assert first.problems == [] and second.problems == []

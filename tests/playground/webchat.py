@@ -144,6 +144,8 @@ class WebChat:
             form.add_field("caption", caption)
         for name, data, mime in files:
             form.add_field("file", data, filename=name, content_type=mime)
-        response = await self.client.post(self.path("/files"), data=form)
+        response = await self.client.post(
+            self.path("/files"), data=form, headers={"X-Intake-Chat": "1"}
+        )
         assert response.status == 201, await response.text()
         return (await response.json())["messages"]

@@ -238,7 +238,8 @@ async def test_redmine_duplicate_from_a_late_create_is_closed_and_staff_told(
             duplicate = await client.get_issue(extra, include=("relations",))
     assert duplicate["status"]["is_closed"] is True
     assert any(r["relation_type"] == "duplicates" for r in duplicate["relations"])
-    assert any(f"closed #{extra} as its duplicate" in t for t in messenger.to(STAFF))
+    alert = queue.get_by_key(db, f"staff:duplicates:{receipt.ticket_id}")  # sent or queued
+    assert alert is not None and f"closed #{extra} as its duplicate" in alert.data["text"]
 
 
 async def test_redmine_two_processes_on_one_database_file_each_ticket_once(

@@ -160,7 +160,7 @@ def seed(db: Database) -> Seeded:
         mime_type="application/pdf",
         verdict="refused",
         verdict_language="zh",
-        verdict_reason="The document is in Chinese; attachments must be in English.",
+        verdict_reason="not_english",
         verdict_excerpt="错误日志：登录失败",
     )
     db.execute("UPDATE conversations SET has_refused = 1 WHERE id = ?", [en])
@@ -236,9 +236,56 @@ def seed(db: Database) -> Seeded:
     )
 
 
+@dataclass
+class StoredLocally:
+    conversation: int
+    ticket: int
+
+
+def add_locally_stored(seeded: Seeded) -> StoredLocally:
+    """A second conversation of the Chinese customer whose ticket stayed in the local store
+    (no Redmine), due 3 h 20 min after NOW and not yet answered."""
+    db = seeded.db
+    wang = db["conversations"].get(seeded.chinese)["user_id"]
+    local = make_conversation(
+        db,
+        wang,
+        language="zh_Hans",
+        status="submitted",
+        summary="报表导出失败",
+        impact="low",
+        started_at=iso(T0 + timedelta(days=1, hours=5)),
+    )
+    add_dialogue(
+        db,
+        local,
+        [
+            ("in", "/start", None),
+            ("out", "请用一句话描述问题。", "Intake:summary"),
+            ("in", "报表导出失败", "Intake:summary"),
+        ],
+        start=T0 + timedelta(days=1, hours=5),
+        language="zh_Hans",
+    )
+    stored = make_ticket(
+        db,
+        local,
+        status="stored",
+        sink="local",
+        impact="low",
+        due_at=iso(NOW + timedelta(hours=3, minutes=20)),
+    )
+    return StoredLocally(conversation=local, ticket=stored)
+
+
+@pytest.fixture
+def stored_locally(seeded: Seeded) -> StoredLocally:
+    return add_locally_stored(seeded)
+
+
 @functools.cache
 def _staff_password_hash() -> str:
-    return hash_password(STAFF_PASSWORD)  # scrypt is slow on purpose: hash once a session
+    return hash_password(STAFF_PASSWORD)  # argon2id is slow on purpose: hash once a session
 
 
 @pytest.fixture
@@ -302,3 +349,21 @@ async def signed_in(client: TestClient) -> TestClient:
 
 async def csrf_of(client: TestClient, path: str = "/conversations") -> str:
     return hidden_token(await (await client.get(path)).text())
+
+
+@pytest.fixture
+async def browser():
+    """Debian's chromium through Playwright (the tests that use it are marked ``browser``)."""
+    from tests.staff.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
+    require_chromium()
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            await chromium.close()

@@ -1,8 +1,8 @@
-"""Staff accounts: scrypt hashes, add/list/remove, and the failed sign-in lock."""
+"""Staff accounts: argon2id hashes (old scrypt ones still verify), add/list/remove/passwd."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,6 +10,10 @@ from intake.storage import staff
 from intake.storage.db import open_db
 
 NOW = datetime(2025, 3, 4, 12, 0, tzinfo=UTC)
+# "correct horse battery" as the scrypt scheme before argon2id stored it.
+LEGACY_SCRYPT = (
+    "scrypt$32768$8$1$MDEyMzQ1Njc4OWFiY2RlZg==$xxaWgqTSKTdh7WrfWLps/DMbPoovZsowrLVRbAkJkjA="
+)
 
 
 @pytest.fixture
@@ -17,15 +21,22 @@ def db():
     return open_db(":memory:")
 
 
-def test_hash_is_salted_scrypt_and_verifies_only_the_right_password():
+def test_hash_is_salted_argon2id_and_verifies_only_the_right_password():
     first = staff.hash_password("correct horse battery")
     second = staff.hash_password("correct horse battery")
-    assert first.startswith(f"scrypt${staff.SCRYPT_N}$")
+    assert first.startswith("$argon2id$")
     assert first != second  # a fresh salt each time
     assert staff.verify_password("correct horse battery", first)
     assert not staff.verify_password("correct horse batterY", first)
     assert not staff.verify_password("correct horse battery", None)
     assert not staff.verify_password("x", "not-a-hash")
+    assert not staff.needs_rehash(first)
+
+
+def test_an_old_scrypt_hash_still_verifies_and_asks_to_be_rehashed():
+    assert staff.verify_password("correct horse battery", LEGACY_SCRYPT)
+    assert not staff.verify_password("correct horse batterY", LEGACY_SCRYPT)
+    assert staff.needs_rehash(LEGACY_SCRYPT)
 
 
 def test_password_is_never_stored_in_clear(db):
@@ -56,31 +67,30 @@ def test_short_password_is_refused(db):
         staff.add_staff_user(db, "alice", "short")
 
 
-def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(db):
-    staff.add_staff_user(db, "alice", "correct horse battery")
-    results = [staff.authenticate(db, "alice", "wrong", now=NOW) for _ in range(5)]
-    assert results == [staff.SignInResult.INVALID] * 4 + [staff.SignInResult.LOCKED]
-    # Locked: even the right password is refused until the lock ends.
-    later = NOW + timedelta(minutes=14)
-    assert staff.authenticate(db, "alice", "correct horse battery", now=later) == (
-        staff.SignInResult.LOCKED
-    )
-    after = NOW + staff.LOCK_DURATION + timedelta(seconds=1)
-    assert staff.authenticate(db, "alice", "correct horse battery", now=after) == (
-        staff.SignInResult.OK
-    )
+def test_changing_the_password_changes_the_session_key(db):
+    before = staff.add_staff_user(db, "alice", "correct horse battery")
+    assert staff.change_password(db, "alice", "a brand new password")
+    after = staff.get_staff_user(db, "alice")
+    assert after.session_key != before.session_key
+    assert staff.authenticate(db, "alice", "a brand new password") == staff.SignInResult.OK
+    assert staff.authenticate(db, "alice", "correct horse battery") == staff.SignInResult.INVALID
+    assert not staff.change_password(db, "nobody", "a brand new password")
 
 
-def test_success_clears_the_failure_count(db):
+def test_a_re_created_account_gets_a_new_session_key(db):
+    first = staff.add_staff_user(db, "alice", "correct horse battery")
+    staff.remove_staff_user(db, "alice")
+    second = staff.add_staff_user(db, "alice", "correct horse battery")
+    assert first.session_key != second.session_key
+
+
+def test_replacing_a_hash_loses_to_a_password_change_in_between(db):
     staff.add_staff_user(db, "alice", "correct horse battery")
-    for _ in range(4):
-        staff.authenticate(db, "alice", "wrong", now=NOW)
-    assert staff.authenticate(db, "alice", "correct horse battery", now=NOW) == (
-        staff.SignInResult.OK
-    )
-    assert staff.get_staff_user(db, "alice").failed_logins == 0
-    assert staff.authenticate(db, "alice", "wrong", now=NOW) == staff.SignInResult.INVALID
+    old = staff.stored_hash(db, "alice")
+    staff.change_password(db, "alice", "a brand new password")
+    assert not staff.replace_hash(db, "alice", old, staff.hash_password("correct horse battery"))
+    assert staff.authenticate(db, "alice", "a brand new password") == staff.SignInResult.OK
 
 
 def test_unknown_name_is_invalid_not_an_error(db):
-    assert staff.authenticate(db, "nobody", "whatever", now=NOW) == staff.SignInResult.INVALID
+    assert staff.authenticate(db, "nobody", "whatever") == staff.SignInResult.INVALID

@@ -154,7 +154,9 @@ def test_staff_command_serves_the_sign_in_page(database):
                     body = page.read().decode()
                     break
             except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
+                if process.poll() is not None:
+                    pytest.fail(f"the staff command exited: {process.communicate()[1]!r}")
+                if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
         assert page.url.endswith("/sign-in?next=/conversations")
@@ -162,3 +164,25 @@ def test_staff_command_serves_the_sign_in_page(database):
     finally:
         process.terminate()
         process.communicate(timeout=10)
+
+
+def test_staff_user_passwd_changes_the_password_and_the_session_key(database, monkeypatch):
+    from intake.storage.staff import get_staff_user
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a long enough password\n"))
+    main(["staff-user", "--database", str(database), "add", "frank", "--password-stdin"])
+    db = open_db(database)
+    key = get_staff_user(db, "frank").session_key
+    monkeypatch.setattr(sys, "stdin", io.StringIO("another long password\n"))
+    assert (
+        main(["staff-user", "--database", str(database), "passwd", "frank", "--password-stdin"])
+        == 0
+    )
+    assert authenticate(db, "frank", "another long password") == SignInResult.OK
+    assert authenticate(db, "frank", "a long enough password") == SignInResult.INVALID
+    assert get_staff_user(db, "frank").session_key != key
+
+
+def test_staff_user_passwd_of_an_unknown_account_fails_before_asking(database, capsys):
+    assert main(["staff-user", "--database", str(database), "passwd", "nobody"]) == 1
+    assert "No staff account named 'nobody'" in capsys.readouterr().err

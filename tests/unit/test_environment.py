@@ -1,7 +1,10 @@
-"""User-Agent parsing: what a pasted User-Agent fills in (browser, version, system)."""
+"""User-Agent parsing: what a pasted User-Agent fills in (browser, version, system); and
+versions and systems as customers paste them (issue 13: the build number is kept, and
+"Windows NT 10.0" is Windows 10 or 11, so the system version is left to ask)."""
 
 import pytest
 
+from intake import environment
 from intake.environment import Environment, from_user_agent
 
 CHROME_WIN = (
@@ -13,8 +16,8 @@ CHROME_WIN = (
 @pytest.mark.parametrize(
     ("user_agent", "expected"),
     [
-        (CHROME_WIN, ("Chrome", "121.0.6167", "Windows", "10")),
-        (f"  {CHROME_WIN}  ", ("Chrome", "121.0.6167", "Windows", "10")),
+        (CHROME_WIN, ("Chrome", "121.0.6167.85", "Windows", "")),
+        (f"  {CHROME_WIN}  ", ("Chrome", "121.0.6167.85", "Windows", "")),
         (
             "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
             "(KHTML, like Gecko) Version/17.2.1 Safari/605.1.15",
@@ -27,12 +30,12 @@ CHROME_WIN = (
         (
             "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/120.0.0.0 Safari/537.36",
-            ("Chrome", "120.0.0", "Linux", ""),
+            ("Chrome", "120.0.0.0", "Linux", ""),
         ),
         (
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/120.0.0.0 Safari/537.36 Edg/120.0.2210.91",
-            ("Edge", "120.0.2210", "Windows", "10"),
+            ("Edge", "120.0.2210.91", "Windows", ""),
         ),
         (
             "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 "
@@ -42,7 +45,7 @@ CHROME_WIN = (
         (
             "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/120.0.6099.144 Mobile Safari/537.36",
-            ("Chrome", "120.0.6099", "Android", "14"),
+            ("Chrome", "120.0.6099.144", "Android", "14"),
         ),
         (
             "Mozilla/5.0 (X11; Fedora; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
@@ -55,7 +58,7 @@ CHROME_WIN = (
         (
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/120.0.0.0 Safari/537.36 OPR/106.0.0.0",
-            ("Opera", "106.0.0", "Windows", "10"),
+            ("Opera", "106.0.0.0", "Windows", ""),
         ),
         (
             "Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko",
@@ -81,3 +84,56 @@ def test_a_user_agent_fills_browser_version_and_system(user_agent, expected):
 )
 def test_text_that_is_not_a_readable_user_agent_gives_none(text):
     assert from_user_agent(text) is None
+
+
+@pytest.mark.parametrize(
+    "pasted, version",
+    [
+        ("Version 126.0.6478.127 (Official Build) (64-bit)", "126.0.6478.127"),
+        ("128.0.3 (64-bit)", "128.0.3"),
+        ("Version 17.5 (19618.2.12.11.6)", "17.5"),
+        ("Chrome 126", "126"),
+        ("\uff11\uff12\uff16", "126"),  # full-width digits from a Chinese input method
+        ("版本 126.0", "126.0"),
+        ("v4.2.1", "4.2.1"),
+        ("Firefox 115.12.0esr", "115.12.0esr"),
+        ("121.0", "121.0"),
+    ],
+)
+def test_a_pasted_version_is_read_as_its_number(pasted, version):
+    assert environment.parse_version(pasted) == version
+
+
+@pytest.mark.parametrize("text", ["not a version", "", "   ", "Chrome"])
+def test_text_without_a_number_is_not_a_version(text):
+    assert environment.parse_version(text) is None
+
+
+def test_a_version_is_not_a_browser_name():
+    assert not environment.is_browser_name("121.0")
+    assert environment.is_browser_name("Vivaldi")
+
+
+def test_invisible_characters_are_not_text():
+    assert environment.visible_text("\u200b\u3164\u2800 \u200d") == ""
+    assert environment.visible_text("  Export\u200b  fails ") == "Export fails"
+
+
+def test_a_user_agent_keeps_the_build_number_and_cannot_tell_windows_10_from_11():
+    env = environment.from_user_agent(
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/126.0.6478.127 Safari/537.36"
+    )
+    assert env is not None
+    assert (env.browser, env.browser_version) == ("Chrome", "126.0.6478.127")
+    assert (env.os, env.os_version) == ("Windows", "")
+    assert environment.system_label(env) == "Windows 10 or 11"
+
+
+def test_an_edge_user_agent_reads_edges_own_version():
+    env = environment.from_user_agent(
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.87"
+    )
+    assert env is not None
+    assert (env.browser, env.browser_version) == ("Edge", "126.0.2592.87")

@@ -5,6 +5,7 @@ from aiogram import Router
 from intake.bot.routers import (
     attachments,
     commands,
+    docs,
     fallback,
     followups,
     group,
@@ -12,6 +13,7 @@ from intake.bot.routers import (
     paging,
     review,
     steps,
+    tickets,
 )
 
 
@@ -21,7 +23,9 @@ def create_routers() -> list[Router]:
     return [
         paging.create_router(),
         group.create_router(),
+        tickets.create_router(),  # /status after the receipt: before the commands
         commands.create_router(),
+        docs.create_router(),
         impact.create_router(),
         attachments.create_router(),
         review.create_router(),

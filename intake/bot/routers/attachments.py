@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
@@ -11,14 +9,15 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from intake.attachments import messages as verdict_messages
-from intake.attachments.policy import Verdict, check_text
+from intake.attachments.policy import Verdict
 from intake.bot.attachment_work import AttachmentWork, IncomingFile
 from intake.bot.filters import FileMessage, PrivateChat, TextAnswer
 from intake.bot.flow import Flow
+from intake.bot.html import fill, plain
 from intake.bot.keyboards import Nav, nav_button, single_row
 from intake.bot.prompts import VERDICT_ICONS
 from intake.bot.states import Intake
-from intake.draft import DESCRIPTION_MAX, AttachmentRef
+from intake.draft import DESCRIPTION_MAX, AttachmentRef, TicketDraft
 from intake.storage import records
 
 
@@ -61,11 +60,12 @@ def create_router() -> Router:
             )
             await flow.repeat(
                 message,
-                _(
-                    "⚠️ {name} is {size} MB; the limit is {limit} MB, so it was not added. Please "
-                    "compress it, split it, or send only the relevant part."
-                ).format(
-                    name=escape(name),
+                fill(
+                    _(
+                        "⚠️ {name} is {size} MB; the limit is {limit} MB, so it was not added. "
+                        "Please compress it, split it, or send only the relevant part."
+                    ),
+                    name=name,
                     size=f"{size / 1_048_576:.1f}",
                     limit=f"{limit / 1_048_576:.0f}",
                 ),
@@ -73,27 +73,28 @@ def create_router() -> Router:
             return
         draft = await flow.draft()
         draft.attachments.append(AttachmentRef(attachment_id, name, size, mime, "pending"))
+        caption = (message.caption or "").strip()
+        if caption and add_to_description(flow, draft, message, caption):
+            await flow.reply(message, _("The caption was added to the description."))
         await flow.save(draft)
-        incoming = IncomingFile(attachment_id, flow.chat_id, file_id, name, mime, message.caption)
+        # The caption went into the description; the policy never lets it decide a verdict.
+        incoming = IncomingFile(
+            attachment_id, flow.chat_id, file_id, name, mime, message.caption, bool(message.photo)
+        )
         attachment_work.start(bot, incoming, announcer(bot, flow.i18n, flow.locale))
 
     @router.message(StateFilter(Intake.attachments), TextAnswer())
     async def on_text(message: Message, flow: Flow) -> None:
-        """Text here is about the attachments: English too, then it joins the description."""
+        """Text here is part of the description, in the customer's language (Chinese or
+        English, as the support page allows); only attached files must be in English."""
         value = (message.text or "").strip()
-        verdict = check_text(value)
-        if verdict.verdict == "refused":
-            await flow.repeat(
-                message, escape(verdict_messages.user_message(verdict, flow.locale))
-            )
-            return
         draft = await flow.draft()
-        if len(draft.description_text) + len(value) > DESCRIPTION_MAX:
+        if not add_to_description(flow, draft, message, value):
             await flow.repeat(message, _("The description is full. Please tap Done."))
             return
-        draft.description.append(value)
         await flow.save(draft)
-        await flow.repeat(message, _("Added to the description."))
+        # Replaces the note before it: a long paste in parts leaves one message, not one each.
+        await flow.repeat(message, _("Added to the description."), replace=True)
 
     @router.callback_query(
         StateFilter(Intake.attachments),
@@ -104,6 +105,17 @@ def create_router() -> Router:
         await flow.forward("attachments", callback, edit=True)
 
     return router
+
+
+def add_to_description(flow: Flow, draft: TicketDraft, message: Message, value: str) -> bool:
+    """Append ``value`` to the description; False when it would not fit."""
+    if len(draft.description_text) + len(value) > DESCRIPTION_MAX:
+        return False
+    draft.description.append(value)
+    answers = dict(flow.session.answers)
+    answers[str(message.message_id)] = f"description:{len(draft.description) - 1}"
+    flow.changed(answers=answers)
+    return True
 
 
 def describe_file(message: Message) -> tuple[str, str | None, int | None, str, str]:
@@ -123,8 +135,10 @@ def announcer(bot: Bot, i18n: I18n, locale: str):
     async def announce(incoming: IncomingFile, verdict: Verdict) -> None:
         with i18n.use_locale(locale):
             icon = VERDICT_ICONS.get(verdict.verdict, "•")
-            text = f"{icon} " + escape(
-                verdict_messages.user_message(verdict, locale, incoming.file_name)
+            text = f"{icon} " + plain(
+                verdict_messages.user_message(
+                    verdict, locale, incoming.file_name, photo=incoming.photo
+                )
             )
             markup = single_row(nav_button(_("✅ Done with files"), "attachments", "done"))
         await bot.send_message(incoming.chat_id, text, reply_markup=markup)

@@ -8,6 +8,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from intake import dialogue
 from intake.bot import prompts
 from intake.bot.filters import PrivateChat
 from intake.bot.flow import Flow
@@ -15,8 +16,7 @@ from intake.bot.keyboards import Keyboard, Lang, Nav, nav_button
 from intake.i18n import LOCALES
 from intake.storage import records
 
-# Steps where a draft exists that /start would throw away.
-_QUIET_STEPS = (None, "welcome", "done")
+_QUIET_STEPS = dialogue.QUIET  # no draft being filled: /start asks nothing, /back goes nowhere
 
 
 def create_router() -> Router:
@@ -92,6 +92,9 @@ def create_router() -> Router:
         if step in (None,):
             await flow.reply(message, _("No request in progress. Send /start to open one."))
             return
+        if step == "review":  # the card is the status: show it once, not fields twice
+            await flow.show("review", message)
+            return
         draft = await flow.draft()
         await flow.repeat(
             message, prompts.status_text(draft, with_account=flow.options.with_account)
@@ -133,7 +136,7 @@ async def cancel_current(flow: Flow) -> None:
     step = await flow.step()
     if conversation_id is not None and step not in (None, "done"):
         records.update_conversation(flow.db, conversation_id, status="cancelled")
-    await flow.state.clear()
+    flow.clear()
 
 
 async def switch_to(

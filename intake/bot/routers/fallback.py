@@ -11,12 +11,11 @@ from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from intake import dialogue
 from intake.bot.filters import CommandText, PrivateChat
 from intake.bot.flow import Flow
+from intake.bot.prompts import sentences
 from intake.bot.states import Intake
-
-# Steps answered with buttons only.
-BUTTON_STEPS = ("impact", "review")
 
 
 def create_router() -> Router:
@@ -25,13 +24,7 @@ def create_router() -> Router:
 
     @router.message(StateFilter(Intake.done))
     async def after_submit(message: Message, flow: Flow) -> None:
-        data = await flow.data()
-        await flow.reply(
-            message,
-            _(
-                "Your ticket {receipt} has been received. Send /start to open another request."
-            ).format(receipt=data.get("receipt", "")),
-        )
+        await flow.reply(message, sent_already(flow))
 
     @router.message(CommandText())
     async def unknown_command(
@@ -54,8 +47,11 @@ def create_router() -> Router:
 
     @router.callback_query()
     async def stale_button(callback: CallbackQuery, flow: Flow) -> None:
-        await callback.answer(_("That button no longer works."))
         step = await flow.step()
+        if step == "done":  # a second tap on Confirm, or any old button after the receipt
+            await callback.answer(sent_already(flow), show_alert=False)
+            return
+        await callback.answer(_("That button no longer works."))
         if step is None:
             await flow.reply(callback, _("Send /start to open a request."))
             return
@@ -69,36 +65,54 @@ def create_router() -> Router:
 def explain(message: Message, step: str) -> str:
     """Why this message cannot be used at this step, and what to send instead."""
     if message.sticker is not None:
-        return _("Stickers can't be used here.") + " " + expected(step)
+        return sentences(_("Stickers can't be used here."), expected(step))
     if message.voice or message.audio or message.video_note:
+        if buttons_only(step):
+            return sentences(_("I can't use voice or audio messages."), expected(step))
         return _("I can't use voice or audio messages. Please type your answer instead.")
     if message.location or message.venue:
-        return _("I don't need a location.") + " " + expected(step)
+        return sentences(_("I don't need a location."), expected(step))
     if message.contact:
-        return _("I don't need a contact.") + " " + expected(step)
+        return sentences(_("I don't need a contact."), expected(step))
     if message.photo or message.document or message.video or message.animation:
-        if step == "description" or step in BUTTON_STEPS:
-            return (
-                _("Files are collected a little later, at the attachments step.")
-                + " "
-                + expected(step)
-            )
-        return _("I need a text answer here; you can attach files a little later.")
-    if message.text is not None and step in BUTTON_STEPS:
+        return files_here(step)
+    if message.text is not None and buttons_only(step):
         return _("Please use the buttons.")
     return expected(step)
 
 
+def files_here(step: str) -> str:
+    """Where files go, seen from ``step``: ahead (later), or behind (the ✏️ button)."""
+    order = dialogue.order(with_account=True)
+    here = dialogue.PARENT.get(step, step)
+    if here == "review":
+        return _("To add files, go back to the attachments step: tap ✏️ Attachments.")
+    if here in order and order.index(here) > order.index("attachments"):
+        return _("To add files, go back to the attachments step with /back.")
+    if buttons_only(step) or step == "description":
+        return sentences(
+            _("Files are collected a little later, at the attachments step."), expected(step)
+        )
+    return _("I need a text answer here; you can attach files a little later.")
+
+
+def buttons_only(step: str) -> bool:
+    return step == "welcome" or (step in dialogue.BY_NAME and dialogue.get(step).buttons_only)
+
+
 def expected(step: str) -> str:
-    if step in BUTTON_STEPS or step == "welcome":
+    if buttons_only(step):
         return _("Please use the buttons.")
     return _("Please answer the question below.")
 
 
+def sent_already(flow: Flow) -> str:
+    return flow.receipt_note()
+
+
 async def already_answered_album(flow: Flow, media_group_id: str) -> bool:
     """True for the second and later messages of an album (albums arrive one update each)."""
-    data = await flow.data()
-    if data.get("answered_album") == media_group_id:
+    if flow.session.answered_album == media_group_id:
         return True
-    await flow.state.update_data(answered_album=media_group_id)
+    flow.changed(answered_album=media_group_id)
     return False

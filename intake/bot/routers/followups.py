@@ -20,6 +20,7 @@ from intake.attachments import messages as verdict_messages
 from intake.bot.attachment_work import AttachmentWork, IncomingFile
 from intake.bot.filters import FileMessage, PrivateChat, TextAnswer
 from intake.bot.flow import Flow
+from intake.bot.keyboards import Keyboard, TicketAction
 from intake.bot.routers.attachments import describe_file
 from intake.bot.states import Intake
 from intake.storage import records
@@ -61,7 +62,7 @@ def create_router() -> Router:
         attachment_work: AttachmentWork,
         sink: TicketSink,
     ) -> None:
-        ticket = await target_ticket(flow, message)
+        ticket = await target_ticket(flow, message, ask=False)
         if ticket is None:
             return
         name, mime, size, file_id, unique_id = describe_file(message)
@@ -85,11 +86,14 @@ def create_router() -> Router:
         )
         incoming = IncomingFile(attachment_id, flow.chat_id, file_id, name, mime, message.caption)
         verdict = await attachment_work.check_now(bot, incoming)
+        photo = bool(message.photo)
         if verdict.verdict == "refused" or verdict.reason == "download_failed":
             await flow.reply(
-                message, escape(verdict_messages.user_message(verdict, flow.locale, name))
+                message,
+                escape(verdict_messages.user_message(verdict, flow.locale, name, photo=photo)),
             )
             return
+        shown, _ours = verdict_messages.file_label(verdict, flow.locale, name, photo=photo)
         followup = sink.add_followup(
             ticket.id, key=f"{flow.chat_id}:{message.message_id}", attachment_id=attachment_id
         )
@@ -97,22 +101,49 @@ def create_router() -> Router:
             await flow.reply(
                 message,
                 _("Thank you, I added {file_name} to your ticket {receipt}.").format(
-                    file_name=escape(name), receipt=ticket.receipt
+                    file_name=escape(shown), receipt=ticket.receipt
                 ),
             )
             return
         await flow.reply(message, escape(
-            notices.followup_message(flow.locale, ticket.receipt, followup.issue_id, name)))
+            notices.followup_message(flow.locale, ticket.receipt, followup.issue_id, shown)))
 
     return router
 
 
-async def target_ticket(flow: Flow, message: Message) -> store.TicketRow | None:
-    """The ticket of the message replied to, if it is one of this user's; else the newest."""
+async def target_ticket(
+    flow: Flow, message: Message, *, ask: bool = True
+) -> store.TicketRow | None:
+    """The ticket of the message replied to, if it is one of this user's; the one chosen
+    on a card; the only open one. With several open, a text waits while the user is asked
+    (``ask``); a file goes to the newest, and the answer names it."""
     reply = message.reply_to_message
     if reply is not None:
         ticket = store.ticket_for_message(flow.db, flow.chat_id, reply.message_id)
         if ticket is not None and ticket.user_id == flow.user_id:
             return ticket
-    ticket_id = (await flow.data()).get("ticket_id")
-    return store.get_ticket(flow.db, ticket_id) if ticket_id else None
+    data = await flow.data()
+    ticket_id = data.get("ticket_id")
+    current = store.get_ticket(flow.db, ticket_id) if ticket_id else None
+    if data.get("ticket_chosen") and current is not None:
+        return current
+    open_tickets = [t for t in store.list_tickets(flow.db, user_id=flow.user_id, limit=20)
+                    if not t.closed]
+    if len(open_tickets) <= 1 or not ask:
+        return current or (open_tickets[0] if open_tickets else None)
+    await ask_which_ticket(flow, message, open_tickets)
+    return None
+
+
+async def ask_which_ticket(flow: Flow, message: Message, tickets: list[store.TicketRow]) -> None:
+    """Several open tickets: keep the message, and ask which one it is for."""
+    pending = list((await flow.data()).get("pending_followups", []))
+    pending.append(message.message_id)
+    await flow.state.update_data(pending_followups=pending[-20:])
+    builder = Keyboard()
+    for ticket in tickets[:8]:
+        builder.button(text=f"{ticket.receipt}: {ticket.summary[:40]}",
+                       callback_data=TicketAction(action="to", ticket_id=ticket.id))
+    builder.adjust(1)
+    await flow.reply(message, _("You have several open tickets. Which one is this for?"),
+                     builder.as_markup())

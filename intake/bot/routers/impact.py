@@ -64,7 +64,7 @@ def create_router() -> Router:
     )
     async def choose(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
-        await flow.state.update_data(impact_stage=CHOOSE)
+        flow.changed(impact_stage=CHOOSE)
         await flow.show("impact", callback, edit=True)
 
     @router.callback_query(StateFilter(Intake.impact), Pick.filter(F.step == "impact"))
@@ -80,9 +80,8 @@ def create_router() -> Router:
 
     @router.message(StateFilter(Intake.impact_reason), TextAnswer())
     async def reason(message: Message, flow: Flow) -> None:
-        data = await flow.data()
         draft = await flow.draft()
-        chosen = data.get("impact_chosen")
+        chosen = flow.session.impact_chosen
         try:
             override = Override.create(
                 draft.impact_suggested, chosen or "", message.text or "", draft.impact_answers
@@ -92,7 +91,7 @@ def create_router() -> Router:
             await flow.repeat(message, note)
             return
         draft = apply_override(draft, override)
-        await flow.save(draft, impact_stage=RESULT, impact_chosen=None)
+        await flow.save(draft, impact_stage=RESULT, impact_chosen="")
         await flow.forward("impact_reason", message)
 
     return router
@@ -101,9 +100,8 @@ def create_router() -> Router:
 async def answer_question(callback: CallbackQuery, flow: Flow, key: str, answer: str) -> None:
     draft = await flow.draft()
     expected = next_question(draft.impact_answers)
-    data = await flow.data()
     if (
-        data.get("impact_stage") not in (QUESTION, None)
+        flow.session.impact_stage not in (QUESTION, "")
         or expected is None
         or expected.key != key
         or key not in QUESTIONS
@@ -122,7 +120,7 @@ async def answer_question(callback: CallbackQuery, flow: Flow, key: str, answer:
 
 async def choose_level(callback: CallbackQuery, flow: Flow, key: str) -> None:
     draft = await flow.draft()
-    if (await flow.data()).get("impact_stage") != CHOOSE:
+    if flow.session.impact_stage != CHOOSE:
         await flow.repeat(callback, _("That button is from an earlier step."))
         return
     if not draft.impact_suggested or draft.impact_suggested == key:
@@ -132,5 +130,5 @@ async def choose_level(callback: CallbackQuery, flow: Flow, key: str) -> None:
         await flow.save(draft, impact_stage=RESULT)
         await flow.forward("impact", callback, edit=True)
         return
-    await flow.state.update_data(impact_chosen=key)
+    flow.changed(impact_chosen=key)
     await flow.show("impact_reason", callback, edit=True)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from html import escape
 
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from intake import steps
+from intake import dialogue, failpoints
+from intake.bot import impact_view
 from intake.bot.attachment_work import AttachmentWork
 from intake.bot.flow import Flow
-from intake.bot.keyboards import Edit, Nav, nav_button
+from intake.bot.html import fill
+from intake.bot.keyboards import Edit, Keyboard, Nav, TicketAction, nav_button
 from intake.bot.routers.commands import cancel_current
 from intake.bot.states import Intake
 from intake.draft import TicketDraft
@@ -25,24 +26,18 @@ from intake.tickets.sink import Receipt, TicketSink
 
 logger = logging.getLogger(__name__)
 
-# What must be there before a ticket can be sent, in the order they are asked.
-REQUIRED = ("summary", "browser", "impact", "description")
-
-
 def create_router() -> Router:
     router = Router(name="review")
 
     @router.callback_query(StateFilter(Intake.review), Edit.filter())
     async def edit(callback: CallbackQuery, callback_data: Edit, flow: Flow) -> None:
         await callback.answer()
-        step = steps.EDITABLE.get(callback_data.field)
-        if step is None or (step == "account" and not flow.options.with_account):
+        editable = {s.name for s in dialogue.editable(with_account=flow.options.with_account)}
+        if callback_data.field not in editable:
             await flow.repeat(callback, _("That button no longer works."))
             return
-        await flow.state.update_data(
-            return_to_review=True, browser_other=False, os_other=False, show_version_help=False
-        )
-        await flow.show(step, callback, edit=True)
+        flow.changed(editing=True, browser_other=False, os_other=False, show_version_help=False)
+        await flow.show(callback_data.field, callback, edit=True)
 
     @router.callback_query(
         StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "cancel"))
@@ -91,9 +86,9 @@ def create_router() -> Router:
     ) -> None:
         await callback.answer()
         draft = await flow.draft()
-        missing = next((field for field in REQUIRED if not getattr(draft, field)), None)
+        missing = dialogue.missing(draft, with_account=flow.options.with_account)
         if missing is not None:
-            await flow.state.update_data(return_to_review=True)
+            flow.changed(editing=True)
             await flow.reply(callback, _("One thing is still missing:"))
             await flow.show(missing, callback)
             return
@@ -111,12 +106,19 @@ def create_router() -> Router:
         records.update_conversation(
             flow.db, conversation_id, summary=draft.summary, impact=draft.impact
         )
-        await flow.state.set_state(Intake.done)
-        await flow.state.update_data(ticket_id=receipt.ticket_id, receipt=receipt.receipt)
+        flow.set_step("done")
+        flow.changed(ticket_id=receipt.ticket_id, receipt=receipt.receipt, prompt_id=None)
+        # Saved now, not after the receipt: a second tap on Confirm must find the ticket sent.
+        await flow.commit()
+        failpoints.hit("after_ticket_saved")  # a crash here: the replay shows the receipt
         # The "Sending…" message becomes the receipt: no dead message left in the chat.
+        mine = Keyboard()
+        mine.button(text=_("📋 My tickets"),
+                    callback_data=TicketAction(action="show", ticket_id=receipt.ticket_id))
         await flow.reply(
             callback,
             receipt_text(draft, receipt, flow.locale, flow.options.support_channel),
+            mine.as_markup(),
             edit=True,
         )
 
@@ -135,17 +137,16 @@ def receipt_text(draft: TicketDraft, receipt: Receipt, locale: str, channel: str
     ]
     if receipt.due_at is not None:
         lines.append(
-            _("Expect it by {due}.").format(
-                due=escape(impact_format.format_due(receipt.due_at, locale))
-            )
+            _("Expect it by {due}.").format(due=impact_view.due_html(receipt.due_at, locale))
         )
     if receipt.status == "queued":
         lines.append(_("I am filing it in Redmine now and will send you its number and link."))
     if locale == "zh_Hans":
         lines.append(_("Please note: if we offer you a call, it will be in English only."))
     lines.append(
-        _("If you cannot reach us here, write to the Telegram channel “{channel}”.").format(
-            channel=escape(channel)
+        fill(
+            _("If you cannot reach us here, write to the Telegram channel “{channel}”."),
+            channel=channel,
         )
     )
     lines.append(_("Send /start to open another request."))

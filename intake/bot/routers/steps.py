@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from intake import environment
+from intake import dialogue, environment
 from intake.bot.filters import PrivateChat, TextAnswer, UserAgentText
 from intake.bot.flow import Flow
+from intake.bot.html import fill, plain
 from intake.bot.keyboards import Keyboard, Lang, Nav, Pick, nav_button
+from intake.bot.prompts import sentences
+from intake.bot.routers.docs import offer_articles
 from intake.bot.states import Intake
-from intake.draft import DESCRIPTION_MAX, FIELD_MAX, SUMMARY_MAX
+from intake.docs import DocsIndex
+from intake.draft import DESCRIPTION_MAX
 from intake.language import suggest_switch
 from intake.storage import records
 from intake.tickets import notices
@@ -31,20 +34,25 @@ from intake.tickets.redmine.sink import (
     telegram_handles,
 )
 
-NAME_MAX = 40
-# Steps answered by one line of free text (the draft field has the step's name): its limit.
-FREE_TEXT_LIMITS = {
-    "os_version": NAME_MAX,
-    "product_version": NAME_MAX * 2,
-    "extra": FIELD_MAX * 2,
-}
+SKIPPABLE = frozenset(step.name for step in dialogue.STEPS if step.skippable)
 LOGIN_PATTERN = r"^[A-Za-z0-9_.@\-]{1,60}$"
 
 
 def create_router() -> Router:
     router = Router(name="steps")
     router.message.filter(PrivateChat())
+    router.edited_message.filter(PrivateChat())
     text = TextAnswer()
+
+    # --- an answer edited after it was sent ---------------------------------------------
+
+    @router.edited_message(text)
+    async def edited_answer(message: Message, flow: Flow) -> None:
+        """A fixed typo in an answer already given updates that answer (until Confirm)."""
+        answered = flow.session.answers.get(str(message.message_id))
+        if answered is None or await flow.step() in dialogue.QUIET:
+            return
+        await update_answer(flow, message, answered)
 
     # --- welcome -------------------------------------------------------------------
 
@@ -57,17 +65,20 @@ def create_router() -> Router:
 
     @router.message(StateFilter(Intake.welcome), text)
     @router.message(StateFilter(Intake.summary), text)
-    async def summary(message: Message, flow: Flow) -> None:
-        value = clean(message.text)
-        if not await accept_length(flow, message, value, SUMMARY_MAX):
+    async def summary(message: Message, flow: Flow, docs: DocsIndex | None = None) -> None:
+        value = await accepted(flow, message, "summary")
+        if value is None:
             return
         draft = await flow.draft()
         draft.summary = value
         await flow.save(draft)
+        remember_answer(flow, message, "summary")
         conversation_id = await flow.conversation_id()
         if conversation_id is not None:  # staff see it in the list while the intake goes on
             records.update_conversation(flow.db, conversation_id, summary=value)
         await offer_language(flow, message, value)
+        if dialogue.get("summary").suggests_docs and not flow.session.editing:
+            await offer_articles(flow, message, docs, value)
         await flow.forward("summary", message)
 
     @router.callback_query(StateFilter(Intake.summary), Nav.filter(F.action == "keep"))
@@ -84,7 +95,7 @@ def create_router() -> Router:
         await callback.answer()
         choice = CHOICES[callback_data.step]
         if callback_data.value == "other":
-            await flow.state.update_data({choice.other_flag: True})
+            flow.changed(**{choice.other_flag: True})
             await flow.show(choice.step, callback, edit=True)
             return
         if callback_data.value not in choice.options:
@@ -100,9 +111,11 @@ def create_router() -> Router:
         if environment.looks_like_user_agent(value):
             await confirm_user_agent(flow, message, value)
             return
-        if not await accept_length(flow, message, value, NAME_MAX):
+        value = await accepted(flow, message, "browser")
+        if value is None:
             return
         await choose(flow, CHOICES["browser"], value)
+        remember_answer(flow, message, "browser")
         await flow.forward("browser", message)
 
     browser_steps = StateFilter(Intake.browser, Intake.browser_version)
@@ -110,8 +123,7 @@ def create_router() -> Router:
     @router.callback_query(browser_steps, Nav.filter((F.step == "ua") & (F.action == "yes")))
     async def user_agent_yes(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
-        data = await flow.data()
-        parsed = data.get("ua")
+        parsed = flow.session.ua
         if not parsed:
             await flow.repeat(callback, _("That button no longer works."))
             return
@@ -119,11 +131,9 @@ def create_router() -> Router:
         draft.browser, draft.browser_version = parsed["browser"], parsed["browser_version"]
         draft.os, draft.os_version = parsed["os"], parsed["os_version"]
         await flow.save(draft, ua=None, browser_other=False, os_other=False)
-        if data.get("return_to_review"):
-            await flow.forward("os_version", callback, edit=True)
-        elif not draft.os:
+        if not draft.os:
             await flow.show("os", callback, edit=True)
-        elif not draft.os_version:
+        elif not draft.os_version:  # "Windows NT 10.0" is 10 or 11: ask which
             await flow.show("os_version", callback, edit=True)
         else:
             await flow.forward("os_version", callback, edit=True)
@@ -131,7 +141,7 @@ def create_router() -> Router:
     @router.callback_query(browser_steps, Nav.filter((F.step == "ua") & (F.action == "no")))
     async def user_agent_no(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
-        await flow.state.update_data(ua=None)
+        flow.changed(ua=None)
         step = await flow.step()
         await flow.show(step or "browser", callback, edit=True)
 
@@ -139,47 +149,62 @@ def create_router() -> Router:
 
     @router.message(StateFilter(Intake.browser_version), text)
     async def browser_version(message: Message, flow: Flow) -> None:
-        value = clean(message.text)
-        if not environment.is_version(value):
-            await flow.repeat(
-                message,
-                _(
-                    "“{value}” does not look like a version number. It looks like 121 or 17.2.1."
-                ).format(value=short(value)),
-            )
+        value = await accepted(flow, message, "browser_version")
+        if value is None:
             return
         draft = await flow.draft()
-        draft.browser_version = environment.normalize_version(value)
+        draft.browser_version = value
         await flow.save(draft, show_version_help=False)
+        remember_answer(flow, message, "browser_version")
         await flow.forward("browser_version", message)
 
     @router.callback_query(StateFilter(Intake.browser_version), Nav.filter(F.action == "help"))
     async def browser_version_help(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
-        await flow.state.update_data(show_version_help=True)
+        flow.changed(show_version_help=True)
         await flow.show("browser_version", callback, edit=True)
 
     # --- operating system ----------------------------------------------------------
 
     @router.message(StateFilter(Intake.os), text)
     async def typed_os(message: Message, flow: Flow) -> None:
-        value = clean(message.text)
-        if not await accept_length(flow, message, value, NAME_MAX):
+        value = await accepted(flow, message, "os")
+        if value is None:
             return
         await choose(flow, CHOICES["os"], value)
+        remember_answer(flow, message, "os")
         await flow.forward("os", message)
 
     # --- free-text fields: system version, Orangesky version, other details -----------
 
+    @router.callback_query(
+        StateFilter(Intake.os_version, Intake.product_version),
+        Pick.filter(F.step.in_({"os_version", "product_version"})),
+    )
+    async def quick_answer(callback: CallbackQuery, callback_data: Pick, flow: Flow) -> None:
+        """A button for a common answer ("Windows 11", "Cloud"): the same as typing it."""
+        await callback.answer()
+        step = await flow.step() or ""
+        draft = await flow.draft()
+        if step != callback_data.step or callback_data.value not in dialogue.quick_answers(
+            step, draft
+        ):
+            await flow.repeat(callback, _("That button no longer works."))
+            return
+        setattr(draft, step, callback_data.value)
+        await flow.save(draft)
+        await flow.forward(step, callback, edit=True)
+
     @router.message(StateFilter(Intake.os_version, Intake.product_version, Intake.extra), text)
     async def free_text_field(message: Message, flow: Flow) -> None:
         step = await flow.step() or ""
-        value = clean(message.text)
-        if not await accept_length(flow, message, value, FREE_TEXT_LIMITS[step]):
+        value = await accepted(flow, message, step)
+        if value is None:
             return
         draft = await flow.draft()
         setattr(draft, step, value)
         await flow.save(draft)
+        remember_answer(flow, message, step)
         if step == "extra":  # the only one likely to hold sentences in a language
             await offer_language(flow, message, value)
         await flow.forward(step, message)
@@ -188,16 +213,15 @@ def create_router() -> Router:
     async def skip(callback: CallbackQuery, callback_data: Nav, flow: Flow) -> None:
         await callback.answer()
         step = await flow.step()
-        skippable = {"os_version", "product_version", "extra", "account"}
-        if step != callback_data.step or step not in skippable:
+        if step != callback_data.step or step not in SKIPPABLE:
             await flow.repeat(callback, _("That button is from an earlier step."))
             return
         draft = await flow.draft()
-        setattr(draft, {"account": "redmine_login"}.get(step, step), "")
+        setattr(draft, dialogue.get(step).field, "")
         await flow.save(draft)
         if step == "account" and flow.options.register_url:
             await flow.reply(
-                callback, escape(notices.register_message(flow.locale, flow.options.register_url))
+                callback, plain(notices.register_message(flow.locale, flow.options.register_url))
             )
             await flow.forward(step, callback)
             return
@@ -208,7 +232,7 @@ def create_router() -> Router:
     @router.message(StateFilter(Intake.description), text)
     async def description(message: Message, flow: Flow) -> None:
         value = (message.text or "").strip()
-        if not value:
+        if not environment.visible_text(value):
             await flow.repeat(message, _("That message was empty."))
             return
         draft = await flow.draft()
@@ -223,8 +247,11 @@ def create_router() -> Router:
             return
         draft.description.append(value)
         await flow.save(draft)
+        remember_answer(flow, message, f"description:{len(draft.description) - 1}")
         await offer_language(flow, message, value)
-        await flow.show("description", message)
+        # The running count replaces the one before: a long paste (one message per 4096
+        # characters) leaves one message in the chat, not one per part.
+        await flow.show("description", message, replace=True)
 
     @router.callback_query(StateFilter(Intake.description), Nav.filter(F.action == "done"))
     async def description_done(callback: CallbackQuery, flow: Flow) -> None:
@@ -249,7 +276,7 @@ def create_router() -> Router:
     async def account(
         message: Message, flow: Flow, redmine: RedmineClient | None, filer: RedmineFiler | None
     ) -> None:
-        value = clean(message.text)
+        value = environment.visible_text(message.text)
         if not re.fullmatch(LOGIN_PATTERN, value):
             await flow.repeat(
                 message,
@@ -267,7 +294,7 @@ def create_router() -> Router:
         draft.redmine_login = value
         records.set_user_redmine_login(flow.db, flow.user_id, value)
         await flow.save(draft)
-        await flow.reply(message, escape(notices.login_message(flow.locale, value, True)))
+        await flow.reply(message, plain(notices.login_message(flow.locale, value, True)))
         await flow.forward("account", message)
 
     @router.callback_query(StateFilter(Intake.account), Nav.filter(F.action == "keep"))
@@ -310,35 +337,80 @@ async def choose(flow: Flow, choice: Choice, value: str) -> None:
     value = known.get(value.lower(), value)
     draft = await flow.draft()
     if getattr(draft, choice.step) != value:
-        setattr(draft, choice.version_field, "")
+        setattr(draft, dialogue.get(choice.step).implies, "")
     setattr(draft, choice.step, value)
     await flow.save(draft, **{choice.other_flag: False})
 
 
 def clean(value: str | None) -> str:
-    """One-line answers: surrounding and repeated whitespace removed."""
-    return " ".join((value or "").split())
+    """One-line answers: invisible characters dropped, whitespace collapsed."""
+    return environment.visible_text(value)
 
 
 def short(value: str, limit: int = 40) -> str:
-    return escape(value if len(value) <= limit else value[: limit - 1] + "…")
+    """Customer text quoted back, cut to ``limit`` characters (``fill`` escapes it)."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-async def accept_length(flow: Flow, message: Message, value: str, limit: int) -> bool:
-    """Refuse empty or too long answers with a short explanation and the same step again."""
-    if not value:
-        await flow.repeat(message, _("That message was empty."))
-        return False
-    if len(value) > limit:
-        await flow.repeat(
-            message,
-            _(
-                "That is {length} characters; please keep it under {limit}. You can add details "
-                "in the description later."
-            ).format(length=len(value), limit=limit),
+# Telegram apps cut a long paste into messages of 4096 characters; a part that long is
+# refused once, and the parts right after it (same step, within seconds) quietly.
+PASTE_PART = 4000
+
+
+def refusal(answer: dialogue.Answer) -> str:
+    """Why a typed answer was not taken, in a sentence or two."""
+    if answer.problem == "empty":
+        return _("That message was empty.")
+    if answer.problem == "too_long":
+        return _(
+            "That is {length} characters; please keep it under {limit}. You can add details "
+            "in the description later."
+        ).format(length=len(answer.value), limit=answer.limit)
+    if answer.problem == "not_version":
+        return fill(
+            _("“{value}” does not look like a version number. It looks like 121 or 17.2.1."),
+            value=short(answer.value),
         )
+    if answer.problem == "not_name":
+        return fill(
+            _(
+                "“{value}” looks like a version. First the browser's or system's name, please; "
+                "the version comes next."
+            ),
+            value=short(answer.value),
+        )
+    return _("Please try again.")
+
+
+async def accepted(flow: Flow, message: Message, step: str) -> str | None:
+    """The checked, normalised answer to ``step``, or None after explaining why not."""
+    raw = message.text or ""
+    answer = dialogue.check(step, raw)
+    if answer.ok:
+        flow.changed(long_part="")
+        return answer.value
+    if continues_refused_paste(flow, message, step):
+        return None
+    if len(raw) >= PASTE_PART:
+        flow.changed(long_part=f"{step}:{int(message.date.timestamp())}")
+    await flow.repeat(message, refusal(answer))
+    return None
+
+
+def continues_refused_paste(flow: Flow, message: Message, step: str) -> bool:
+    """A later part of a long paste whose first part was just refused at this step."""
+    mark = flow.session.long_part
+    if not mark:
         return False
-    return True
+    refused_step, _sep, at = mark.partition(":")
+    return refused_step == step and abs(int(message.date.timestamp()) - int(at)) <= 3
+
+
+def remember_answer(flow: Flow, message: Message, field: str) -> None:
+    """Which field this message answered, so that editing it later updates that field."""
+    answers = dict(flow.session.answers)
+    answers[str(message.message_id)] = field
+    flow.changed(answers=answers)
 
 
 async def confirm_user_agent(flow: Flow, message: Message, value: str) -> None:
@@ -348,7 +420,7 @@ async def confirm_user_agent(flow: Flow, message: Message, value: str) -> None:
             message, _("I could not read that User-Agent. Please choose your browser.")
         )
         return
-    await flow.state.update_data(
+    flow.changed(
         ua={
             "browser": parsed.browser,
             "browser_version": parsed.browser_version,
@@ -356,15 +428,16 @@ async def confirm_user_agent(flow: Flow, message: Message, value: str) -> None:
             "os_version": parsed.os_version,
         }
     )
-    system = " ".join(p for p in (parsed.os, parsed.os_version) if p) or "—"
+    system = environment.system_label(parsed) or "—"
     builder = Keyboard()
     builder.row(nav_button(_("Yes, correct"), "ua", "yes"), nav_button(_("No"), "ua", "no"))
     await flow.reply(
         message,
-        _(
-            "From your User-Agent I read: <b>{browser} {version}</b> on <b>{system}</b>. "
-            "Is that right?"
-        ).format(
+        fill(
+            _(
+                "From your User-Agent I read: <b>{browser} {version}</b> on <b>{system}</b>. "
+                "Is that right?"
+            ),
             browser=short(parsed.browser),
             version=short(parsed.browser_version),
             system=short(system),
@@ -374,32 +447,66 @@ async def confirm_user_agent(flow: Flow, message: Message, value: str) -> None:
 
 
 async def offer_language(flow: Flow, message: Message, text: str) -> None:
-    """Offer a one-tap switch when the user clearly writes in the other language (once)."""
+    """Offer a one-tap switch when the user clearly writes in the other language (once).
+
+    The offer is written in the language the user writes, the one they read best, and names
+    it; the button names it in itself.
+    """
     target = suggest_switch(text, flow.locale)
-    if target is None or target == flow.locale:
+    if target is None or target == flow.locale or flow.session.language_offered:
         return
-    data = await flow.data()
-    if data.get("language_offered"):
-        return
-    await flow.state.update_data(language_offered=True)
+    flow.changed(language_offered=True)
     builder = Keyboard()
     step = await flow.step() or "summary"
     label = "🌐 切换到中文" if target == "zh_Hans" else "🌐 Switch to English"
     builder.button(text=label, callback_data=Lang(code=target, step=step))
+    with flow.i18n.use_locale(target):
+        language = _("Chinese") if target == "zh_Hans" else _("English")
+        offer = _(
+            "It looks like you prefer {language}. Tap below to continue in {language}; "
+            "nothing you entered is lost."
+        ).format(language=language)
+    await flow.reply(message, offer, builder.as_markup())
+
+
+async def update_answer(flow: Flow, message: Message, answered: str) -> None:
+    name, _sep, index = answered.partition(":")
+    draft = await flow.draft()
+    if name == "description":
+        value = (message.text or "").strip()
+        if not environment.visible_text(value) or int(index) >= len(draft.description):
+            return
+        draft.description[int(index)] = value
+    else:
+        answer = dialogue.check(name, message.text or "")
+        if not answer.ok:
+            await flow.reply(
+                message,
+                sentences(refusal(answer), _("I kept the answer you sent before.")),
+            )
+            return
+        value = answer.value
+        if name in CHOICES:
+            known = {option.lower(): option for option in CHOICES[name].options}
+            value = known.get(value.lower(), value)
+        setattr(draft, name, value)
+    await flow.save(draft)
+    if name == "summary" and flow.session.conversation_id is not None:
+        records.update_conversation(flow.db, flow.session.conversation_id, summary=value)
     await flow.reply(
         message,
-        _(
-            "It looks like you prefer the other language. Tap below to switch; nothing you "
-            "entered is lost."
+        fill(
+            _("✏️ Updated. {label}: {value}"),
+            label=_(dialogue.get(name).label),
+            value=short(value, 80),
         ),
-        builder.as_markup(),
     )
 
 
 def login_refusal(flow: Flow, login: str, found: str, field: str, user: object) -> str:
     """Why this login is not linked, and what the customer can do (or skip)."""
     if found == UNKNOWN:
-        return escape(notices.login_message(flow.locale, login, False))
+        return plain(notices.login_message(flow.locale, login, False))
     if found == ADMIN_LOGIN:
         # Filing "as" an administrator from a chat would let anyone speak for staff.
         return _(
@@ -413,7 +520,12 @@ def login_refusal(flow: Flow, login: str, found: str, field: str, user: object) 
         )
     username = getattr(user, "username", None)
     handle = f"@{username}" if username else str(getattr(user, "id", ""))
-    return _(
-        "To link {login}, show that it is yours: in Redmine open “My account”, put {handle} "
-        "in the field “{field}”, save, and send your login here again. Or skip this step."
-    ).format(login=escape(login), handle=escape(handle), field=escape(field))
+    return fill(
+        _(
+            "To link {login}, show that it is yours: in Redmine open “My account”, put {handle} "
+            "in the field “{field}”, save, and send your login here again. Or skip this step."
+        ),
+        login=login,
+        handle=handle,
+        field=field,
+    )

@@ -742,7 +742,10 @@
     for (const f of pending.files) form.append("file", f, f.name);
     if (el.caption.value.trim() === el.input.value.trim()) { el.input.value = ""; autosize(); }
     try {
-      const sent = await api(chatPath("/files"), { method: "POST", body: form });
+      // The header tells the server this is its own page (a foreign form cannot send it).
+      const sent = await api(chatPath("/files"), {
+        method: "POST", body: form, headers: { "X-Intake-Chat": "1" },
+      });
       for (const m of sent.messages) upsert(m, { fresh: true });
     } catch (e) {
       toast(t("failed") + e.message);

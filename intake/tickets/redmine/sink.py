@@ -21,7 +21,13 @@ from sqlite_utils import Database
 from intake.draft import TicketDraft
 from intake.storage import tickets as store
 from intake.storage.db import write_tx
-from intake.tickets.effects import Delays, queue_filing, queue_followup, queue_submitted
+from intake.tickets.effects import (
+    Delays,
+    queue_filing,
+    queue_followup,
+    queue_status,
+    queue_submitted,
+)
 from intake.tickets.local import DueAt, default_due_at, receipt_for
 from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.config import RedmineSettings
@@ -134,6 +140,15 @@ class RedmineSink:
             self._wake()
         issue = int(ticket.external_id) if ticket.external_id else None
         return Followup(ticket.id, ticket.receipt, queued=True, issue_id=issue)
+
+    def set_closed(self, ticket_id: int, closed: bool, *, key: str) -> store.TicketRow:
+        """Closed (or reopened) here at once; the issue follows through the outbox."""
+        with write_tx(self.db):
+            row = store.set_closed(self.db, ticket_id, closed)
+            queue_status(self.db, row, closed=closed, key=key)
+        if self._wake is not None:
+            self._wake()
+        return row
 
 
 class RedmineFiler:
@@ -463,6 +478,24 @@ class RedmineFiler:
         store.set_attachment_external_id(self.db, attachment_id, f"issue:{issue_id}")
         return result
 
+    async def set_closed(self, ticket_id: int, closed: bool, *, marker: str = "") -> str:
+        """Close the issue (the customer says it is solved) or reopen it; returns the new
+        status's name. The note says who did it, written as the customer where linked."""
+        ticket, issue_id = self._filed(ticket_id)
+        statuses = await self.client.issue_statuses()
+        wanted = [s for s in statuses if bool(s.get("is_closed")) == closed]
+        names = ("Closed",) if closed else ("New", "In Progress")
+        status = next((s for s in wanted if s.get("name") in names), wanted[0] if wanted else None)
+        if status is None:
+            raise RedmineConfigError("Redmine has no issue status to " +
+                                     ("close" if closed else "reopen") + " with")
+        m = Markup(self.settings.text_formatting)
+        note = ("The customer closed this ticket from Telegram: the problem is solved."
+                if closed else "The customer reopened this ticket from Telegram.")
+        await self._note(ticket, issue_id, note + _marker_line(m, marker), uploads=None,
+                         changes={"status_id": int(status["id"])})
+        return str(status["name"])
+
     async def note_present(self, ticket_id: int, marker: str) -> bool:
         """Whether a note ending with ``marker`` is already on the ticket's issue."""
         _, issue_id = self._filed(ticket_id)
@@ -476,7 +509,8 @@ class RedmineFiler:
         return ticket, int(ticket.external_id)
 
     async def _note(self, ticket: store.TicketRow, issue_id: int, note: str,
-                    uploads: tuple[store.AttachmentRow, str, bytes] | None) -> FilingResult:
+                    uploads: tuple[store.AttachmentRow, str, bytes] | None,
+                    changes: dict[str, Any] | None = None) -> FilingResult:
         ref = await self.resolve()
         login = self._login(ticket)
         switch_user = login if login and ref.is_admin else None
@@ -489,7 +523,11 @@ class RedmineFiler:
                 token = await self.client.upload(data, name, switch_user=as_user)
                 files = [{"token": token, "filename": name,
                           "content_type": row.mime_type or "application/octet-stream"}]
-            await self.client.add_note(issue_id, text, uploads=files, switch_user=as_user)
+            if changes:
+                await self.client.update_issue(issue_id, {**changes, "notes": text},
+                                               switch_user=as_user)
+            else:
+                await self.client.add_note(issue_id, text, uploads=files, switch_user=as_user)
 
         try:
             await send(switch_user, note)

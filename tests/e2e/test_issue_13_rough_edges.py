@@ -1,0 +1,413 @@
+"""Issue 13: the rough edges a new user hit, each pinned as the user lives it."""
+
+import json
+
+import pytest
+
+from intake.storage import tickets as store
+from tests.e2e.steps import EN, ZH, has_chinese, reach_step
+
+CHROME_ON_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.6478.127 Safari/537.36"
+)
+
+
+def visible(user):
+    """The bot's messages still in the chat (deleted ones are gone for the user too)."""
+    return [m for m in user.bot_messages if not m.deleted]
+
+
+async def status(user) -> str:
+    await user.send_command("/status")
+    return (await user.wait_for(lambda m: "Summary:" in (m.text or ""), new=True)).text
+
+
+# --- the environment ------------------------------------------------------------------
+
+
+async def test_editing_the_browser_to_another_asks_the_new_version(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.tap("✏️ Browser")
+    await user.wait_for(EN["browser"], new=True)
+    await user.tap("Firefox")
+    await user.wait_for("Which version of Firefox", new=True)
+    await user.send_text("128.0.3 (64-bit)")
+    review = await user.wait_for(EN["review"], new=True)
+    assert "Firefox 128.0.3" in review.text
+
+
+async def test_editing_the_system_to_another_asks_the_new_version(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.tap("✏️ System")
+    await user.wait_for(EN["os"], new=True)
+    await user.tap("macOS")
+    await user.wait_for("Which version of macOS", new=True)
+    await user.send_text("14.5")
+    review = await user.wait_for(EN["review"], new=True)
+    assert "macOS 14.5" in review.text
+
+
+@pytest.mark.parametrize(
+    "pasted, stored",
+    [
+        ("Version 126.0.6478.127 (Official Build) (64-bit)", "126.0.6478.127"),
+        ("128.0.3 (64-bit)", "128.0.3"),
+        ("Version 17.5 (19618.2.12.11.6)", "17.5"),
+        ("Chrome 126", "126"),
+        ("１２６", "126"),
+    ],
+)
+async def test_a_version_pasted_from_an_about_page_is_accepted_and_normalised(
+    intake, pasted, stored
+):
+    user = intake.user()
+    await reach_step(user, "browser_version")
+    await user.send_text(pasted)
+    await user.wait_for(EN["os"], new=True)
+    assert f"Chrome {stored}\n" in await status(user)
+
+
+async def test_a_version_is_not_a_browser_name(intake):
+    user = intake.user()
+    await reach_step(user, "summary")
+    await user.send_text("Export fails")
+    await user.wait_for(EN["browser"])
+    await user.send_text("121.0")
+    await user.wait_for("looks like a version", new=True)
+    assert "Browser: —" in await status(user)
+
+
+async def test_a_user_agent_keeps_the_build_and_asks_windows_10_or_11(intake):
+    user = intake.user()
+    await reach_step(user, "summary")
+    await user.send_text("Export fails")
+    await user.wait_for(EN["browser"])
+    await user.send_text(CHROME_ON_WINDOWS)
+    read = await user.wait_for("From your User-Agent", new=True)
+    assert "Chrome 126.0.6478.127" in read.text
+    assert "Windows 10 or 11" in read.text
+    await user.tap("Yes, correct")
+    await user.wait_for("Which version of Windows", new=True)
+
+
+async def test_a_summary_of_invisible_characters_is_refused(intake):
+    user = intake.user()
+    await reach_step(user, "summary")
+    await user.send_text("\u200b\u3164\u2800")
+    await user.wait_for("That message was empty", new=True)
+
+
+# --- dead ends and silence ---------------------------------------------------------------
+
+
+async def test_twenty_long_file_names_keep_the_review_status_and_back_working(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.tap("✏️ Attachments")
+    await user.wait_for(EN["attachments"], new=True)
+    for n in range(20):
+        await user.send_document(
+            b"ERROR export failed\n", f"{n:02d}-" + "very-long-export-log-name-" * 7 + ".log"
+        )
+    await user.wait_for(lambda m: "19-very" in (m.text or "") and "✅" in m.text, timeout=30)
+    await user.tap(lambda b: "Done" in b.text)
+    review = await user.wait_for(EN["review"], new=True)
+    assert len(review.text) <= 4096
+    assert "and 12 more" in review.text
+    assert len(await status(user)) <= 4096
+    await user.send_command("/back")
+    await user.wait_for(lambda m: "Step" in (m.text or ""), new=True)
+    assert not any("went wrong" in (m.text or "") for m in user.bot_messages)
+
+
+async def test_a_tap_on_a_message_telegram_no_longer_shows_gets_an_answer(intake):
+    user = intake.user()
+    await reach_step(user, "summary")
+    await user.send_text("Export fails")
+    prompt = await user.wait_for(EN["browser"])
+    data = prompt.find_button("Firefox").callback_data
+    bot = intake.emulator.bot
+    query_id = bot.new_callback(user.chat_id, prompt.message_id, data)
+    bot.push_update(
+        "callback_query",
+        {
+            "id": query_id,
+            "from": user.person,
+            # An old message comes as an InaccessibleMessage: chat, id and date 0 only.
+            "message": {"chat": user.chat.chat, "message_id": prompt.message_id, "date": 0},
+            "chat_instance": "1",
+            "data": data,
+        },
+    )
+    await user.wait_for("Which version of Firefox", new=True)
+
+
+async def test_a_double_tap_on_confirm_files_one_ticket_and_leaves_no_dangling_message(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    card = user.last_bot_message
+    confirm = card.find_button(lambda b: EN["confirm"] in b.text).callback_data
+    await user.tap_data(card.message_id, confirm)
+    await user.tap_data(card.message_id, confirm)
+    await user.wait_for("OS-", timeout=10)
+    await intake.emulator.settle()
+    assert len(list(intake.services.db.query("SELECT id FROM tickets"))) == 1
+    assert "OS-" in (visible(user)[-1].text or "")
+    assert not any((m.text or "").rstrip().endswith(":") for m in visible(user)[-3:])
+
+
+async def test_voice_at_a_button_step_says_use_the_buttons(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.send_voice()
+    answer = await user.wait_for("voice", new=True)
+    assert "use the buttons" in answer.text
+    assert "type" not in answer.text
+
+
+async def test_a_file_at_the_review_is_not_told_later(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.send_document(b"ERROR\n", "late.log", "text/plain")
+    answer = await user.wait_for("Attachments", new=True)
+    assert "later" not in answer.text
+
+
+async def test_chinese_text_and_captions_at_the_attachments_step_join_the_description(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "review", ZH)
+    await user.tap(lambda b: "附件" in b.text)
+    await user.wait_for(ZH["attachments"], new=True)
+    await user.send_text("导出大报表时页面卡住")
+    await user.wait_for("已添加到问题描述", new=True)
+    await user.send_document(
+        b"2026-11-27 09:00:01 ERROR export failed: timeout in ReportWriter\n",
+        "app.log",
+        "text/plain",
+        caption="这是服务器日志",
+    )
+    verdict = await user.wait_for("app.log", timeout=20)
+    assert "✅" in verdict.text
+    await user.tap(lambda b: "完成" in b.text, message=verdict)
+    review = await user.wait_for(ZH["review"], new=True)
+    assert "导出大报表时页面卡住" in review.text
+    assert "这是服务器日志" in review.text
+
+
+# --- noise ------------------------------------------------------------------------------
+
+
+async def test_bad_input_at_the_review_gets_a_short_hint_not_the_card_again(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.send_text("hello?")
+    hint = await user.wait_for("Please use the buttons", new=True)
+    assert "Summary:" not in hint.text
+    assert len(hint.text) < 200
+    assert any(EN["confirm"] in t for t in hint.button_texts)
+
+
+async def test_a_10000_character_paste_at_the_summary_gets_one_answer(intake):
+    user = intake.user()
+    await reach_step(user, "summary")
+    before = len(visible(user))
+    await user.send_text("z " * 5000)
+    await user.wait_for("please keep it under 120", new=True)
+    await intake.emulator.settle()
+    assert len(visible(user)) == before + 1
+
+
+async def test_a_10000_character_paste_in_the_description_leaves_one_message(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.tap("✏️ Description")
+    await user.wait_for(EN["description"], new=True)
+    first_part = user.chat.next_message_id()  # the paste's parts come after this id
+    await user.send_text("y " * 5000)
+    await user.wait_for("Received so far: 4 messages", timeout=10)
+    await intake.emulator.settle()
+    assert len([m for m in visible(user) if m.message_id > first_part]) == 1
+
+
+async def test_status_at_the_review_shows_the_fields_once(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    before = len(visible(user))
+    await user.send_command("/status")
+    await user.wait_for(EN["review"], new=True)
+    await intake.emulator.settle()
+    sent = visible(user)[before:]
+    assert sum((m.text or "").count("Summary:") for m in sent) == 1
+
+
+async def test_the_progress_counter_counts_each_question(intake):
+    user = intake.user()
+    await reach_step(user, "summary")
+    assert user.last_bot_message.text.startswith("Step 1 of 10\n")
+    await user.send_text("Export fails")
+    browser = await user.wait_for(EN["browser"], new=True)
+    assert browser.text.startswith("Step 2 of 10\n")
+    await user.tap("Chrome")
+    version = await user.wait_for(EN["version"], new=True)
+    assert version.text.startswith("Step 3 of 10\n")
+    await user.send_text("126")
+    system = await user.wait_for(EN["os"], new=True)
+    assert system.text.startswith("Step 4 of 10\n")
+
+
+async def test_an_answered_prompt_keeps_no_stale_buttons(intake):
+    user = intake.user()
+    await reach_step(user, "summary")
+    prompt = user.last_bot_message
+    assert prompt.buttons
+    await user.send_text("Export fails")
+    await user.wait_for(EN["browser"], new=True)
+    await intake.emulator.settle()
+    assert not user.chat.messages[prompt.message_id].buttons
+
+
+async def test_one_message_is_counted_in_the_singular(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.tap("✏️ Description")
+    await user.wait_for(EN["description"], new=True)
+    await user.tap(lambda b: "Start over" in b.text)
+    await user.send_text("It fails.")
+    await user.wait_for("Received so far: 1 message.", new=True)
+
+
+async def test_joined_chinese_sentences_have_no_english_space(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "summary", ZH)
+    await user.send_sticker()
+    answer = await user.wait_for(lambda m: has_chinese(m.text) and "。" in m.text, new=True)
+    assert "。 " not in answer.text
+
+
+async def test_the_language_offer_is_written_in_the_language_the_user_writes(intake):
+    user = intake.user(language_code="en")
+    await reach_step(user, "summary")
+    await user.send_text("导出功能报错，无法下载报表")
+    offer = await user.wait_for(lambda m: any("切换到中文" in t for t in m.button_texts))
+    assert has_chinese(offer.text) and "中文" in offer.text
+
+
+async def test_an_edited_answer_updates_the_draft(intake):
+    user = intake.user()
+    await reach_step(user, "summary")
+    sent = await user.send_text("Exprot fails")
+    await user.wait_for(EN["browser"], new=True)
+    await user.edit_text(sent, "Export fails")
+    await user.wait_for("Updated", new=True)
+    assert "Summary: Export fails\n" in await status(user)
+    row = next(intake.services.db.query("SELECT summary FROM conversations"))
+    assert row["summary"] == "Export fails"
+
+
+async def test_the_ticket_files_with_the_edited_browser_version(intake):
+    """Regression: Confirm filed the ticket without the version of a newly chosen browser."""
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.tap("✏️ Browser")
+    await user.wait_for(EN["browser"], new=True)
+    await user.tap("Safari")
+    await user.wait_for("Which version of Safari", new=True)
+    await user.send_text("Version 17.5 (19618.2.12.11.6)")
+    await user.wait_for(EN["review"], new=True)
+    await user.tap(lambda b: EN["confirm"] in b.text)
+    await user.wait_for("OS-", timeout=10)
+    fields = json.loads(store.get_ticket(intake.services.db, 1).fields)
+    assert (fields["browser"], fields["browser_version"]) == ("Safari", "17.5")
+
+
+# --- due times -----------------------------------------------------------------------------
+
+
+async def test_a_chinese_customer_sees_the_due_time_in_their_own_time_zone(intake):
+    """A date_time entity each Telegram app shows in the reader's zone; Pacific kept as text."""
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "review", ZH)
+    await user.tap(lambda b: "影响" in b.text)
+    card = await user.wait_for(lambda m: "PST" in (m.text or ""), new=True)
+    due = [e for e in card.entities if e["type"] == "date_time"]
+    assert len(due) == 1 and due[0]["unix_time"] > 0 and due[0]["date_time_format"] == "wDt"
+    assert "太平洋时间" in card.text
+    await user.tap(lambda b: "确认" in b.text)
+    await user.wait_for(ZH["review"], new=True)
+    await user.tap(lambda b: ZH["confirm"] in b.text)
+    receipt = await user.wait_for("OS-", timeout=10)
+    assert [e["type"] for e in receipt.entities].count("date_time") == 1
+
+
+async def test_an_english_customer_keeps_the_due_time_as_text(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.tap("✏️ Impact")
+    card = await user.wait_for(lambda m: "PST" in (m.text or ""), new=True)
+    assert not [e for e in card.entities if e["type"] == "date_time"]
+
+
+# --- common answers as buttons ---------------------------------------------------------------
+
+
+async def test_system_and_orangesky_versions_offer_buttons_and_still_take_text(intake):
+    user = intake.user()
+    await reach_step(user, "os")
+    await user.tap("macOS")
+    asked = await user.wait_for("Which version of macOS", new=True)
+    assert {"13", "14", "15"} <= set(asked.button_texts)
+    await user.tap("15")
+    product = await user.wait_for(EN["product"], new=True)
+    assert any("Cloud" in t for t in product.button_texts)
+    await user.send_text("4.3.0")  # typing still works next to the buttons
+    await user.wait_for(EN["extra"], new=True)
+    text = await status(user)
+    assert "System: macOS 15\n" in text and "Orangesky version: 4.3.0" in text
+
+
+# --- documentation first ---------------------------------------------------------------------
+
+
+async def test_matching_articles_are_offered_after_the_summary_and_can_solve_it(intake):
+    from intake.storage import docs as docs_store
+
+    user = intake.user()
+    await reach_step(user, "summary")
+    await user.send_text("Export to CSV fails for big reports")
+    offer = await user.wait_for("these articles may already answer it")
+    assert "CSV export fails or times out for large reports" in offer.text
+    await user.wait_for(EN["browser"])  # never in the way: the next question is asked too
+    await user.tap("✅ This solved it", message=offer)
+    await user.wait_for("Glad that helped", new=True)
+    assert docs_store.solved_count(intake.services.db) == 1
+    row = next(intake.services.db.query("SELECT status FROM conversations"))
+    assert row["status"] == "solved"
+    assert not list(intake.services.db.query("SELECT id FROM tickets"))
+
+
+async def test_a_chinese_summary_gets_chinese_articles_and_continuing_is_one_tap(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "summary", ZH)
+    await user.send_text("无法登录系统")
+    offer = await user.wait_for("以下文章")
+    assert "无法登录，或单点登录" in offer.text
+    await user.tap(lambda b: "继续提交工单" in b.text, message=offer)
+    await intake.emulator.settle()
+    assert not user.chat.messages[offer.message_id].buttons
+    row = next(intake.services.db.query("SELECT answer FROM doc_suggestions"))
+    assert row["answer"] == "continued"
+
+
+async def test_a_long_paste_at_the_attachments_step_leaves_one_message(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.tap("✏️ Attachments")
+    await user.wait_for(EN["attachments"], new=True)
+    first_part = user.chat.next_message_id()
+    await user.send_text("w " * 5000)
+    await user.wait_for("Added to the description", new=True)
+    await intake.emulator.settle()
+    assert len([m for m in visible(user) if m.message_id > first_part]) == 1

@@ -1,0 +1,58 @@
+"""Documentation first: the article index finds the topic in both languages, and only it."""
+
+import pytest
+
+from intake.docs import DocsIndex, read_article
+from intake.storage import docs as docs_store
+from intake.storage import records
+from intake.storage.db import open_db
+
+
+@pytest.fixture(scope="module")
+def index() -> DocsIndex:
+    return DocsIndex.from_folder()
+
+
+@pytest.mark.parametrize(
+    "summary, language, slug",
+    [
+        ("Export to CSV fails with an error", "en", "export-large-reports"),
+        ("Orangesky shows 502 errors for all users", "en", "bad-gateway-502"),
+        ("How do I enable SSO?", "en", "login-sso"),
+        ("导出功能报错 无法下载报表", "zh_Hans", "export-large-reports"),
+        ("无法登录", "zh_Hans", "login-sso"),
+    ],
+)
+def test_a_summary_finds_its_article(index, summary, language, slug):
+    found = index.search(summary, language)
+    assert [a.slug for a in found] == [slug]
+    assert found[0].language == language
+
+
+def test_an_english_summary_from_a_chinese_customer_gets_the_chinese_article(index):
+    (article,) = index.search("Export to CSV fails with an error", "zh_Hans")
+    assert article.language == "zh_Hans"
+
+
+@pytest.mark.parametrize("summary", ["hello", "", "It does not work", "请帮忙"])
+def test_nothing_is_offered_without_a_topic(index, summary):
+    assert index.search(summary, "en") == []
+
+
+def test_an_article_is_its_title_and_first_paragraph(tmp_path):
+    path = tmp_path / "cache.zh.md"
+    path.write_text("# 清除缓存\n\n第一段。\n\n第二段。\n", encoding="utf-8")
+    article = read_article(path)
+    assert (article.slug, article.language, article.title, article.excerpt) == (
+        "cache", "zh_Hans", "清除缓存", "第一段。"
+    )
+
+
+def test_the_answer_is_recorded_for_the_staff_count():
+    db = open_db()
+    user = records.touch_user(db, 1, language_code="en", first_name="A")
+    conversation = records.start_conversation(db, user.id, 1, "en")
+    docs_store.record_offer(db, conversation, ["login-sso"])
+    assert docs_store.solved_count(db) == 0
+    docs_store.record_answer(db, conversation, "solved")
+    assert docs_store.solved_count(db) == 1
