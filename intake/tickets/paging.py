@@ -174,6 +174,9 @@ class Paging:
         if pages.first_response_at(self.db, ticket_id) is not None:
             log.info("page for %s ends: staff already answered", ticket.receipt)
             return
+        if ticket.closed:
+            log.info("page for %s ends: the customer closed the ticket", ticket.receipt)
+            return
         targets = self.oncall.targets(round_)
         if not targets:
             log.warning("EMERGENCY %s paged to no one: set STAFF_CHAT_ID or ONCALL",

@@ -4,7 +4,8 @@ At submit two ``sla.warn`` items are scheduled, at 75 % of the window and at the
 both counted in support hours with the holidays (``intake.impact.watch``). Scheduled outbox
 items survive restarts, and a warning whose time passed while the bot was down is sent at
 the next start, saying how overdue the ticket is by then. A warning is dropped once staff
-have answered (``tickets.first_response_at``, recorded by whoever watches Redmine).
+have answered (``tickets.first_response_at``, recorded by whoever watches Redmine) or the
+customer closed the ticket.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ class SlaWatch:
             return
         if pages.first_response_at(self.db, ticket.id) is not None:
             return  # staff answered in time (or at least answered)
+        if ticket.closed:
+            return  # the customer closed it: nobody is waiting for an answer
         if item.data["point"] == SOON and self.clock() >= ticket.due:
             return  # sent late (the bot was down): the deadline's own warning says it all
         text = warning_text(self.db, ticket, item.data["point"], self.clock(), self.holidays)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from intake.storage import outbox as queue
 from intake.storage import paging as pages
+from intake.storage import tickets as store
 from intake.tickets.paging import OnCall
 from tests.paging.conftest import ALICE, BOB, CAROL, STAFF, Desk
 
@@ -112,6 +113,15 @@ async def test_the_page_ends_once_staff_answered_the_ticket(desk, messenger, clo
     ticket_id = desk.submit()
     await desk.run()
     pages.mark_first_response(desk.db, ticket_id, clock.now + timedelta(minutes=4))
+    clock.advance(TEN_MINUTES)
+    await desk.run()
+    assert messenger.paged(BOB) == []
+
+
+async def test_the_page_ends_when_the_customer_closes_the_ticket(desk, messenger, clock):
+    ticket_id = desk.submit()
+    await desk.run()
+    store.set_closed(desk.db, ticket_id, True, now=clock.now + timedelta(minutes=2))
     clock.advance(TEN_MINUTES)
     await desk.run()
     assert messenger.paged(BOB) == []

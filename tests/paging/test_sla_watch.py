@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from intake.storage import paging as pages
+from intake.storage import tickets as store
 from tests.paging.conftest import STAFF, Clock, Desk
 
 FRIDAY_4PM = datetime.fromisoformat("2026-11-27T16:00-08:00")  # an hour before the weekend
@@ -71,3 +72,16 @@ async def test_a_warning_due_while_the_bot_was_down_is_sent_at_the_next_start(
         assert "Overdue by 15 h 00 min of support hours" in overdue
     finally:
         second.close()
+
+
+async def test_no_warning_for_a_ticket_the_customer_closed(tmp_path, messenger):
+    clock = Clock(FRIDAY_4PM)
+    desk = Desk(tmp_path / "intake.sqlite3", clock, messenger)
+    try:
+        ticket_id = desk.submit("highly-degraded")
+        store.set_closed(desk.db, ticket_id, True, now=FRIDAY_4PM + timedelta(minutes=5))
+        clock.now = pacific("2026-11-30T09:00-08:00")
+        await desk.run()
+        assert messenger.to(STAFF) == []
+    finally:
+        desk.close()
