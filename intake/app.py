@@ -70,7 +70,9 @@ def pin_response_models() -> None:
         methods.SetMyCommands,
         methods.DeleteWebhook,
     )
-    _PINNED_MODELS.extend(Response[m.__returning__] for m in used)
+    # Parametrized with run-time values, as aiogram does: no type expression for mypy.
+    response: Any = Response
+    _PINNED_MODELS.extend(response[m.__returning__] for m in used)
 
 
 def create_bot(

@@ -10,7 +10,7 @@ import ipaddress
 import os
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -114,12 +114,12 @@ def parse_oncall(value: str) -> tuple[int, ...]:
     return tuple(contacts)
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Read settings (the REDMINE_* ones checked too); raise ConfigError naming the first
     bad variable."""
     load_redmine_settings()
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as exc:
         error = exc.errors()[0]
         field_name = str(error["loc"][0]) if error.get("loc") else "?"

@@ -68,7 +68,7 @@ def resolve_locale(language_code: str | None) -> str:
 
 def normalize_locale(value: str | None) -> str:
     """Accept 'zh', 'zh_Hans', 'zh-CN', 'en-US'... and return one of LOCALES."""
-    return resolve_locale(value) if value not in LOCALES else value  # type: ignore[return-value]
+    return resolve_locale(value) if value not in LOCALES else value
 
 
 def compile_catalogs(directory: Path | None = None) -> list[Path]:

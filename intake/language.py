@@ -351,7 +351,7 @@ def _word_counts(prose: str, min_run: int) -> dict[str, float]:
             script = "Kana" if any(_script(ch) == "Kana" for ch in run) else "Han"
             counts[script] = counts.get(script, 0.0) + max(1.0, len(run) / CJK_CHARS_PER_WORD)
     for word in _WORD.findall(_HAN_KANA_RUN.sub(" ", prose)):
-        scripts = {_script(ch) for ch in word} - {None, "Latin"}
+        scripts = {s for s in map(_script, word) if s is not None} - {"Latin"}
         if scripts:
             script = max(scripts, key=lambda s: sum(_script(ch) == s for ch in word))
             counts[script] = counts.get(script, 0.0) + 1.0

@@ -54,7 +54,7 @@ class UpdateHandling:
             return
         task = asyncio.create_task(self.handle(update))
         self._running[update.update_id] = task
-        task.add_done_callback(lambda _t, i=update.update_id: self._running.pop(i, None))
+        task.add_done_callback(lambda _task: self._running.pop(update.update_id, None))
 
     async def handle(self, update: Update, *, replay: bool = False) -> None:
         try:

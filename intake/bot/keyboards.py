@@ -85,7 +85,7 @@ def footer(
 
 def choices(
     step: str, options: list[tuple[str, str]], *, per_row: int = 3
-) -> InlineKeyboardBuilder:
+) -> Keyboard:
     """Buttons for (value, label) options, ``per_row`` to a row."""
     builder = Keyboard()
     for value, label in options:

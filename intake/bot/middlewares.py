@@ -268,6 +268,7 @@ class OutgoingRecorder(BaseRequestMiddleware):
         text = plain_text(getattr(method, "text", None) or getattr(method, "caption", None))
         message_id = getattr(response, "message_id", None)  # make_request returns the result
         known = current_conversation.get()
+        language: str | None  # None for a chat whose user is not stored
         if known is not None and known[0] == chat_id:
             _, conversation_id, language = known
         else:

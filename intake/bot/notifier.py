@@ -8,8 +8,8 @@ given up and recorded, never retried forever.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -19,6 +19,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 from sqlite_utils import Database
 
 from intake.bot.middlewares import current_conversation
@@ -29,44 +30,57 @@ from intake.tickets.outbox import GiveUp, Retry
 logger = logging.getLogger(__name__)
 
 BLOCKED = "blocked"  # the user blocked the bot (403)
-T = TypeVar("T")
 
 
 class TelegramNotifier:
-    """``intake.tickets.effects.Messenger`` for the running bot (a restart sets a new one)."""
+    """``intake.tickets.effects.Messenger`` for the running bot (a restart sets a new one).
+
+    ``conversation_id``: log the message there (a ticket's notices belong to its
+    conversation, so a reply to one routes to that ticket).
+    """
 
     def __init__(self, db: Database | None = None) -> None:
         self.db = db
         self.bot: Bot | None = None
 
     async def send(self, chat_id: int, html: str, *, conversation_id: int | None = None) -> None:
-        """``conversation_id``: log it there (a ticket's notices belong to its conversation,
-        so a reply to one routes to that ticket)."""
+        await self._call(chat_id, conversation_id, lambda bot: bot.send_message(chat_id, html))
+
+    async def send_document(self, chat_id: int, data: bytes, filename: str, caption_html: str,
+                            *, conversation_id: int | None = None) -> None:
+        document = BufferedInputFile(data, filename=filename)
+        await self._call(chat_id, conversation_id,
+                         lambda bot: bot.send_document(chat_id, document, caption=caption_html))
+
+    async def send_with_buttons(self, chat_id: int, html: str, rows: list[list[tuple[str, str]]],
+                                *, conversation_id: int | None = None) -> None:
+        markup = InlineKeyboardMarkup(inline_keyboard=[
+            [InlineKeyboardButton(text=text, callback_data=data) for text, data in row]
+            for row in rows
+        ])
+        await self._call(chat_id, conversation_id,
+                         lambda bot: bot.send_message(chat_id, html, reply_markup=markup))
+
+    async def send_page(self, chat_id: int, html: str, *, ticket_id: int) -> int:
+        """An on-call page with its "I'm on it" button (``intake.tickets.paging``)."""
+        sent = await self._call(chat_id, None, lambda bot: bot.send_message(
+            chat_id, html, reply_markup=ack_keyboard(ticket_id)))
+        return int(sent.message_id)
+
+    async def edit(self, chat_id: int, message_id: int, html: str) -> None:
+        """New text for a page; Telegram drops the buttons of a message edited without any."""
+        await self._call(chat_id, None, lambda bot: bot.edit_message_text(
+            html, chat_id=chat_id, message_id=message_id))
+
+    async def _call(self, chat_id: int, conversation_id: int | None,
+                    send: Callable[[Bot], Awaitable[Any]]) -> Any:
         if self.bot is None:
             raise Retry("the bot is not running", after=5.0)
         if conversation_id is not None:
             user = records.conversation_language(self.db, conversation_id) if self.db else None
             current_conversation.set((chat_id, conversation_id, user or "en"))
-        await self._call(self.bot.send_message(chat_id, html))
-
-    async def send_page(self, chat_id: int, html: str, *, ticket_id: int) -> int:
-        """An on-call page with its "I'm on it" button (``intake.tickets.paging``)."""
-        if self.bot is None:
-            raise Retry("the bot is not running", after=5.0)
-        sent = await self._call(self.bot.send_message(chat_id, html,
-                                                      reply_markup=ack_keyboard(ticket_id)))
-        return sent.message_id
-
-    async def edit(self, chat_id: int, message_id: int, html: str) -> None:
-        """New text for a page; Telegram drops the buttons of a message edited without any."""
-        if self.bot is None:
-            raise Retry("the bot is not running", after=5.0)
-        await self._call(self.bot.edit_message_text(html, chat_id=chat_id,
-                                                    message_id=message_id))
-
-    async def _call(self, request: Awaitable[T]) -> T:
         try:
-            return await request
+            return await send(self.bot)
         except TelegramRetryAfter as exc:
             raise Retry(f"Telegram flood control: {exc.message}",
                         after=float(exc.retry_after)) from None

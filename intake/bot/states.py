@@ -1,16 +1,31 @@
 """The intake dialogue's states, derived from ``intake.dialogue.STEPS`` (one State per step,
 in the dialogue's order), so a step cannot exist in one place and not the other."""
 
-from aiogram.fsm.state import State, StatesGroup
+from typing import TYPE_CHECKING, cast
+
+from aiogram.fsm.state import State, StatesGroup, StatesGroupMeta
 
 from intake.dialogue import STEPS
 
+if TYPE_CHECKING:
+    # What a type checker may know of the generated class: a StatesGroup whose other class
+    # attributes are the steps' States. It cannot list them (they come from the table at
+    # run time); a misspelt ``Intake.x`` still fails (AttributeError) when the routers are built.
+    class _StepsMeta(StatesGroupMeta):
+        def __getattr__(cls, step: str) -> State: ...
+
+    class _Intake(StatesGroup, metaclass=_StepsMeta): ...
+
+
 # ``class Intake(StatesGroup): summary = State() ...`` written from the table: StatesGroup's
 # metaclass names each State "Intake:<step>" exactly as for a class statement.
-Intake: type[StatesGroup] = type(StatesGroup)(
-    "Intake",
-    (StatesGroup,),
-    {"__module__": __name__, **{step.name: State() for step in STEPS}},
+Intake = cast(
+    "type[_Intake]",
+    StatesGroupMeta(
+        "Intake",
+        (StatesGroup,),
+        {"__module__": __name__, **{step.name: State() for step in STEPS}},
+    ),
 )
 
 

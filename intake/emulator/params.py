@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 
 from .errors import bad_request
 from .state import BotState
@@ -30,7 +31,15 @@ class Params:
     def has(self, name: str) -> bool:
         return self.values.get(name) not in (None, "")
 
-    def str(self, name: str, *, required: bool = False) -> str | None:
+    # The methods are named after the types they return, so inside the class body ``str`` and
+    # ``int`` mean the methods: annotations after them name the builtins explicitly.
+    @overload
+    def str(self, name: builtins.str, *, required: Literal[True]) -> builtins.str: ...
+    @overload
+    def str(
+        self, name: builtins.str, *, required: builtins.bool = False
+    ) -> builtins.str | None: ...
+    def str(self, name: builtins.str, *, required: builtins.bool = False) -> builtins.str | None:
         value = self.values.get(name)
         if value is None or value == "":
             if required:
@@ -38,7 +47,19 @@ class Params:
             return None
         return value if isinstance(value, str) else json.dumps(value)
 
-    def int(self, name: str, *, required: bool = False, default: int | None = None) -> int | None:
+    @overload
+    def int(self, name: builtins.str, *, required: Literal[True]) -> builtins.int: ...
+    @overload
+    def int(self, name: builtins.str, *, default: builtins.int) -> builtins.int: ...
+    @overload
+    def int(
+        self, name: builtins.str, *, required: builtins.bool = False,
+        default: builtins.int | None = None,
+    ) -> builtins.int | None: ...
+    def int(
+        self, name: builtins.str, *, required: builtins.bool = False,
+        default: builtins.int | None = None,
+    ) -> builtins.int | None:
         value = self.values.get(name)
         if value is None or value == "":
             if required:
@@ -49,13 +70,13 @@ class Params:
         except (TypeError, ValueError):
             raise bad_request(f"invalid {name} specified") from None
 
-    def bool(self, name: str) -> bool:
+    def bool(self, name: builtins.str) -> builtins.bool:
         value = self.values.get(name)
         if isinstance(value, str):
             return value.lower() in ("true", "1")
         return bool(value)
 
-    def json(self, name: str) -> Any:
+    def json(self, name: builtins.str) -> Any:
         value = self.values.get(name)
         if isinstance(value, str):
             if value == "":

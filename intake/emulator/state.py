@@ -13,6 +13,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import CONFLICT_OTHER_POLL, ApiError
 from .models import CallbackAnswer, ChatEvent, ChatMessage, StoredFile
@@ -147,7 +148,7 @@ class BotState:
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.commands: dict[tuple[str, str], list[dict]] = {}
-        self.settings: dict[str, object] = {}
+        self.settings: dict[str, dict[str, Any]] = {}
         self.updates_delivered = 0
         self._update_ids = itertools.count(first_update_id)
         self._file_ids = itertools.count(1)
@@ -159,7 +160,7 @@ class BotState:
     # --- updates -----------------------------------------------------------------------------
 
     def push_update(self, kind: str, payload: dict) -> dict:
-        update = {"update_id": next(self._update_ids), kind: payload}
+        update: dict[str, Any] = {"update_id": next(self._update_ids), kind: payload}
         self.pending.append(update)
         self.last_change = time.monotonic()
         self.history[update["update_id"]] = update

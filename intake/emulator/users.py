@@ -201,7 +201,7 @@ class ChatSide:
         sent = []
         for item in items:
             if isinstance(item, Photo):
-                media = {"photo": photo_sizes(self.bot, item.data)}
+                media: dict[str, Any] = {"photo": photo_sizes(self.bot, item.data)}
                 kind = "photo"
             else:
                 media = {"document": document_object(self.bot, item.data, item.file_name,

@@ -40,7 +40,7 @@ PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 SESSIONS_KEY = web.AppKey("sessions", ChatSessions)
 EMULATOR_KEY = web.AppKey("emulator", BotAPIEmulator)
 STAFF_URL_KEY = web.AppKey("staff_url", str)
-SOCKETS_KEY = web.AppKey("sockets", weakref.WeakSet)
+SOCKETS_KEY = web.AppKey("sockets", weakref.WeakSet[web.WebSocketResponse])
 
 # The page's own policy; the staff app under its prefix sends its own.
 CSP = (
@@ -224,7 +224,9 @@ async def _forward(subscription: Any, ws: web.WebSocketResponse) -> None:
 
 
 async def _close_sockets(app: web.Application) -> None:
-    for ws in list(app[SOCKETS_KEY]):
+    # Named first: inside list(...), mypy would infer the key's type from list's parameter.
+    sockets = app[SOCKETS_KEY]
+    for ws in list(sockets):
         await ws.close(code=WSCloseCode.GOING_AWAY, message=b"playground stopping")
 
 

@@ -25,12 +25,12 @@ def make_thumbnail(data: bytes) -> bytes | None:
                     return None
                 image.thumbnail(THUMBNAIL_SIZE)
                 keep_alpha = image.mode in ("RGBA", "LA", "P")
-                image = image.convert("RGBA" if keep_alpha else "RGB")
+                converted = image.convert("RGBA" if keep_alpha else "RGB")
                 out = io.BytesIO()
                 if keep_alpha:
-                    image.save(out, format="PNG", optimize=True)
+                    converted.save(out, format="PNG", optimize=True)
                 else:
-                    image.save(out, format="JPEG", quality=82)
+                    converted.save(out, format="JPEG", quality=82)
                 return out.getvalue()
     except (
         UnidentifiedImageError,

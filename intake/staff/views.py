@@ -30,7 +30,7 @@ from intake.staff.keys import (
     site_host,
 )
 from intake.staff.thumbs import make_thumbnail
-from intake.storage import review, ticket_queue
+from intake.storage import review, ticket_queue, watch
 from intake.tickets.sink import receipt_number
 
 PageHandler = Callable[[web.Request], Awaitable[dict[str, Any]]]
@@ -284,6 +284,19 @@ async def conversation(request: web.Request) -> dict[str, Any]:
         "customer_url": f"{here}?{urlencode({'view': 'customer', **kept})}",
         "back_url": _url(request, "conversations") + (f"?{back}" if back else ""),
         "overdue": bool(detail.ticket and detail.ticket.overdue(request.app[AUTH_KEY].clock())),
+        **_after_filing(request, detail),
+    }
+
+
+def _after_filing(request: web.Request, detail: review.ConversationDetail) -> dict[str, Any]:
+    """What reached the customer from Redmine, and the rating (the first response is on the
+    ticket card)."""
+    if detail.ticket is None:
+        return {"deliveries": [], "rating": None}
+    db = request.app[DB_KEY]
+    return {
+        "deliveries": watch.customer_updates(db, detail.ticket.id),
+        "rating": watch.get_rating(db, detail.ticket.id),
     }
 
 

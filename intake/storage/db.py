@@ -452,8 +452,54 @@ def m014_dialogue_doc_answers(db: Database) -> None:
     )
 
 
+
 @migrations()
-def m015_paging_pages(db: Database) -> None:
+def m015_watch_redmine(db: Database) -> None:
+    """What the watcher of Redmine needs to bring staff's answers back to the customer.
+
+    ``watch_state`` holds the cursor (the newest ``updated_on`` seen, Redmine's own clock);
+    ``watch_issues`` the ``updated_on`` each of our issues had when last read, so an issue
+    listed again only because the list overlaps is not fetched again; ``watch_parts`` which
+    parts of one outbox item (a split note, each file) reached Telegram, so a retry after a
+    crash sends only the rest; ``ratings`` the customer's satisfaction with a resolved ticket.
+    ``tickets.first_response_at`` may exist already (the staff page wants it too).
+    """
+    db.execute("CREATE TABLE watch_state (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(
+        """
+        CREATE TABLE watch_issues (
+            issue_id INTEGER PRIMARY KEY,
+            updated_on TEXT NOT NULL,          -- as Redmine wrote it, e.g. 2026-12-02T15:00:00Z
+            read_at TEXT NOT NULL              -- our clock, when we read it
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE watch_parts (
+            item_key TEXT NOT NULL,            -- outbox key, e.g. journal:45:301
+            part INTEGER NOT NULL,
+            sent_at TEXT NOT NULL,
+            PRIMARY KEY (item_key, part)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE ratings (
+            ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+            score INTEGER NOT NULL,            -- 1..5
+            comment TEXT,
+            awaiting_comment INTEGER NOT NULL DEFAULT 0,
+            rated_at TEXT NOT NULL,
+            commented_at TEXT
+        )"""
+    )
+    columns = {row[1] for row in db.execute("PRAGMA table_info(tickets)").fetchall()}
+    if "first_response_at" not in columns:
+        db.execute("ALTER TABLE tickets ADD COLUMN first_response_at TEXT")
+
+
+@migrations()
+def m016_paging_pages(db: Database) -> None:
     """On-call paging state, so a restart in the middle of a page carries on where it was.
 
     ``pages``: one row per paged ticket; ``round`` counts the pages sent (0 = the first

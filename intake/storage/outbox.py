@@ -85,7 +85,13 @@ def enqueue(
             [kind, key, lane, chain, priority, json.dumps(payload, ensure_ascii=False),
              ticket_id, iso(not_before) if not_before else stamp, stamp, stamp],
         )
-        return get_by_key(db, key)  # type: ignore[return-value]
+        return _written(get_by_key(db, key))  # inserted, or there already
+
+
+def _written(item: OutboxItem | None) -> OutboxItem:
+    """An item read back in the transaction that wrote it: it exists."""
+    assert item is not None
+    return item
 
 
 def get(db: Database, item_id: int) -> OutboxItem | None:
@@ -183,7 +189,7 @@ def retry(
                WHERE id = ?""",
             [iso(next_attempt_at), error[:1000], error_class, iso(now or utcnow()), item_id],
         )
-        return get(db, item_id)  # type: ignore[return-value]
+        return _written(get(db, item_id))
 
 
 def fail(
@@ -199,7 +205,7 @@ def fail(
                WHERE id = ?""",
             [error[:1000], error_class, stamp, stamp, item_id],
         )
-        return get(db, item_id)  # type: ignore[return-value]
+        return _written(get(db, item_id))
 
 
 def hand_back(db: Database, *, holder: str, now: datetime | None = None) -> int:

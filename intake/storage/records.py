@@ -5,6 +5,7 @@ Handlers never write SQL; they call these. Times are ISO 8601 UTC strings.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +13,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from intake.i18n import resolve_locale
+
+
+def _rowid(cursor: sqlite3.Cursor) -> int:
+    """The id the INSERT just run on ``cursor`` gave its row (None only before any INSERT)."""
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
 
 
 def now_iso() -> str:
@@ -106,7 +113,7 @@ def start_conversation(db: Database, user_id: int, chat_id: int, language: str) 
         "VALUES (?, ?, 'in_progress', ?, ?, ?)",
         [user_id, chat_id, language, now, now],
     )
-    return int(cursor.lastrowid)  # type: ignore[arg-type]
+    return _rowid(cursor)
 
 
 def latest_conversation(db: Database, user_id: int) -> tuple[int, str] | None:
@@ -169,7 +176,7 @@ def record_message(
             now_iso(),
         ],
     )
-    return int(cursor.lastrowid)  # type: ignore[arg-type]
+    return _rowid(cursor)
 
 
 def inbound_text(db: Database, chat_id: int, telegram_message_id: int) -> str | None:
@@ -233,7 +240,7 @@ def add_attachment(
                 now_iso(),
             ],
         )
-        attachment_id = int(cursor.lastrowid)  # type: ignore[arg-type]
+        attachment_id = _rowid(cursor)
         if data is not None:
             db.execute(
                 "INSERT INTO attachment_blobs (attachment_id, data) VALUES (?, ?)",

@@ -132,7 +132,7 @@ def create_ticket(
     """
     existing = _one(db, "SELECT id FROM tickets WHERE conversation_id = ?", (conversation_id,))
     if existing:
-        return get_ticket(db, existing["id"])  # type: ignore[return-value]
+        return _written(db, existing["id"])
     conv = _one(
         db, "SELECT user_id, chat_id, language FROM conversations WHERE id = ?", (conversation_id,)
     )
@@ -154,7 +154,8 @@ def create_ticket(
                 stamp if status == "queued" else None, stamp, stamp,
             ),
         )
-        ticket_id = int(cursor.lastrowid)
+        ticket_id = cursor.lastrowid
+        assert ticket_id is not None  # an INSERT sets it
         receipt = receipt_number(ticket_id)
         db.execute(
             "UPDATE tickets SET receipt = ?, reference = ? WHERE id = ?",
@@ -173,7 +174,14 @@ def create_ticket(
             "UPDATE conversations SET status = ?, updated_at = ?, ended_at = ? WHERE id = ?",
             ("submitted" if status == "stored" else status, stamp, stamp, conversation_id),
         )
-    return get_ticket(db, ticket_id)  # type: ignore[return-value]
+    return _written(db, ticket_id)
+
+
+def _written(db: Database, ticket_id: int) -> TicketRow:
+    """A ticket this connection has just written (or found): it exists."""
+    ticket = get_ticket(db, ticket_id)
+    assert ticket is not None
+    return ticket
 
 
 def get_ticket(db: Database, ticket_id: int) -> TicketRow | None:
@@ -200,7 +208,8 @@ def ticket_for_message(db: Database, chat_id: int, telegram_message_id: int) -> 
 def list_tickets(
     db: Database, *, status: str | None = None, user_id: int | None = None, limit: int = 100
 ) -> list[TicketRow]:
-    where, params = [], []
+    where: list[str] = []
+    params: list[str | int] = []
     if status:
         where.append("status = ?")
         params.append(status)
@@ -286,7 +295,7 @@ def mark_filed(
             (external_id, external_url, stamp, stamp, note, ticket_id),
         )
         _sync_conversation(db, ticket_id, "filed", stamp)
-    return get_ticket(db, ticket_id)  # type: ignore[return-value]
+    return _written(db, ticket_id)
 
 
 def mark_attempt_failed(
@@ -300,7 +309,7 @@ def mark_attempt_failed(
                    next_attempt_at = ?, updated_at = ? WHERE id = ?""",
             (error[:1000], iso(next_attempt_at), iso(now or utcnow()), ticket_id),
         )
-    return get_ticket(db, ticket_id)  # type: ignore[return-value]
+    return _written(db, ticket_id)
 
 
 def mark_failed(
@@ -314,7 +323,7 @@ def mark_failed(
             (reason[:1000], stamp, ticket_id),
         )
         _sync_conversation(db, ticket_id, "failed", stamp)
-    return get_ticket(db, ticket_id)  # type: ignore[return-value]
+    return _written(db, ticket_id)
 
 
 def requeue(db: Database, ticket_id: int, *, now: datetime | None = None) -> TicketRow:
@@ -327,7 +336,7 @@ def requeue(db: Database, ticket_id: int, *, now: datetime | None = None) -> Tic
             (stamp, stamp, ticket_id),
         )
         _sync_conversation(db, ticket_id, "queued", stamp)
-    return get_ticket(db, ticket_id)  # type: ignore[return-value]
+    return _written(db, ticket_id)
 
 
 def set_closed(db: Database, ticket_id: int, closed: bool, *, now: datetime | None = None,
@@ -340,7 +349,27 @@ def set_closed(db: Database, ticket_id: int, closed: bool, *, now: datetime | No
                    redmine_status = coalesce(?, redmine_status) WHERE id = ?""",
             (stamp if closed else None, stamp, status_name, ticket_id),
         )
-    return get_ticket(db, ticket_id)  # type: ignore[return-value]
+    return _written(db, ticket_id)
+
+
+def record_redmine_status(db: Database, ticket_id: int, name: str, *, closed: bool) -> None:
+    """What Redmine says now (the watcher): its status name, and closed or open, unless the
+    customer's own close or reopen is still on its way to Redmine."""
+    stamp = iso(utcnow())
+    with _tx(db):
+        waiting = db.execute(
+            "SELECT 1 FROM outbox WHERE ticket_id = ? AND kind = 'redmine.status' "
+            "AND status IN ('pending', 'leased') LIMIT 1", (ticket_id,)
+        ).fetchone()
+        if waiting:
+            db.execute("UPDATE tickets SET redmine_status = ? WHERE id = ?", (name, ticket_id))
+            return
+        db.execute(
+            """UPDATE tickets SET redmine_status = ?,
+                   closed_at = CASE WHEN ? THEN coalesce(closed_at, ?) ELSE NULL END
+               WHERE id = ?""",
+            (name, 1 if closed else 0, stamp, ticket_id),
+        )
 
 
 def mark_notified_queued(db: Database, ticket_id: int) -> None:

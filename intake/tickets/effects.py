@@ -59,6 +59,17 @@ class Messenger(PageMessenger, Protocol):
     ``send`` for notices and staff alerts; ``send_page`` (with the "I'm on it" button) and
     ``edit`` for on-call pages (``intake.tickets.paging.PageMessenger``)."""
 
+    async def send_document(self, chat_id: int, data: bytes, filename: str,
+                            caption_html: str, *, conversation_id: int | None = None) -> None:
+        """A file staff attached in Redmine (the watcher's updates)."""
+        ...
+
+    async def send_with_buttons(self, chat_id: int, html: str,
+                                rows: list[list[tuple[str, str]]], *,
+                                conversation_id: int | None = None) -> None:
+        """A message with inline buttons: rows of (label, callback data)."""
+        ...
+
 
 def priority_of(impact: str | None) -> int:
     """0 for an Emergency, 3 for Low, 4 without a level: the outbox takes low numbers first."""
@@ -208,16 +219,20 @@ class Effects:
         log.info("ticket %s filed as issue %s (%s)", ticket.receipt, result.issue_id,
                  "created" if result.created else "found")
 
-    async def note(self, item: OutboxItem) -> None:
-        """Add a follow-up to the issue exactly once: each note ends with a marker, and a
-        note already on the issue (an earlier try landed, then we died) is not sent again."""
-        data = item.data
-        ticket = store.get_ticket(self.db, int(data["ticket_id"]))
+    def _filed_ticket(self, item: OutboxItem, kind: str) -> tuple[TicketRow, str]:
+        """The item's ticket once it has an issue, and the marker its change will carry."""
+        ticket = store.get_ticket(self.db, int(item.data["ticket_id"]))
         if ticket is None:
             raise GiveUp("the ticket no longer exists")
         if ticket.status != "filed":
             raise Retry(f"{ticket.receipt} is not filed yet", after=30.0)
-        marker = f"{ticket.reference}/n{item.id}"
+        return ticket, f"{ticket.reference}/{kind}{item.id}"
+
+    async def note(self, item: OutboxItem) -> None:
+        """Add a follow-up to the issue exactly once: each note ends with a marker, and a
+        note already on the issue (an earlier try landed, then we died) is not sent again."""
+        data = item.data
+        ticket, marker = self._filed_ticket(item, "n")
         try:
             if await self.filer.note_present(ticket.id, marker):
                 return
@@ -233,12 +248,7 @@ class Effects:
 
     async def status(self, item: OutboxItem) -> None:
         """Close or reopen the issue as the customer asked (marked, so never twice)."""
-        ticket = store.get_ticket(self.db, int(item.data["ticket_id"]))
-        if ticket is None:
-            raise GiveUp("the ticket no longer exists")
-        if ticket.status != "filed":
-            raise Retry(f"{ticket.receipt} is not filed yet", after=30.0)
-        marker = f"{ticket.reference}/s{item.id}"
+        ticket, marker = self._filed_ticket(item, "s")
         try:
             if await self.filer.note_present(ticket.id, marker):
                 return

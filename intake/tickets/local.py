@@ -33,6 +33,29 @@ def default_due_at(
         return None
 
 
+def commit_ticket(
+    db: Database,
+    draft: TicketDraft,
+    *,
+    conversation_id: int,
+    opened_at: datetime,
+    due_at: datetime | None,
+    sink: str,
+    status: str,
+    then: Callable[[store.TicketRow], None] | None = None,
+    holidays: frozenset[date] = frozenset(),
+) -> store.TicketRow:
+    """The ticket, what every sink queues with it, and ``then`` (a sink's own effects), in
+    one transaction: a crash after it loses none of them."""
+    with write_tx(db):
+        row = store.create_ticket(db, draft, conversation_id=conversation_id,
+                                  opened_at=opened_at, due_at=due_at, sink=sink, status=status)
+        queue_submitted(db, row, holidays=holidays)
+        if then is not None:
+            then(row)
+    return row
+
+
 def receipt_for(row: store.TicketRow) -> Receipt:
     return Receipt(
         ticket_id=row.id,
@@ -61,17 +84,9 @@ class LocalSink:
         self._wake = wake  # the outbox: an Emergency's staff alert goes out at once
 
     def submit(self, draft: TicketDraft, *, conversation_id: int, opened_at: datetime) -> Receipt:
-        with write_tx(self.db):
-            row = store.create_ticket(
-                self.db,
-                draft,
-                conversation_id=conversation_id,
-                opened_at=opened_at,
-                due_at=self._due_at(draft.impact, opened_at),
-                sink=self.name,
-                status="stored",
-            )
-            queue_submitted(self.db, row, holidays=self.holidays)
+        row = commit_ticket(self.db, draft, conversation_id=conversation_id,
+                            opened_at=opened_at, due_at=self._due_at(draft.impact, opened_at),
+                            sink=self.name, status="stored", holidays=self.holidays)
         if self._wake is not None:
             self._wake()
         return receipt_for(row)

@@ -77,10 +77,16 @@ FOLLOWUP_FILE_QUEUED = N_(
 
 
 class FilingOutcome(Protocol):
-    issue_id: int
-    url: str
-    fallback: str | None
-    not_uploaded: tuple[str, ...]
+    """What the notice reads of a filing result (read-only, so frozen dataclasses qualify)."""
+
+    @property
+    def issue_id(self) -> int: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def fallback(self) -> str | None: ...
+    @property
+    def not_uploaded(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,7 @@ class Outbox:
     def _start(self, item: OutboxItem) -> asyncio.Task[None]:
         task = asyncio.create_task(self._perform(item), name=f"outbox-{item.key}")
         self._in_flight[item.id] = task
-        task.add_done_callback(lambda _t, i=item.id: self._in_flight.pop(i, None))
+        task.add_done_callback(lambda _task: self._in_flight.pop(item.id, None))
         return task
 
     def _sleep_for(self, lane: str) -> float:

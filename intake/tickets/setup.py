@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from intake.tickets.redmine.client import RedmineClient
     from intake.tickets.redmine.config import RedmineSettings
     from intake.tickets.redmine.sink import RedmineFiler
+    from intake.tickets.watcher import Watcher
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class Ticketing:
     settings: RedmineSettings | None = None
     client: RedmineClient | None = None
     filer: RedmineFiler | None = None
+    watcher: Watcher | None = None
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
     _doctor: asyncio.Task[None] | None = field(default=None, repr=False)
 
@@ -61,6 +63,8 @@ class Ticketing:
             log.info("tickets are kept locally (REDMINE_URL is not set)")
         else:
             self._doctor = asyncio.create_task(self._diagnose(), name="redmine-doctor")
+            if self.watcher is not None and self.watcher.interval > 0:
+                self.watcher.start()
 
     async def _diagnose(self) -> None:
         from intake.tickets.redmine.doctor import diagnose
@@ -74,6 +78,8 @@ class Ticketing:
 
     async def close(self, grace: float = 10.0) -> None:
         """Finish what runs (up to ``grace`` seconds), hand the rest back, close Redmine."""
+        if self.watcher is not None:
+            await self.watcher.stop()  # a cycle cut short commits nothing; the next redoes it
         if self._doctor is not None and not self._doctor.done():
             self._doctor.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -105,35 +111,38 @@ def create_ticketing(
     from intake.tickets.redmine.config import RedmineSettings
 
     settings = settings or RedmineSettings()
-    watch = {"oncall": oncall, "holidays": holidays, "clock": clock}
     outbox_options["clock"] = clock
     if not settings.configured:
-        effects = Effects(db, messenger, staff_chat_id=staff_chat_id, **watch)
+        effects = Effects(db, messenger, staff_chat_id=staff_chat_id, oncall=oncall,
+                          holidays=holidays, clock=clock)
         outbox = Outbox(db, effects.handlers(), on_config_error=effects.on_config_error,
                         **outbox_options)
         effects.paging.wake = outbox.wake
-        sink = LocalSink(db, due_at=due_at, wake=outbox.wake, holidays=holidays)
-        return Ticketing(sink=sink, outbox=outbox,
+        local = LocalSink(db, due_at=due_at, wake=outbox.wake, holidays=holidays)
+        return Ticketing(sink=local, outbox=outbox,
                          effects=effects,
                          settings=settings)
     from intake.tickets.redmine.client import RedmineClient
     from intake.tickets.redmine.sink import RedmineFiler, RedmineSink
+    from intake.tickets.watcher import WatchEffects, Watcher
 
     assert settings.url and settings.api_key
     client = RedmineClient(settings.url, settings.api_key, timeout=settings.timeout_seconds)
     filer = RedmineFiler(db, client, settings)
     settle = timedelta(seconds=settings.settle_seconds)
     effects = Effects(db, messenger, filer=filer, staff_chat_id=staff_chat_id, settle=settle,
-                      **watch)
+                      oncall=oncall, holidays=holidays, clock=clock)
     outbox_options.setdefault("lanes", {REDMINE: settings.parallel, TELEGRAM: 4})
     outbox_options.setdefault("settle", settings.settle_seconds)
-    outbox = Outbox(db, effects.handlers(), on_config_error=effects.on_config_error,
-                    **outbox_options)
+    watch_effects = WatchEffects(db, messenger, client, settings, filer.issue_url)
+    outbox = Outbox(db, {**effects.handlers(), **watch_effects.handlers()},
+                    on_config_error=effects.on_config_error, **outbox_options)
     effects.paging.wake = outbox.wake
+    watcher = Watcher(db, client, settings, wake=outbox.wake)
     delays = Delays(
         delayed_notice=timedelta(seconds=settings.delayed_notice_seconds),
         emergency_notice=timedelta(seconds=settings.emergency_notice_seconds),
     )
     sink = RedmineSink(db, due_at=due_at, wake=outbox.wake, delays=delays, holidays=holidays)
     return Ticketing(sink=sink, outbox=outbox, effects=effects, settings=settings,
-                     client=client, filer=filer)
+                     client=client, filer=filer, watcher=watcher)

@@ -11,6 +11,7 @@ from intake.bot.routers import (
     group,
     impact,
     paging,
+    rating,
     review,
     steps,
     tickets,
@@ -25,6 +26,7 @@ def create_routers() -> list[Router]:
         group.create_router(),
         tickets.create_router(),  # /status after the receipt: before the commands
         commands.create_router(),
+        rating.create_router(),  # a rating's comment: before the follow-ups take the text
         docs.create_router(),
         impact.create_router(),
         attachments.create_router(),

@@ -124,7 +124,8 @@ def describe_file(message: Message) -> tuple[str, str | None, int | None, str, s
         doc = message.document
         name = doc.file_name or f"file_{message.message_id}"
         return name, doc.mime_type, doc.file_size, doc.file_id, doc.file_unique_id
-    photo = message.photo[-1]  # type: ignore[index]  # the largest size
+    assert message.photo  # FileMessage() lets only photos and documents through
+    photo = message.photo[-1]  # the largest size
     name = f"photo_{message.message_id}.jpg"
     return name, "image/jpeg", photo.file_size, photo.file_id, photo.file_unique_id
 

@@ -111,10 +111,10 @@ def create_router() -> Router:
         if environment.looks_like_user_agent(value):
             await confirm_user_agent(flow, message, value)
             return
-        value = await accepted(flow, message, "browser")
-        if value is None:
+        name = await accepted(flow, message, "browser")
+        if name is None:
             return
-        await choose(flow, CHOICES["browser"], value)
+        await choose(flow, CHOICES["browser"], name)
         remember_answer(flow, message, "browser")
         await flow.forward("browser", message)
 

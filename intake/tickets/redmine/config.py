@@ -56,6 +56,9 @@ class RedmineSettings(BaseSettings):
     # When the customer hears that filing is delayed, counted from Confirm.
     delayed_notice_seconds: float = Field(default=900.0, ge=0)
     emergency_notice_seconds: float = Field(default=120.0, ge=0)
+    # How often the watcher asks Redmine what changed (REDMINE_WATCH_INTERVAL); one list
+    # request per cycle, however many tickets there are. 0 turns the watcher off.
+    watch_interval: float = Field(default=60.0, ge=0)
 
     @field_validator("url")
     @classmethod

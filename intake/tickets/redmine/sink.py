@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -26,9 +27,8 @@ from intake.tickets.effects import (
     queue_filing,
     queue_followup,
     queue_status,
-    queue_submitted,
 )
-from intake.tickets.local import DueAt, default_due_at, receipt_for
+from intake.tickets.local import DueAt, commit_ticket, default_due_at, receipt_for
 from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.config import RedmineSettings
 from intake.tickets.redmine.errors import (
@@ -111,18 +111,12 @@ class RedmineSink:
 
     def submit(self, draft: TicketDraft, *, conversation_id: int, opened_at: datetime) -> Receipt:
         """The ticket and its filing commit together: a crash after this loses neither."""
-        with write_tx(self.db):
-            row = store.create_ticket(
-                self.db,
-                draft,
-                conversation_id=conversation_id,
-                opened_at=opened_at,
-                due_at=self._due_at(draft.impact, opened_at),
-                sink=self.name,
-                status="queued",
-            )
-            queue_submitted(self.db, row, holidays=self.holidays)
-            queue_filing(self.db, row, self.delays)
+        row = commit_ticket(
+            self.db, draft, conversation_id=conversation_id, opened_at=opened_at,
+            due_at=self._due_at(draft.impact, opened_at), sink=self.name, status="queued",
+            then=lambda ticket: queue_filing(self.db, ticket, self.delays),
+            holidays=self.holidays,
+        )
         if self._wake is not None:
             self._wake()
         return receipt_for(row)
@@ -358,33 +352,35 @@ class RedmineFiler:
             if row.kind == "followup":
                 continue
             name = row.file_name or f"attachment-{row.id}"
-            line = dict(file_name=name, size=row.size, mime_type=row.mime_type,
-                        verdict=row.verdict, verdict_language=row.verdict_language,
-                        verdict_reason=row.verdict_reason, verdict_excerpt=row.verdict_excerpt)
+            line = AttachmentLine(
+                file_name=name, size=row.size, mime_type=row.mime_type,
+                verdict=row.verdict, verdict_language=row.verdict_language,
+                verdict_reason=row.verdict_reason, verdict_excerpt=row.verdict_excerpt,
+            )
             if row.verdict == "refused":
-                lines.append(AttachmentLine(**line, not_uploaded_reason="refused by the policy"))
+                lines.append(dataclasses.replace(
+                    line, not_uploaded_reason="refused by the policy"))
                 continue
             if row.size is not None and row.size > limit:
-                lines.append(AttachmentLine(**line, not_uploaded_reason=(
+                lines.append(dataclasses.replace(line, not_uploaded_reason=(
                     f"larger than Redmine's limit of {format_size(limit)}")))
                 continue
             data = store.attachment_data(self.db, row.id)
             if data is None:
-                lines.append(AttachmentLine(**line, not_uploaded_reason="file not kept"))
+                lines.append(dataclasses.replace(line, not_uploaded_reason="file not kept"))
                 continue
             if len(data) > limit:
-                line["size"] = len(data)
-                lines.append(AttachmentLine(**line, not_uploaded_reason=(
+                lines.append(dataclasses.replace(line, size=len(data), not_uploaded_reason=(
                     f"larger than Redmine's limit of {format_size(limit)}")))
                 continue
             try:
                 token = await self.client.upload(data, name, switch_user=switch_user)
             except RedmineValidationError as exc:  # e.g. an extension Redmine forbids
-                lines.append(AttachmentLine(**line, not_uploaded_reason=(
+                lines.append(dataclasses.replace(line, not_uploaded_reason=(
                     "Redmine refused it: " + "; ".join(exc.errors))))
                 continue
             except RedmineTooLarge:  # a proxy's or Redmine's own body limit, below ours
-                lines.append(AttachmentLine(**line, not_uploaded_reason=(
+                lines.append(dataclasses.replace(line, not_uploaded_reason=(
                     "too large for Redmine (413)")))
                 continue
             upload = {"token": token, "filename": name,
@@ -392,7 +388,7 @@ class RedmineFiler:
             if row.caption:
                 upload["description"] = " ".join(row.caption.split())[:255]
             uploads.append(upload)
-            lines.append(AttachmentLine(**line, uploaded=True))
+            lines.append(dataclasses.replace(line, uploaded=True))
         return uploads, lines
 
     def _content(self, ticket: store.TicketRow, lines: list[AttachmentLine], *,
@@ -564,7 +560,7 @@ def telegram_handles(user_id: int, username: str | None) -> set[str]:
 async def check_login(
     client: RedmineClient,
     login: str,
-    handles: set[str] = frozenset(),  # type: ignore[assignment]
+    handles: AbstractSet[str] = frozenset(),
     field_name: str = "Telegram",
 ) -> str:
     """Whether the bot may file as ``login`` for the customer with these Telegram handles.

@@ -1,0 +1,96 @@
+"""Satisfaction: once a ticket is resolved, the customer rates it 1-5 and may add a comment.
+
+The watcher queues the question (``rating.ask``, once per ticket); the bot's edge stores the
+tap and the comment through here, and each becomes a private note on the issue
+(``rating.note``, redmine lane, in the ticket's chain so it follows the customer's own notes).
+The note is private: a rating is feedback about staff, for staff. Staff read it in English.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html import escape
+
+from sqlite_utils import Database
+
+from intake.i18n import N_, gettext
+from intake.storage import outbox as queue
+from intake.storage import watch
+from intake.storage.db import write_tx
+from intake.storage.tickets import TicketRow
+
+ASK = "rating.ask"
+NOTE = "rating.note"
+# How long after the tap the next text is taken as the rating's comment.
+COMMENT_WINDOW = timedelta(minutes=30)
+PREFIX = "rate"  # the bot's CallbackData prefix; ``button_data`` must match its ``pack()``
+SKIP = 0
+
+QUESTION = N_(
+    "Your ticket {ticket} is resolved. How satisfied are you with the help you got? "
+    "Tap 1 (poor) to 5 (excellent)."
+)
+RATED = N_(
+    "Thank you! You rated {receipt} {score} out of 5. If you like, send a comment now as a "
+    "message, or tap Skip."
+)
+SKIP_BUTTON = N_("Skip")
+THANKS = N_("Thank you for your rating.")
+COMMENT_THANKS = N_("Thank you, your comment is recorded with your rating.")
+ALREADY = N_("You have already rated this ticket.")
+
+
+def button_data(ticket_id: int, score: int) -> str:
+    """``rate:<ticket>:<score>`` (0: skip the comment); at most 64 bytes, as Telegram wants."""
+    return f"{PREFIX}:{int(ticket_id)}:{int(score)}"
+
+
+def question_buttons(ticket_id: int) -> list[list[tuple[str, str]]]:
+    return [[(str(n), button_data(ticket_id, n)) for n in range(1, 6)]]
+
+
+def skip_buttons(locale: str, ticket_id: int) -> list[list[tuple[str, str]]]:
+    return [[(gettext(locale, SKIP_BUTTON), button_data(ticket_id, SKIP))]]
+
+
+def question(locale: str, ticket_html: str) -> str:
+    return escape(gettext(locale, QUESTION), quote=False).format(ticket=ticket_html)
+
+
+def queue_question(db: Database, ticket: TicketRow, priority: int = 5) -> None:
+    """Ask once per ticket, after the updates queued before it (same chain)."""
+    queue.enqueue(db, ASK, {"ticket_id": ticket.id}, key=f"rating.ask:{ticket.id}",
+                  lane="telegram", priority=priority, chain=f"customer:{ticket.id}",
+                  ticket_id=ticket.id)
+
+
+def rate(db: Database, ticket: TicketRow, score: int) -> bool:
+    """Store the rating and queue its note; False if the ticket was rated already."""
+    with write_tx(db):
+        if not watch.add_rating(db, ticket.id, score):
+            return False
+        queue.enqueue(db, NOTE, {"ticket_id": ticket.id, "text": note_text(score)},
+                      key=f"rating.note:{ticket.id}", lane="redmine",
+                      chain=f"ticket:{ticket.id}", ticket_id=ticket.id)
+    return True
+
+
+def comment(db: Database, ticket: TicketRow, text: str | None) -> bool:
+    """Take the comment (None: skipped); queue it as a second note. False if not awaited."""
+    with write_tx(db):
+        if not watch.close_comment(db, ticket.id, text):
+            return False
+        if text:
+            queue.enqueue(db, NOTE, {"ticket_id": ticket.id, "text": comment_text(text)},
+                          key=f"rating.comment:{ticket.id}", lane="redmine",
+                          chain=f"ticket:{ticket.id}", ticket_id=ticket.id)
+    return True
+
+
+def note_text(score: int) -> str:
+    return f"Customer satisfaction: {score}/5 (rated in Telegram)."
+
+
+def comment_text(text: str) -> str:
+    quoted = "\n".join(f"> {line}" for line in text.strip().splitlines())
+    return f"Customer's comment on their rating:\n\n{quoted}"

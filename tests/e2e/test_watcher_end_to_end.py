@@ -1,0 +1,158 @@
+"""After the receipt, as a customer lives it: an engineer answers in Redmine, the customer reads
+it in Telegram (in the language they use now), gets the engineer's file, and rates the fix.
+
+The real bot (BotRunner, as ``main.py run`` starts it, watcher included) polls the Bot API
+emulator; Redmine is the real one of tests/redmine_server.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+
+import pytest
+from pydantic import SecretStr
+
+from intake.runtime import BotRunner, build_services
+from intake.storage import tickets as store
+from intake.storage import watch
+from intake.storage.db import open_db
+from intake.tickets.redmine.client import RedmineClient
+from intake.tickets.redmine.config import RedmineSettings
+from tests.e2e.conftest import Running
+from tests.e2e.steps import EN
+
+pytestmark = pytest.mark.redmine
+
+
+@pytest.fixture
+def redmine_settings(redmine_env):
+    return RedmineSettings(
+        url=redmine_env["REDMINE_URL"],
+        api_key=SecretStr(redmine_env["REDMINE_API_KEY"]),
+        project=redmine_env.get("REDMINE_PROJECT_IDENTIFIER", "support"),
+        timeout_seconds=10,
+        watch_interval=0.5,
+    )
+
+
+@pytest.fixture
+async def staff(redmine_settings):
+    """A Redmine client and an engineer's login (a Manager of the project)."""
+    login = f"eng_{secrets.token_hex(3)}"
+    async with RedmineClient(redmine_settings.url, redmine_settings.api_key) as client:
+        body = await client.request("POST", "/users.json", json={"user": {
+            "login": login, "firstname": "Jane", "lastname": "Engineer",
+            "mail": f"{login}@example.invalid", "generate_password": True,
+            "mail_notification": "none"}})
+        roles = (await client.request("GET", "/roles.json"))["roles"]
+        manager = next(r["id"] for r in roles if r["name"] == "Manager")
+        await client.request("POST", "/projects/support/memberships.json", json={
+            "membership": {"user_id": body["user"]["id"], "role_ids": [manager]}})
+        yield client, login
+
+
+@pytest.fixture
+async def intake_redmine(emulator, settings, redmine_settings):
+    services = build_services(
+        settings, db=open_db(settings.database), redmine_settings=redmine_settings
+    )
+    runner = BotRunner(services, emulator.token, emulator.base_url)
+    await runner.start(polling_timeout=1)
+    running = Running(emulator, services, runner)
+    yield running
+    await running.runner.stop()
+    await services.aclose()
+
+
+async def file_from_the_chat(user) -> None:
+    await user.send_command("/start")
+    await user.wait_for(lambda m: any(EN["start"] in t for t in m.button_texts))
+    await user.tap(lambda b: EN["start"] in b.text)
+    await user.wait_for(EN["summary"])
+    await user.send_text("Reports page times out")
+    await user.wait_for(EN["browser"])
+    await user.tap("Firefox")
+    await user.wait_for(EN["version"])
+    await user.send_text("121.0")
+    await user.wait_for(EN["os"])
+    await user.tap("Ubuntu")
+    await user.wait_for(lambda m: "Ubuntu" in (m.text or "") and EN["os_version"] in m.text)
+    await user.send_text("22.04")
+    await user.wait_for(EN["product"])
+    await user.send_text("4.2.1")
+    await user.wait_for(EN["extra"])
+    await user.tap(lambda b: EN["skip"] in b.text)
+    await user.wait_for(EN["impact"])
+    await user.tap(lambda b: EN["yes_right"] in b.text)
+    await user.wait_for(EN["description"])
+    await user.send_text("The reports page spins for a minute, then shows a timeout.")
+    await user.wait_for(lambda m: EN["done"] in " ".join(m.button_texts))
+    await user.tap(lambda b: EN["done"] in b.text)
+    await user.wait_for(EN["attachments"])
+    await user.tap(lambda b: EN["skip"] in b.text)
+    await user.wait_for("Redmine login")
+    await user.tap(lambda b: EN["skip"] in b.text)
+    await user.wait_for(EN["review"])
+    await user.tap(lambda b: EN["confirm"] in b.text)
+    await user.wait_for("filed in Redmine as issue #", timeout=30)
+
+
+async def test_engineer_answers_in_redmine_and_the_customer_reads_files_and_rates_in_telegram(
+    intake_redmine, staff
+):
+    client, engineer = staff
+    carol = intake_redmine.user(language_code="en", first_name="Carol", username="carol")
+    dave = intake_redmine.user(language_code="en", first_name="Dave", username="dave")
+    await file_from_the_chat(carol)
+    db = intake_redmine.services.db
+    ticket = store.list_tickets(db, user_id=carol.id)[0]
+    issue_id = int(ticket.external_id)
+
+    await client.update_issue(issue_id, {
+        "notes": "Thanks Carol. Could you try *Reports → Refresh* and tell us if it helps?",
+        "status_id": 2}, switch_user=engineer)
+    note = await carol.wait_for("wrote on your ticket", timeout=20)
+    assert "Jane Engineer" in note.text and f"{ticket.receipt} / #{issue_id}" in note.text
+    assert "Could you try Reports → Refresh and tell us" in note.text  # no raw *markup*
+    await carol.wait_for(f"{ticket.receipt} / #{issue_id} is now In Progress.", timeout=10)
+
+    await client.update_issue(issue_id, {"notes": "Internal: DB index missing",
+                                         "private_notes": True}, switch_user=engineer)
+    token = await client.upload(b"CREATE INDEX reports_date ON reports(date);\n", "fix.sql",
+                                switch_user=engineer)
+    await client.update_issue(issue_id, {"uploads": [{"token": token, "filename": "fix.sql",
+                                                      "content_type": "text/plain"}]},
+                              switch_user=engineer)
+    document = await carol.wait_for(lambda m: m.kind == "document", timeout=20)
+    assert document.file is not None and "fix.sql" in (document.text or "")
+
+    # Carol now reads in Chinese; the resolution and the rating question follow her.
+    await carol.send_command("/language")
+    await carol.wait_for(lambda m: "语言" in (m.text or "") or "中文" in (m.text or ""),
+                         timeout=10)
+    await client.update_issue(issue_id, {"status_id": 3, "notes": "Fixed in 4.2.2."},
+                              switch_user=engineer)
+    await carol.wait_for("的状态已变为：已解决", timeout=20)
+    question = await carol.wait_for(lambda m: m.button_texts == ["1", "2", "3", "4", "5"],
+                                    timeout=20)
+    assert "已解决" in question.text
+    await carol.tap("4", question)
+    await carol.wait_for("您给", timeout=10)
+    await carol.send_text("很快就解决了，谢谢")
+    await carol.wait_for("您的意见已与评分一同记录", timeout=10)
+
+    rating = watch.get_rating(db, ticket.id)
+    assert (rating.score, rating.comment) == (4, "很快就解决了，谢谢")
+    intake_redmine.services.ticketing.outbox.wake()
+    for _ in range(100):
+        issue = await client.get_issue(issue_id, include=["journals"])
+        private = [j["notes"] for j in issue["journals"] if j["private_notes"]]
+        if any("很快就解决了" in n for n in private):
+            break
+        await asyncio.sleep(0.2)
+    assert "Customer satisfaction: 4/5 (rated in Telegram)." in private
+    assert not any("Internal: DB index missing" in (m.text or "") for m in carol.messages)
+    assert [m for m in dave.messages if m.from_bot] == []
+    # note and status, the file, the resolution, the rating question
+    assert [d.state for d in watch.customer_updates(db, ticket.id)] == ["sent"] * 4
