@@ -36,6 +36,7 @@ from intake.bot.routers import create_routers
 from intake.docs import DocsIndex
 from intake.i18n import EN, N_, compile_catalogs, gettext, locales_dir
 from intake.storage.fsm import SQLiteStorage
+from intake.tickets.paging import Paging
 from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.sink import RedmineFiler
 from intake.tickets.sink import TicketSink
@@ -107,7 +108,10 @@ def create_dispatcher(
     redmine: RedmineClient | None = None,
     filer: RedmineFiler | None = None,
     docs: DocsIndex | None = None,
+    paging: Paging | None = None,
 ) -> Dispatcher:
+    """``paging``: what "I'm on it" acknowledges (without it the button answers that paging
+    is not running here)."""
     options = options or DialogueOptions()
     attachment_work = AttachmentWork(db, checker)
     dp = Dispatcher(
@@ -121,6 +125,7 @@ def create_dispatcher(
         redmine=redmine,
         filer=filer,
         docs=docs if docs is not None else DocsIndex.from_folder(),  # the sample articles
+        paging=paging,
     )
     dp.update.outer_middleware(UpdateRecorder(db))
     UserI18nMiddleware(i18n or create_i18n()).setup(dp)

@@ -56,6 +56,16 @@ class Settings(BaseSettings):
                 raise ValueError(f"{item!r} is not an IP address or network") from None
         return value
 
+    # Who is paged for an Emergency, in order: Telegram user ids (their private chats with
+    # the bot) or chat ids (a group, negative). Empty: only the staff chat is paged.
+    oncall: Annotated[tuple[int, ...], NoDecode] = Field(default=(), alias="ONCALL")
+    page_ack_minutes: int = Field(default=10, alias="PAGE_ACK_MINUTES", ge=1, le=1440)
+
+    @field_validator("oncall", mode="before")
+    @classmethod
+    def _oncall(cls, value: object) -> object:
+        return parse_oncall(value) if isinstance(value, str) else value
+
     @field_validator("support_holidays", mode="before")
     @classmethod
     def _holidays(cls, value: object) -> object:
@@ -83,6 +93,25 @@ class Settings(BaseSettings):
     @property
     def download_limit_bytes(self) -> int:
         return self.download_limit_mb * 1024 * 1024
+
+
+def parse_oncall(value: str) -> tuple[int, ...]:
+    """Comma-separated Telegram ids, in paging order; raises ValueError naming a bad item."""
+    contacts: list[int] = []
+    for part in value.split(","):
+        item = part.strip()
+        if not item:
+            continue
+        try:
+            contact = int(item)
+        except ValueError:
+            raise ValueError(
+                f"{item!r} is not a Telegram user or chat id (expected numbers, "
+                "comma-separated, e.g. 123456789,-1001234567890)"
+            ) from None
+        if contact not in contacts:
+            contacts.append(contact)
+    return tuple(contacts)
 
 
 def load_settings(**overrides: Any) -> Settings:

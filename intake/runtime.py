@@ -13,7 +13,9 @@ import functools
 import gc
 import logging
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
@@ -27,8 +29,9 @@ from intake.bot.notifier import TelegramNotifier
 from intake.bot.polling import InboxPolling
 from intake.bot.webhook import InboxWebhook
 from intake.config import Settings, secrets_of
-from intake.storage.db import open_db
+from intake.storage.db import open_db, utcnow
 from intake.tickets.local import default_due_at
+from intake.tickets.paging import OnCall, Paging
 from intake.tickets.redmine.config import RedmineSettings
 from intake.tickets.setup import Ticketing, create_ticketing
 from intake.tickets.sink import TicketSink
@@ -50,6 +53,10 @@ class Services:
     def sink(self) -> TicketSink:
         return self.ticketing.sink
 
+    @property
+    def paging(self) -> Paging:
+        return self.ticketing.effects.paging
+
     async def aclose(self) -> None:
         await self.ticketing.close()
         await self.checker.aclose()
@@ -61,6 +68,7 @@ def build_services(
     *,
     db: Database | None = None,
     redmine_settings: RedmineSettings | None = None,
+    clock: Callable[[], datetime] = utcnow,
 ) -> Services:
     """The local sink, or Redmine with its outbox when REDMINE_URL and REDMINE_API_KEY are set."""
     db = db or open_db(settings.database)
@@ -87,6 +95,9 @@ def build_services(
         redmine_settings,
         due_at=functools.partial(default_due_at, holidays=settings.support_holidays),
         staff_chat_id=settings.staff_chat_id,
+        oncall=oncall_of(settings),
+        holidays=settings.support_holidays,
+        clock=clock,
     )
     return Services(
         db=db,
@@ -94,6 +105,14 @@ def build_services(
         checker=AttachmentChecker(),
         options=options,
         notifier=notifier,
+    )
+
+
+def oncall_of(settings: Settings) -> OnCall:
+    return OnCall(
+        staff_chat_id=settings.staff_chat_id,
+        contacts=settings.oncall,
+        ack_after=timedelta(minutes=settings.page_ack_minutes),
     )
 
 
@@ -133,6 +152,7 @@ class BotRunner:
             i18n=self._i18n,
             redmine=s.ticketing.client,
             filer=s.ticketing.filer,
+            paging=s.paging,
         )
         s.notifier.bot = self.bot
         freeze_startup_objects()
@@ -236,6 +256,7 @@ def create_webhook_app(
         options=services.options,
         redmine=services.ticketing.client,
         filer=services.ticketing.filer,
+        paging=services.paging,
     )
     endpoint = InboxWebhook(dp, bot, services.db, secret=secret)
     workflow = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}

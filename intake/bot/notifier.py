@@ -23,6 +23,7 @@ from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboar
 from sqlite_utils import Database
 
 from intake.bot.middlewares import current_conversation
+from intake.bot.routers.paging import ack_keyboard
 from intake.storage import records
 from intake.tickets.outbox import GiveUp, Retry
 
@@ -60,15 +61,26 @@ class TelegramNotifier:
         await self._call(chat_id, conversation_id,
                          lambda bot: bot.send_message(chat_id, html, reply_markup=markup))
 
+    async def send_page(self, chat_id: int, html: str, *, ticket_id: int) -> int:
+        """An on-call page with its "I'm on it" button (``intake.tickets.paging``)."""
+        sent = await self._call(chat_id, None, lambda bot: bot.send_message(
+            chat_id, html, reply_markup=ack_keyboard(ticket_id)))
+        return int(sent.message_id)
+
+    async def edit(self, chat_id: int, message_id: int, html: str) -> None:
+        """New text for a page; Telegram drops the buttons of a message edited without any."""
+        await self._call(chat_id, None, lambda bot: bot.edit_message_text(
+            html, chat_id=chat_id, message_id=message_id))
+
     async def _call(self, chat_id: int, conversation_id: int | None,
-                    send: Callable[[Bot], Awaitable[Any]]) -> None:
+                    send: Callable[[Bot], Awaitable[Any]]) -> Any:
         if self.bot is None:
             raise Retry("the bot is not running", after=5.0)
         if conversation_id is not None:
             user = records.conversation_language(self.db, conversation_id) if self.db else None
             current_conversation.set((chat_id, conversation_id, user or "en"))
         try:
-            await send(self.bot)
+            return await send(self.bot)
         except TelegramRetryAfter as exc:
             raise Retry(f"Telegram flood control: {exc.message}",
                         after=float(exc.retry_after)) from None

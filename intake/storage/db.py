@@ -496,3 +496,41 @@ def m015_watch_redmine(db: Database) -> None:
     columns = {row[1] for row in db.execute("PRAGMA table_info(tickets)").fetchall()}
     if "first_response_at" not in columns:
         db.execute("ALTER TABLE tickets ADD COLUMN first_response_at TEXT")
+
+
+@migrations()
+def m016_paging_pages(db: Database) -> None:
+    """On-call paging state, so a restart in the middle of a page carries on where it was.
+
+    ``pages``: one row per paged ticket; ``round`` counts the pages sent (0 = the first
+    alert), ``acked_*`` say who took it and when (set once: a second tap is told who has it).
+    ``page_messages``: every alert message sent for a page, so acknowledging updates them all.
+    ``tickets.first_response_at`` (when staff first answered) ends the SLA warnings; another
+    change may already have added it, hence the check.
+    """
+    db.execute(
+        """
+        CREATE TABLE pages (
+            ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+            round INTEGER NOT NULL DEFAULT 0,
+            acked_by INTEGER,                  -- Telegram user id of who took it
+            acked_name TEXT,                   -- as staff read it: "Ada (@ada)"
+            acked_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE page_messages (
+            ticket_id INTEGER NOT NULL REFERENCES pages(ticket_id),
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER NOT NULL,
+            round INTEGER NOT NULL,
+            text TEXT NOT NULL,                -- the alert as sent, to edit with the ack line
+            PRIMARY KEY (ticket_id, chat_id, message_id)
+        )"""
+    )
+    columns = {row[1] for row in db.execute("PRAGMA table_info(tickets)").fetchall()}
+    if "first_response_at" not in columns:
+        db.execute("ALTER TABLE tickets ADD COLUMN first_response_at TEXT")

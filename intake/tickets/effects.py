@@ -5,7 +5,9 @@ Queued (in the caller's transaction, so the ticket and its effects commit togeth
 - ``ticket.delay_check``: at Confirm + the notice delay, tell the customer (and staff, for an
   Emergency) if it is not filed yet — whatever Redmine is doing;
 - ``notice``: a message to the customer about their ticket ("filed as #45");
-- ``staff.alert``: a message to the staff chat.
+- ``staff.alert``: a message to the staff chat;
+- ``page.round`` (an Emergency: the on-call page, ``intake.tickets.paging``) and ``sla.warn``
+  (at 75 % of the first-response window and at the deadline, ``intake.tickets.sla_watch``).
 
 Done by ``Effects``, whose handlers turn Redmine's and Telegram's failures into the outbox's
 classes (``Retry``, ``Misconfigured``, ``GiveUp``). Plain Python: Telegram is reached through
@@ -17,16 +19,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from html import escape
 from typing import Any, Protocol
 
 from sqlite_utils import Database
 
-from intake.impact.alert import emergency_alert_text
 from intake.impact.levels import get_level
-from intake.impact.sla import first_response_due
 from intake.storage import outbox as queue
 from intake.storage import records
 from intake.storage import tickets as store
@@ -35,7 +36,9 @@ from intake.storage.outbox import OutboxItem
 from intake.storage.tickets import TicketRow
 from intake.tickets import notices
 from intake.tickets.outbox import CONFIG, UNKNOWN_OUTCOME, GiveUp, Misconfigured, Retry
+from intake.tickets.paging import OnCall, PageMessenger, Paging, queue_page
 from intake.tickets.redmine.errors import RedmineError, RedmineTimeout, RedmineUnavailable
+from intake.tickets.sla_watch import SlaWatch, queue_watch
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +53,11 @@ STAFF = "staff.alert"
 REDMINE, TELEGRAM = "redmine", "telegram"
 
 
-class Messenger(Protocol):
-    """Sends to Telegram; raises ``Retry`` or ``GiveUp`` (the bot's edge implements it)."""
+class Messenger(PageMessenger, Protocol):
+    """Sends to Telegram; raises ``Retry`` or ``GiveUp`` (the bot's edge implements it).
 
-    async def send(
-        self, chat_id: int, html: str, *, conversation_id: int | None = None
-    ) -> None: ...
+    ``send`` for notices and staff alerts; ``send_page`` (with the "I'm on it" button) and
+    ``edit`` for on-call pages (``intake.tickets.paging.PageMessenger``)."""
 
     async def send_document(self, chat_id: int, data: bytes, filename: str,
                             caption_html: str, *, conversation_id: int | None = None) -> None:
@@ -89,23 +91,14 @@ class Delays:
 # -- queueing (called inside the submitting transaction) ----------------------------------------
 
 
-def queue_submitted(db: Database, ticket: TicketRow) -> None:
-    """What every sink queues with a new ticket: the on-call alert for an Emergency."""
-    if ticket.impact != "emergency":
-        return
-    due = ticket.due or first_response_due("emergency", ticket.opened)
-    text = emergency_alert_text(
-        receipt=ticket.receipt, summary=ticket.summary, opened_at=ticket.opened, due=due,
-        environment=ticket.draft.environment_line, user_label=customer_label(db, ticket),
-    )
-    queue_staff_alert(db, f"emergency:{ticket.id}", text, ticket_id=ticket.id)
-
-
-def customer_label(db: Database, ticket: TicketRow) -> str:
-    user = records.get_user(db, ticket.user_id)
-    if user and user.username:
-        return f"{user.first_name or ''} (@{user.username})"
-    return str(ticket.user_id)
+def queue_submitted(
+    db: Database, ticket: TicketRow, *, holidays: frozenset[date] = frozenset()
+) -> None:
+    """What every sink queues with a new ticket: the on-call page for an Emergency, and the
+    staff chat's warnings before and at its first-response deadline."""
+    if ticket.impact == "emergency":
+        queue_page(db, ticket)
+    queue_watch(db, ticket, priority=priority_of(ticket.impact), holidays=holidays)
 
 
 def queue_filing(db: Database, ticket: TicketRow, delays: Delays) -> None:
@@ -166,15 +159,25 @@ class Effects:
         filer: Any = None,  # intake.tickets.redmine.sink.RedmineFiler
         staff_chat_id: int | None = None,
         settle: timedelta = timedelta(seconds=90),
+        oncall: OnCall | None = None,
+        holidays: frozenset[date] = frozenset(),
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
         self.messenger = messenger
         self.filer = filer
         self.staff_chat_id = staff_chat_id
         self.settle = settle
+        oncall = oncall or OnCall()
+        if oncall.staff_chat_id is None:
+            oncall = dataclasses.replace(oncall, staff_chat_id=staff_chat_id)
+        self.paging = Paging(db, messenger, oncall, filer=filer, clock=clock)
+        self.sla_watch = SlaWatch(db, messenger, staff_chat_id=staff_chat_id,
+                                  holidays=holidays, clock=clock)
 
     def handlers(self) -> dict[str, Any]:
-        found = {DELAY_CHECK: self.delay_check, NOTICE: self.notice, STAFF: self.staff_alert}
+        found = {DELAY_CHECK: self.delay_check, NOTICE: self.notice, STAFF: self.staff_alert,
+                 **self.paging.handlers(), **self.sla_watch.handlers()}
         if self.filer is not None:
             found.update({FILE: self.file, VERIFY: self.verify, NOTE: self.note,
                           STATUS: self.status})

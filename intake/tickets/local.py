@@ -43,13 +43,14 @@ def commit_ticket(
     sink: str,
     status: str,
     then: Callable[[store.TicketRow], None] | None = None,
+    holidays: frozenset[date] = frozenset(),
 ) -> store.TicketRow:
     """The ticket, what every sink queues with it, and ``then`` (a sink's own effects), in
     one transaction: a crash after it loses none of them."""
     with write_tx(db):
         row = store.create_ticket(db, draft, conversation_id=conversation_id,
                                   opened_at=opened_at, due_at=due_at, sink=sink, status=status)
-        queue_submitted(db, row)
+        queue_submitted(db, row, holidays=holidays)
         if then is not None:
             then(row)
     return row
@@ -75,15 +76,17 @@ class LocalSink:
         *,
         due_at: DueAt = default_due_at,
         wake: Callable[[], None] | None = None,
+        holidays: frozenset[date] = frozenset(),
     ) -> None:
         self.db = db
+        self.holidays = holidays  # for the SLA warnings' times, as for the due time
         self._due_at = due_at
         self._wake = wake  # the outbox: an Emergency's staff alert goes out at once
 
     def submit(self, draft: TicketDraft, *, conversation_id: int, opened_at: datetime) -> Receipt:
         row = commit_ticket(self.db, draft, conversation_id=conversation_id,
                             opened_at=opened_at, due_at=self._due_at(draft.impact, opened_at),
-                            sink=self.name, status="stored")
+                            sink=self.name, status="stored", holidays=self.holidays)
         if self._wake is not None:
             self._wake()
         return receipt_for(row)

@@ -14,15 +14,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
+from intake.storage.db import utcnow
 from intake.tickets.effects import REDMINE, TELEGRAM, Delays, Effects, Messenger
 from intake.tickets.local import DueAt, LocalSink, default_due_at
 from intake.tickets.outbox import Outbox
+from intake.tickets.paging import OnCall
 from intake.tickets.sink import TicketSink
 
 if TYPE_CHECKING:
@@ -98,16 +101,25 @@ def create_ticketing(
     *,
     due_at: DueAt = default_due_at,
     staff_chat_id: int | None = None,
+    oncall: OnCall | None = None,
+    holidays: frozenset[date] = frozenset(),
+    clock: Callable[[], datetime] = utcnow,
     **outbox_options: Any,
 ) -> Ticketing:
+    """``oncall``: who is paged for an Emergency; ``holidays``: for the SLA warnings;
+    ``clock``: the outbox's and the effects' time (tests move it instead of waiting)."""
     from intake.tickets.redmine.config import RedmineSettings
 
     settings = settings or RedmineSettings()
+    outbox_options["clock"] = clock
     if not settings.configured:
-        effects = Effects(db, messenger, staff_chat_id=staff_chat_id)
+        effects = Effects(db, messenger, staff_chat_id=staff_chat_id, oncall=oncall,
+                          holidays=holidays, clock=clock)
         outbox = Outbox(db, effects.handlers(), on_config_error=effects.on_config_error,
                         **outbox_options)
-        return Ticketing(sink=LocalSink(db, due_at=due_at, wake=outbox.wake), outbox=outbox,
+        effects.paging.wake = outbox.wake
+        local = LocalSink(db, due_at=due_at, wake=outbox.wake, holidays=holidays)
+        return Ticketing(sink=local, outbox=outbox,
                          effects=effects,
                          settings=settings)
     from intake.tickets.redmine.client import RedmineClient
@@ -118,17 +130,19 @@ def create_ticketing(
     client = RedmineClient(settings.url, settings.api_key, timeout=settings.timeout_seconds)
     filer = RedmineFiler(db, client, settings)
     settle = timedelta(seconds=settings.settle_seconds)
-    effects = Effects(db, messenger, filer=filer, staff_chat_id=staff_chat_id, settle=settle)
+    effects = Effects(db, messenger, filer=filer, staff_chat_id=staff_chat_id, settle=settle,
+                      oncall=oncall, holidays=holidays, clock=clock)
     outbox_options.setdefault("lanes", {REDMINE: settings.parallel, TELEGRAM: 4})
     outbox_options.setdefault("settle", settings.settle_seconds)
     watch_effects = WatchEffects(db, messenger, client, settings, filer.issue_url)
     outbox = Outbox(db, {**effects.handlers(), **watch_effects.handlers()},
                     on_config_error=effects.on_config_error, **outbox_options)
+    effects.paging.wake = outbox.wake
     watcher = Watcher(db, client, settings, wake=outbox.wake)
     delays = Delays(
         delayed_notice=timedelta(seconds=settings.delayed_notice_seconds),
         emergency_notice=timedelta(seconds=settings.emergency_notice_seconds),
     )
-    sink = RedmineSink(db, due_at=due_at, wake=outbox.wake, delays=delays)
+    sink = RedmineSink(db, due_at=due_at, wake=outbox.wake, delays=delays, holidays=holidays)
     return Ticketing(sink=sink, outbox=outbox, effects=effects, settings=settings,
                      client=client, filer=filer, watcher=watcher)

@@ -206,11 +206,23 @@ class RecordingMessenger:
     def __init__(self) -> None:
         self.sent: list[tuple[int, str]] = []
         self.fail: list[BaseException] = []
+        self.edits: dict[int, list[str]] = {}  # message id -> the texts it was edited to
 
     async def send(self, chat_id: int, html: str, *, conversation_id: int | None = None) -> None:
         if self.fail:
             raise self.fail.pop(0)
         self.sent.append((chat_id, html))
+
+    async def send_page(self, chat_id: int, html: str, *, ticket_id: int) -> int:
+        """A page is sent like any message (its button is the bot's edge's business)."""
+        await self.send(chat_id, html)
+        self.edits.setdefault(len(self.sent), [])
+        return len(self.sent)  # the message id: its place in ``sent``
+
+    async def edit(self, chat_id: int, message_id: int, html: str) -> None:
+        if self.fail:
+            raise self.fail.pop(0)
+        self.edits.setdefault(message_id, []).append(html)
 
     def to(self, chat_id: int) -> list[str]:
         return [text for chat, text in self.sent if chat == chat_id]
@@ -226,5 +238,6 @@ def make_outbox(db, filer, messenger, *, staff_chat_id: int | None = -100, **opt
     from intake.tickets.effects import Effects
     from intake.tickets.outbox import Outbox
 
-    effects = Effects(db, messenger, filer=filer, staff_chat_id=staff_chat_id)
+    clock = {"clock": options["clock"]} if "clock" in options else {}
+    effects = Effects(db, messenger, filer=filer, staff_chat_id=staff_chat_id, **clock)
     return Outbox(db, effects.handlers(), on_config_error=effects.on_config_error, **options)

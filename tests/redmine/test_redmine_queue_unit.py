@@ -72,7 +72,7 @@ def _wait(item) -> timedelta:
         item.updated_at)
 
 
-def test_redmine_sink_commits_the_ticket_with_its_filing_and_delay_check(
+def test_redmine_sink_commits_the_ticket_with_its_filing_delay_check_and_sla_watch(
     db, factory, draft_factory
 ):
     woken = []
@@ -82,7 +82,7 @@ def test_redmine_sink_commits_the_ticket_with_its_filing_and_delay_check(
     ticket = store.get_ticket(db, receipt.ticket_id)
     assert ticket.reference.startswith("OS-000001-") and ticket.sink == "redmine"
     kinds = [item.kind for item in queue.for_ticket(db, ticket.id)]
-    assert kinds == ["redmine.file", "ticket.delay_check"]
+    assert kinds == ["sla.warn", "sla.warn", "redmine.file", "ticket.delay_check"]
     assert db.execute("SELECT status FROM conversations WHERE id = ?",
                       (ticket.conversation_id,)).fetchone()[0] == "queued"
 
@@ -94,20 +94,22 @@ def test_redmine_submitting_twice_keeps_one_ticket_and_one_filing(db, factory, d
     second = sink.submit(draft_factory(), conversation_id=conv, opened_at=T0)
     assert first.ticket_id == second.ticket_id
     assert store.count_by_status(db) == {"queued": 1}
-    assert len(queue.for_ticket(db, first.ticket_id)) == 2
+    assert len(queue.for_ticket(db, first.ticket_id)) == 4  # filing, delay check, 2 warnings
 
 
 def test_local_sink_stores_and_queues_nothing_for_redmine(db, factory, draft_factory):
     receipt = _submit(factory, draft_factory, LocalSink(db))
     assert receipt.status == "stored"
-    assert queue.for_ticket(db, receipt.ticket_id) == []
+    kinds = [item.kind for item in queue.for_ticket(db, receipt.ticket_id)]
+    assert kinds == ["sla.warn", "sla.warn"]  # the staff chat's, not Redmine's
 
 
-def test_an_emergency_queues_the_on_call_alert_with_the_ticket(db, factory, draft_factory):
+def test_an_emergency_queues_the_on_call_page_with_the_ticket(db, factory, draft_factory):
     receipt = _submit(factory, draft_factory, LocalSink(db), impact="emergency")
-    [alert] = queue.for_ticket(db, receipt.ticket_id)
-    assert alert.kind == "staff.alert" and alert.priority == 0
-    assert alert.data["text"].startswith("🚨 EMERGENCY ticket OS-000001")
+    page, *watch = queue.for_ticket(db, receipt.ticket_id)
+    assert page.kind == "page.round" and page.priority == 0 and page.data["round"] == 0
+    assert [(w.kind, w.data["point"], w.priority) for w in watch] == [
+        ("sla.warn", "75", 0), ("sla.warn", "due", 0)]
 
 
 def test_redmine_draft_attachments_are_linked_to_the_ticket(db, factory, draft_factory):

@@ -10,6 +10,7 @@ from intake.bot.routers import (
     followups,
     group,
     impact,
+    paging,
     rating,
     review,
     steps,
@@ -18,8 +19,10 @@ from intake.bot.routers import (
 
 
 def create_routers() -> list[Router]:
-    """In the order they must see updates: groups, commands, steps, catch-alls last."""
+    """In the order they must see updates: the on-call button (it works in groups too),
+    groups, commands, steps, catch-alls last."""
     return [
+        paging.create_router(),
         group.create_router(),
         tickets.create_router(),  # /status after the receipt: before the commands
         commands.create_router(),

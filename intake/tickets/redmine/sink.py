@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -101,8 +101,10 @@ class RedmineSink:
         due_at: DueAt = default_due_at,
         wake: Callable[[], None] | None = None,
         delays: Delays | None = None,
+        holidays: frozenset[date] = frozenset(),
     ) -> None:
         self.db = db
+        self.holidays = holidays  # for the SLA warnings' times, as for the due time
         self._due_at = due_at
         self._wake = wake  # e.g. Outbox.wake: file now rather than at the next poll
         self.delays = delays or Delays()
@@ -113,6 +115,7 @@ class RedmineSink:
             self.db, draft, conversation_id=conversation_id, opened_at=opened_at,
             due_at=self._due_at(draft.impact, opened_at), sink=self.name, status="queued",
             then=lambda ticket: queue_filing(self.db, ticket, self.delays),
+            holidays=self.holidays,
         )
         if self._wake is not None:
             self._wake()
