@@ -37,9 +37,18 @@ def pin_response_models() -> list[type]:
     one (about 12 ms each) every dozen requests: some 20 % of the CPU of an echo bot.
     Holding references is enough; the caller keeps the returned list.
     """
-    used = (methods.GetUpdates, methods.SendMessage, methods.EditMessageText,
-            methods.EditMessageReplyMarkup, methods.AnswerCallbackQuery, methods.SendChatAction,
-            methods.DeleteMessage, methods.GetFile, methods.GetMe, methods.SendDocument)
+    used = (
+        methods.GetUpdates,
+        methods.SendMessage,
+        methods.EditMessageText,
+        methods.EditMessageReplyMarkup,
+        methods.AnswerCallbackQuery,
+        methods.SendChatAction,
+        methods.DeleteMessage,
+        methods.GetFile,
+        methods.GetMe,
+        methods.SendDocument,
+    )
     return [Response[m.__returning__] for m in used]
 
 
@@ -68,24 +77,32 @@ async def in_one_process(users: int, per_user: int, warmup: int) -> None:
     async with running_emulator() as emu, create_bot(emu) as bot:
         async with polling(echo_dispatcher(), bot):
             if warmup:
-                await run_load(emu, users=min(users, 10), per_user=warmup,
-                               first_user_id=9_000_000)
+                await run_load(emu, users=min(users, 10), per_user=warmup, first_user_id=9_000_000)
             cpu, waited = time.process_time(), cpu_wait_seconds()
             report = await run_load(emu, users=users, per_user=per_user)
             cpu, waited = time.process_time() - cpu, cpu_wait_seconds() - waited
     print(report.summary("echo bot, emulator in the same process"))
-    print(f"CPU {cpu:.2f}s for {report.elapsed:.2f}s wall = "
-          f"{cpu / max(report.updates, 1) * 1e6:.0f} us per update (bot + emulator + people); "
-          f"{waited:.2f}s waiting for a CPU other processes held; "
-          f"CPU-bound ceiling {report.updates / cpu:.0f} updates/s on one core")
+    print(
+        f"CPU {cpu:.2f}s for {report.elapsed:.2f}s wall = "
+        f"{cpu / max(report.updates, 1) * 1e6:.0f} us per update (bot + emulator + people); "
+        f"{waited:.2f}s waiting for a CPU other processes held; "
+        f"CPU-bound ceiling {report.updates / cpu:.0f} updates/s on one core"
+    )
     for failure in report.failures[:5]:
         print("failed:", failure)
 
 
 async def in_two_processes(users: int, per_user: int) -> None:
     child = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "intake.emulator", "--port", "0",
-        "--load-users", str(users), "--load-steps", str(per_user),
+        sys.executable,
+        "-m",
+        "intake.emulator",
+        "--port",
+        "0",
+        "--load-users",
+        str(users),
+        "--load-steps",
+        str(per_user),
         stdout=asyncio.subprocess.PIPE,
         cwd=os.path.join(os.path.dirname(__file__), ".."),
     )
@@ -101,12 +118,16 @@ async def in_two_processes(users: int, per_user: int) -> None:
     await child.wait()
     updates, elapsed = result["updates"], result["elapsed"]
     ordered = f"p50 {result['p50'] * 1000:.1f} ms, p99 {result['p99'] * 1000:.1f} ms"
-    print(f"echo bot, emulator in a child process: {users} users x {per_user} steps, "
-          f"{updates} updates in {elapsed:.2f}s = {updates / elapsed:.0f} updates/s; "
-          f"latency {ordered}; {len(result['failures'])} failed steps")
-    print(f"bot CPU {cpu:.2f}s ({cpu / max(updates, 1) * 1e6:.0f} us per update), emulator CPU "
-          f"{result['emulator_cpu']:.2f}s; bot waited {waited:.2f}s for a CPU; bot CPU-bound "
-          f"ceiling {updates / cpu:.0f} updates/s")
+    print(
+        f"echo bot, emulator in a child process: {users} users x {per_user} steps, "
+        f"{updates} updates in {elapsed:.2f}s = {updates / elapsed:.0f} updates/s; "
+        f"latency {ordered}; {len(result['failures'])} failed steps"
+    )
+    print(
+        f"bot CPU {cpu:.2f}s ({cpu / max(updates, 1) * 1e6:.0f} us per update), emulator CPU "
+        f"{result['emulator_cpu']:.2f}s; bot waited {waited:.2f}s for a CPU; bot CPU-bound "
+        f"ceiling {updates / cpu:.0f} updates/s"
+    )
     for failure in result["failures"]:
         print("failed:", failure)
 
@@ -116,10 +137,14 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--per-user", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--split", action="store_true",
-                        help="run the emulator and its people in a child process")
-    parser.add_argument("--no-pin", action="store_true",
-                        help="leave aiogram's Response models to the weak pydantic cache")
+    parser.add_argument(
+        "--split", action="store_true", help="run the emulator and its people in a child process"
+    )
+    parser.add_argument(
+        "--no-pin",
+        action="store_true",
+        help="leave aiogram's Response models to the weak pydantic cache",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     pinned = [] if args.no_pin else pin_response_models()

@@ -34,8 +34,9 @@ from intake.tickets.redmine.sink import RedmineFiler, RedmineSink  # noqa: E402
 class Quiet:
     """Telegram stands still: the bench measures Redmine's side only."""
 
-    async def send(self, chat_id: int, html: str, *, conversation_id: int | None = None) -> None:
-        ...
+    async def send(
+        self, chat_id: int, html: str, *, conversation_id: int | None = None
+    ) -> None: ...
 
 
 def env_file(arg: str | None) -> str:
@@ -43,8 +44,12 @@ def env_file(arg: str | None) -> str:
     if path:
         return path
     directory = tempfile.mkdtemp(prefix="redmine-bench-")
-    out = subprocess.run(["bash", str(ROOT / ".ci" / "redmine.sh"), "start", directory],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "redmine.sh"), "start", directory],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return out.strip().splitlines()[-1]
 
 
@@ -53,29 +58,50 @@ def queue(db, n: int, attachments: int) -> None:
     sink = RedmineSink(db)
     for i in range(n):
         uid = 10_000 + i
-        db.execute("INSERT INTO users (id, username, first_name, language, first_seen, "
-                   "last_seen) VALUES (?, ?, 'Bench', 'en', ?, ?)", (uid, f"b{i}", now, now))
-        conv = db.execute("INSERT INTO conversations (user_id, chat_id, language, started_at, "
-                          "updated_at) VALUES (?, ?, 'en', ?, ?)", (uid, uid, now, now)).lastrowid
-        for direction, text in (("in", "The orders page shows 502"), ("out", "Which browser?"),
-                                ("in", "Firefox 121 on Ubuntu")):
-            db.execute("INSERT INTO messages (conversation_id, user_id, chat_id, direction, "
-                       "kind, text, language, created_at) VALUES (?, ?, ?, ?, 'text', ?, 'en', ?)",
-                       (conv, uid, uid, direction, text, now))
+        db.execute(
+            "INSERT INTO users (id, username, first_name, language, first_seen, "
+            "last_seen) VALUES (?, ?, 'Bench', 'en', ?, ?)",
+            (uid, f"b{i}", now, now),
+        )
+        conv = db.execute(
+            "INSERT INTO conversations (user_id, chat_id, language, started_at, "
+            "updated_at) VALUES (?, ?, 'en', ?, ?)",
+            (uid, uid, now, now),
+        ).lastrowid
+        for direction, text in (
+            ("in", "The orders page shows 502"),
+            ("out", "Which browser?"),
+            ("in", "Firefox 121 on Ubuntu"),
+        ):
+            db.execute(
+                "INSERT INTO messages (conversation_id, user_id, chat_id, direction, "
+                "kind, text, language, created_at) VALUES (?, ?, ?, ?, 'text', ?, 'en', ?)",
+                (conv, uid, uid, direction, text, now),
+            )
         refs = []
         for k in range(attachments):
             data = (f"log line {k}\n" * 200).encode()
-            aid = db.execute("INSERT INTO attachments (conversation_id, user_id, kind, file_name, "
-                             "mime_type, size, verdict, created_at) VALUES (?, ?, 'document', ?, "
-                             "'text/plain', ?, 'accepted', ?)",
-                             (conv, uid, f"app{k}.log", len(data), now)).lastrowid
-            db.execute("INSERT INTO attachment_blobs (attachment_id, data) VALUES (?, ?)",
-                       (aid, data))
+            aid = db.execute(
+                "INSERT INTO attachments (conversation_id, user_id, kind, file_name, "
+                "mime_type, size, verdict, created_at) VALUES (?, ?, 'document', ?, "
+                "'text/plain', ?, 'accepted', ?)",
+                (conv, uid, f"app{k}.log", len(data), now),
+            ).lastrowid
+            db.execute(
+                "INSERT INTO attachment_blobs (attachment_id, data) VALUES (?, ?)", (aid, data)
+            )
             refs.append(AttachmentRef(aid, f"app{k}.log", len(data), "text/plain", "accepted"))
-        draft = TicketDraft(summary=f"Bench ticket {i}", browser="Firefox",
-                            browser_version="121", os="Ubuntu", os_version="22.04",
-                            product_version="4.2", impact="medium",
-                            description=["Orders fail with 502."], attachments=refs)
+        draft = TicketDraft(
+            summary=f"Bench ticket {i}",
+            browser="Firefox",
+            browser_version="121",
+            os="Ubuntu",
+            os_version="22.04",
+            product_version="4.2",
+            impact="medium",
+            description=["Orders fail with 502."],
+            attachments=refs,
+        )
         sink.submit(draft, conversation_id=conv, opened_at=datetime.now(UTC))
 
 
@@ -96,12 +122,18 @@ async def bench(env: dict[str, str], n: int, attachments: int, parallel: int) ->
             per_ticket = (client.request_count - setup) / n
         filed = db.execute("SELECT count(*) FROM tickets WHERE status = 'filed'").fetchone()[0]
         db.conn.close()
-    print(f"tickets: {n} with {attachments} attachment(s) each, {parallel} at once; "
-          f"attempted {done} effects, filed {filed}")
-    print(f"wall: {elapsed:.2f} s  ->  {n / elapsed:.1f} tickets/s, "
-          f"{1000 * elapsed / n:.0f} ms per ticket")
-    print(f"HTTP requests per ticket: {per_ticket:.2f} (floor {attachments + 2}: "
-          f"{attachments} upload(s) + 1 lookup + 1 create); one-off resolve: {setup}")
+    print(
+        f"tickets: {n} with {attachments} attachment(s) each, {parallel} at once; "
+        f"attempted {done} effects, filed {filed}"
+    )
+    print(
+        f"wall: {elapsed:.2f} s  ->  {n / elapsed:.1f} tickets/s, "
+        f"{1000 * elapsed / n:.0f} ms per ticket"
+    )
+    print(
+        f"HTTP requests per ticket: {per_ticket:.2f} (floor {attachments + 2}: "
+        f"{attachments} upload(s) + 1 lookup + 1 create); one-off resolve: {setup}"
+    )
 
 
 def main() -> int:

@@ -33,13 +33,20 @@ POINTS = ("after_inbox_store", "before_update_done")
 
 
 def start(emu, database: Path, log: Path, **env: str) -> subprocess.Popen[bytes]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("REDMINE_",
-                                                                              "INTAKE_"))}
-    environment.update(BOT_TOKEN=emu.token, TELEGRAM_API_URL=emu.base_url,
-                       INTAKE_DATABASE=str(database), **env)
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("REDMINE_", "INTAKE_"))
+    }
+    environment.update(
+        BOT_TOKEN=emu.token, TELEGRAM_API_URL=emu.base_url, INTAKE_DATABASE=str(database), **env
+    )
     with log.open("ab") as out:
-        return subprocess.Popen([sys.executable, "main.py", "run"], cwd=ROOT, env=environment,
-                                stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "main.py", "run"],
+            cwd=ROOT,
+            env=environment,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
 async def wait_exit(proc: subprocess.Popen[bytes], seconds: float = 30) -> int:
@@ -77,8 +84,13 @@ async def answers(rounds: int) -> dict[str, int]:
                 await wait_exit(proc)
                 proc = start(emu, database, log)
                 try:
-                    await user.wait_for(lambda m, a=asked, u=user: len(
-                        [x for x in u.bot_messages if "Which browser" in (x.text or "")]) > a, 30)
+                    await user.wait_for(
+                        lambda m, a=asked, u=user: (
+                            len([x for x in u.bot_messages if "Which browser" in (x.text or "")])
+                            > a
+                        ),
+                        30,
+                    )
                 except TimeoutError:
                     counts["next_question_missing"] += 1
                 proc.send_signal(signal.SIGTERM)
@@ -87,8 +99,9 @@ async def answers(rounds: int) -> dict[str, int]:
                 if summary_of(database, user.id) != answer:
                     counts["lost"] += 1
                 db = open_db(database)
-                logged = db.execute("SELECT count(*) FROM messages WHERE direction = 'in' "
-                                    "AND text = ?", [answer]).fetchone()[0]
+                logged = db.execute(
+                    "SELECT count(*) FROM messages WHERE direction = 'in' AND text = ?", [answer]
+                ).fetchone()[0]
                 db.close()
                 counts["doubled"] += logged > 1
     return counts
@@ -100,10 +113,12 @@ def main() -> int:
     args = parser.parse_args()
     started = time.perf_counter()
     counts = asyncio.run(answers(args.rounds))
-    print(f"answers: {counts['rounds']} rounds killed at {', '.join(POINTS)} in turn: "
-          f"{counts['lost']} lost, {counts['doubled']} applied twice, "
-          f"{counts['next_question_missing']} without the next question "
-          f"({time.perf_counter() - started:.0f} s)")
+    print(
+        f"answers: {counts['rounds']} rounds killed at {', '.join(POINTS)} in turn: "
+        f"{counts['lost']} lost, {counts['doubled']} applied twice, "
+        f"{counts['next_question_missing']} without the next question "
+        f"({time.perf_counter() - started:.0f} s)"
+    )
     return 0 if not (counts["lost"] or counts["doubled"] or counts["next_question_missing"]) else 1
 
 

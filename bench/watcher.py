@@ -63,8 +63,12 @@ def env_file(arg: str | None) -> str:
     if path:
         return path
     directory = tempfile.mkdtemp(prefix="redmine-bench-")
-    out = subprocess.run(["bash", str(ROOT / ".ci" / "redmine.sh"), "start", directory],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "redmine.sh"), "start", directory],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return out.strip().splitlines()[-1]
 
 
@@ -74,8 +78,9 @@ async def create_issues(client: RedmineClient, project: str, n: int) -> list[int
 
     async def one(i: int) -> None:
         async with gate:
-            issue = await client.create_issue({"project_id": project,
-                                               "subject": f"Bench watcher issue {i}"})
+            issue = await client.create_issue(
+                {"project_id": project, "subject": f"Bench watcher issue {i}"}
+            )
             ids.append(int(issue["id"]))
 
     await asyncio.gather(*(one(i) for i in range(n)))
@@ -91,31 +96,68 @@ def write_tickets(db, issue_ids: list[int], total: int) -> None:
         issue = issue_ids[i] if i < len(issue_ids) else 50_000_000 + i
         rows_u.append((uid, f"u{i}", "Bench", "en", now, now))
         rows_c.append((i + 1, uid, uid, "en", now, now))
-        rows_t.append((i + 1, i + 1, f"OS-{i + 1:06d}", f"OS-{i + 1:06d}-b", uid, uid, "en",
-                       f"Ticket {i}", "{}", now, "redmine", "filed", str(issue),
-                       f"http://x/issues/{issue}", now, now))
+        rows_t.append(
+            (
+                i + 1,
+                i + 1,
+                f"OS-{i + 1:06d}",
+                f"OS-{i + 1:06d}-b",
+                uid,
+                uid,
+                "en",
+                f"Ticket {i}",
+                "{}",
+                now,
+                "redmine",
+                "filed",
+                str(issue),
+                f"http://x/issues/{issue}",
+                now,
+                now,
+            )
+        )
     with db.conn:
-        db.conn.executemany("INSERT INTO users (id, username, first_name, language, first_seen, "
-                            "last_seen) VALUES (?, ?, ?, ?, ?, ?)", rows_u)
-        db.conn.executemany("INSERT INTO conversations (id, user_id, chat_id, language, "
-                            "started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", rows_c)
+        db.conn.executemany(
+            "INSERT INTO users (id, username, first_name, language, first_seen, "
+            "last_seen) VALUES (?, ?, ?, ?, ?, ?)",
+            rows_u,
+        )
+        db.conn.executemany(
+            "INSERT INTO conversations (id, user_id, chat_id, language, "
+            "started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            rows_c,
+        )
         db.conn.executemany(
             "INSERT INTO tickets (id, conversation_id, receipt, reference, user_id, chat_id, "
             "language, summary, fields, opened_at, sink, status, external_id, external_url, "
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows_t)
+            rows_t,
+        )
 
 
 async def make_engineer(client: RedmineClient, project: str) -> str:
     login = f"bench_{secrets.token_hex(3)}"
-    body = await client.request("POST", "/users.json", json={"user": {
-        "login": login, "firstname": "Bench", "lastname": "Engineer",
-        "mail": f"{login}@example.invalid", "generate_password": True,
-        "mail_notification": "none"}})
+    body = await client.request(
+        "POST",
+        "/users.json",
+        json={
+            "user": {
+                "login": login,
+                "firstname": "Bench",
+                "lastname": "Engineer",
+                "mail": f"{login}@example.invalid",
+                "generate_password": True,
+                "mail_notification": "none",
+            }
+        },
+    )
     roles = (await client.request("GET", "/roles.json"))["roles"]
     manager = next(r["id"] for r in roles if r["name"] == "Manager")
-    await client.request("POST", f"/projects/{project}/memberships.json", json={
-        "membership": {"user_id": body["user"]["id"], "role_ids": [manager]}})
+    await client.request(
+        "POST",
+        f"/projects/{project}/memberships.json",
+        json={"membership": {"user_id": body["user"]["id"], "role_ids": [manager]}},
+    )
     return login
 
 
@@ -128,16 +170,16 @@ def percentile(values: list[float], p: float) -> float:
 
 async def bench(env: dict[str, str], args: argparse.Namespace) -> None:
     project = env.get("REDMINE_PROJECT_IDENTIFIER", "support")
-    settings = RedmineSettings(url=env["REDMINE_URL"], api_key=env["REDMINE_API_KEY"],
-                               project=project)
+    settings = RedmineSettings(
+        url=env["REDMINE_URL"], api_key=env["REDMINE_API_KEY"], project=project
+    )
     with tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "bench.db")
         async with RedmineClient(settings.url, settings.api_key) as client:
             engineer = await make_engineer(client, project)
             started = time.perf_counter()
             issue_ids = await create_issues(client, project, args.issues)
-            print(f"created {len(issue_ids)} real issues in "
-                  f"{time.perf_counter() - started:.0f} s")
+            print(f"created {len(issue_ids)} real issues in {time.perf_counter() - started:.0f} s")
             write_tickets(db, issue_ids, args.tickets)
             print(f"ticket rows: {args.tickets} ({len(issue_ids)} on real issues)")
 
@@ -154,18 +196,24 @@ async def bench(env: dict[str, str], args: argparse.Namespace) -> None:
                 changed = random.sample(issue_ids, min(args.changed, len(issue_ids)))
                 for n, issue_id in enumerate(changed):
                     await client.update_issue(
-                        issue_id, {"notes": f"bench-note-c{parallel}-{n} Try 4.3."},
-                        switch_user=engineer)
+                        issue_id,
+                        {"notes": f"bench-note-c{parallel}-{n} Try 4.3."},
+                        switch_user=engineer,
+                    )
                 await asyncio.sleep(2.1)  # so this one cycle reads each changed issue once
                 cycle = await watcher.poll_once()
-                print(f"\none cycle with {len(changed)} of {args.tickets} tickets changed, "
-                      f"{parallel} read(s) at once: {cycle.requests} HTTP requests "
-                      f"({cycle.requests - cycle.fetched} list page(s) + {cycle.fetched} issue "
-                      f"reads), {cycle.queued} updates queued, {cycle.seconds * 1000:.0f} ms")
+                print(
+                    f"\none cycle with {len(changed)} of {args.tickets} tickets changed, "
+                    f"{parallel} read(s) at once: {cycle.requests} HTTP requests "
+                    f"({cycle.requests - cycle.fetched} list page(s) + {cycle.fetched} issue "
+                    f"reads), {cycle.queued} updates queued, {cycle.seconds * 1000:.0f} ms"
+                )
                 await asyncio.sleep(watcher.overlap.total_seconds() + 1)  # past the overlap
                 idle = await watcher.poll_once()
-                print(f"one idle cycle a minute later: {idle.requests} HTTP request(s), "
-                      f"{idle.seconds * 1000:.0f} ms")
+                print(
+                    f"one idle cycle a minute later: {idle.requests} HTTP request(s), "
+                    f"{idle.seconds * 1000:.0f} ms"
+                )
 
             if args.latency_notes:
                 await latency(db, client, settings, engineer, issue_ids, args)
@@ -179,16 +227,19 @@ async def latency(db, client, settings, engineer, issue_ids, args) -> None:
     watcher = Watcher(db, client, settings, wake=outbox.wake)  # REDMINE_WATCH_INTERVAL: 60 s
     worker = asyncio.create_task(outbox.run())
     watcher.start()
-    print(f"\nlatency: {args.latency_notes} staff notes at random moments over "
-          f"{args.latency_window:.0f} s, watcher interval {watcher.interval:.0f} s")
+    print(
+        f"\nlatency: {args.latency_notes} staff notes at random moments over "
+        f"{args.latency_window:.0f} s, watcher interval {watcher.interval:.0f} s"
+    )
     put_at: dict[str, float] = {}
     moments = sorted(random.uniform(0, args.latency_window) for _ in range(args.latency_notes))
     begin = time.monotonic()
     for n, moment in enumerate(moments):
         await asyncio.sleep(max(0.0, begin + moment - time.monotonic()))
         tag = f"bench-note-l{n}"
-        await client.update_issue(random.choice(issue_ids), {"notes": f"{tag} Please retry."},
-                                  switch_user=engineer)
+        await client.update_issue(
+            random.choice(issue_ids), {"notes": f"{tag} Please retry."}, switch_user=engineer
+        )
         put_at[tag] = time.monotonic()
     for _ in range(int((watcher.interval * 2 + 30) / 0.5)):  # two cycles and then some
         if put_at.keys() <= messenger.sent.keys():
@@ -200,11 +251,15 @@ async def latency(db, client, settings, engineer, issue_ids, args) -> None:
     delays = [messenger.sent[t] - put_at[t] for t in put_at if t in messenger.sent]
     print(f"delivered {len(delays)} of {len(put_at)}")
     if delays:
-        print(f"note -> customer: p50 {percentile(delays, 0.5):.1f} s, "
-              f"p99 {percentile(delays, 0.99):.1f} s, max {max(delays):.1f} s, "
-              f"mean {statistics.mean(delays):.1f} s")
-    print(f"expected with a uniform wait for the next poll: p50 ~ {watcher.interval / 2:.0f} s, "
-          f"p99 ~ {watcher.interval * 0.99:.0f} s, plus one cycle's work")
+        print(
+            f"note -> customer: p50 {percentile(delays, 0.5):.1f} s, "
+            f"p99 {percentile(delays, 0.99):.1f} s, max {max(delays):.1f} s, "
+            f"mean {statistics.mean(delays):.1f} s"
+        )
+    print(
+        f"expected with a uniform wait for the next poll: p50 ~ {watcher.interval / 2:.0f} s, "
+        f"p99 ~ {watcher.interval * 0.99:.0f} s, plus one cycle's work"
+    )
 
 
 def main() -> int:

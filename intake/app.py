@@ -166,8 +166,9 @@ async def _on_error(event: ErrorEvent, **data: Any) -> bool:
     if isinstance(event.exception, TelegramAPIError):
         # Telegram refused what a handler sent (an expired button's answer, a chat that is
         # gone): nothing in our code to fix, so one line rather than a traceback.
-        logger.warning("update %s: Telegram refused a reply: %s", event.update.update_id,
-                       event.exception)
+        logger.warning(
+            "update %s: Telegram refused a reply: %s", event.update.update_id, event.exception
+        )
     else:
         logger.error(
             "error while handling update %s", event.update.update_id, exc_info=event.exception

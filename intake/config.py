@@ -156,4 +156,3 @@ def secrets_of(settings: Settings) -> list[str]:
     """Every secret the process knows, for the log filter to redact."""
     values = [settings.bot_token, settings.webhook_secret, load_redmine_settings().api_key]
     return [v.get_secret_value() for v in values if v is not None]
-

@@ -42,7 +42,9 @@ def redmine_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         script = ROOT / ".ci" / "redmine.sh"
         proc = subprocess.run(
             ["bash", str(script), "start", str(directory)],
-            capture_output=True, text=True, timeout=900,
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
         if proc.returncode == 3:
             _unavailable("Redmine is not installed (scripts/install-test-deps.sh installs it)")
@@ -55,5 +57,8 @@ def redmine_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     env = read_env_file(path)
     yield env
     if started is not None:
-        subprocess.run(["bash", str(ROOT / ".ci" / "redmine.sh"), "stop", str(started)],
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            ["bash", str(ROOT / ".ci" / "redmine.sh"), "stop", str(started)],
+            capture_output=True,
+            timeout=60,
+        )

@@ -104,8 +104,12 @@ class AttachmentWork:
             data = records.attachment_blob(self.db, attachment_id)
             if data is None and row.get("file_id"):
                 incoming = IncomingFile(
-                    attachment_id, chat_id, row["file_id"], row.get("file_name") or "file",
-                    row.get("mime_type"), row.get("caption"),
+                    attachment_id,
+                    chat_id,
+                    row["file_id"],
+                    row.get("file_name") or "file",
+                    row.get("mime_type"),
+                    row.get("caption"),
                 )
                 await self.check_now(bot, incoming)
                 continue

@@ -263,9 +263,7 @@ class Flow:
     async def back(self, target: Target, *, edit: bool = False) -> None:
         step = await self.step()
         previous = (
-            dialogue.previous_step(step, with_account=self.options.with_account)
-            if step
-            else None
+            dialogue.previous_step(step, with_account=self.options.with_account) if step else None
         )
         self.changed(editing=False, browser_other=False, os_other=False)
         await self.show(previous or step or "summary", target, edit=edit)

@@ -90,5 +90,6 @@ class UpdateHandling:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         if late:
-            logger.warning("%d update(s) unfinished at stop; they are handled at next start",
-                           len(late))
+            logger.warning(
+                "%d update(s) unfinished at stop; they are handled at next start", len(late)
+            )

@@ -83,9 +83,7 @@ def footer(
     return builder
 
 
-def choices(
-    step: str, options: list[tuple[str, str]], *, per_row: int = 3
-) -> Keyboard:
+def choices(step: str, options: list[tuple[str, str]], *, per_row: int = 3) -> Keyboard:
     """Buttons for (value, label) options, ``per_row`` to a row."""
     builder = Keyboard()
     for value, label in options:

@@ -46,34 +46,62 @@ class TelegramNotifier:
     async def send(self, chat_id: int, html: str, *, conversation_id: int | None = None) -> None:
         await self._call(chat_id, conversation_id, lambda bot: bot.send_message(chat_id, html))
 
-    async def send_document(self, chat_id: int, data: bytes, filename: str, caption_html: str,
-                            *, conversation_id: int | None = None) -> None:
+    async def send_document(
+        self,
+        chat_id: int,
+        data: bytes,
+        filename: str,
+        caption_html: str,
+        *,
+        conversation_id: int | None = None,
+    ) -> None:
         document = BufferedInputFile(data, filename=filename)
-        await self._call(chat_id, conversation_id,
-                         lambda bot: bot.send_document(chat_id, document, caption=caption_html))
+        await self._call(
+            chat_id,
+            conversation_id,
+            lambda bot: bot.send_document(chat_id, document, caption=caption_html),
+        )
 
-    async def send_with_buttons(self, chat_id: int, html: str, rows: list[list[tuple[str, str]]],
-                                *, conversation_id: int | None = None) -> None:
-        markup = InlineKeyboardMarkup(inline_keyboard=[
-            [InlineKeyboardButton(text=text, callback_data=data) for text, data in row]
-            for row in rows
-        ])
-        await self._call(chat_id, conversation_id,
-                         lambda bot: bot.send_message(chat_id, html, reply_markup=markup))
+    async def send_with_buttons(
+        self,
+        chat_id: int,
+        html: str,
+        rows: list[list[tuple[str, str]]],
+        *,
+        conversation_id: int | None = None,
+    ) -> None:
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[
+                [InlineKeyboardButton(text=text, callback_data=data) for text, data in row]
+                for row in rows
+            ]
+        )
+        await self._call(
+            chat_id,
+            conversation_id,
+            lambda bot: bot.send_message(chat_id, html, reply_markup=markup),
+        )
 
     async def send_page(self, chat_id: int, html: str, *, ticket_id: int) -> int:
         """An on-call page with its "I'm on it" button (``intake.tickets.paging``)."""
-        sent = await self._call(chat_id, None, lambda bot: bot.send_message(
-            chat_id, html, reply_markup=ack_keyboard(ticket_id)))
+        sent = await self._call(
+            chat_id,
+            None,
+            lambda bot: bot.send_message(chat_id, html, reply_markup=ack_keyboard(ticket_id)),
+        )
         return int(sent.message_id)
 
     async def edit(self, chat_id: int, message_id: int, html: str) -> None:
         """New text for a page; Telegram drops the buttons of a message edited without any."""
-        await self._call(chat_id, None, lambda bot: bot.edit_message_text(
-            html, chat_id=chat_id, message_id=message_id))
+        await self._call(
+            chat_id,
+            None,
+            lambda bot: bot.edit_message_text(html, chat_id=chat_id, message_id=message_id),
+        )
 
-    async def _call(self, chat_id: int, conversation_id: int | None,
-                    send: Callable[[Bot], Awaitable[Any]]) -> Any:
+    async def _call(
+        self, chat_id: int, conversation_id: int | None, send: Callable[[Bot], Awaitable[Any]]
+    ) -> Any:
         if self.bot is None:
             raise Retry("the bot is not running", after=5.0)
         if conversation_id is not None:
@@ -82,8 +110,9 @@ class TelegramNotifier:
         try:
             return await send(self.bot)
         except TelegramRetryAfter as exc:
-            raise Retry(f"Telegram flood control: {exc.message}",
-                        after=float(exc.retry_after)) from None
+            raise Retry(
+                f"Telegram flood control: {exc.message}", after=float(exc.retry_after)
+            ) from None
         except (TelegramServerError, TelegramNetworkError) as exc:
             raise Retry(f"Telegram: {type(exc).__name__}") from None
         except TelegramForbiddenError as exc:

@@ -81,7 +81,8 @@ class InboxPolling:
             except Exception as exc:  # network, 5xx: the API may come back
                 logger.warning(
                     "cannot reach the Telegram Bot API (%s); retrying in %.0f s",
-                    type(exc).__name__, delay,
+                    type(exc).__name__,
+                    delay,
                 )
                 if await self._wait_stop(delay):
                     return None
@@ -112,8 +113,9 @@ class InboxPolling:
             try:
                 batch = fetch.result()
             except Exception as exc:
-                logger.warning("getUpdates failed (%s); retrying in %.0f s",
-                               type(exc).__name__, delay)
+                logger.warning(
+                    "getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, delay
+                )
                 if await self._wait_stop(delay):
                     return
                 delay = min(self.max_backoff, delay * 2)

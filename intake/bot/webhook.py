@@ -74,12 +74,16 @@ class InboxWebhook:
             update = Update.model_validate(body, context={"bot": self.bot})
             update.event_type  # noqa: B018  (raises for an update of no known kind)
         except ValidationError as exc:
-            logger.warning("webhook: update %s is not one this bot can read (%d error(s)); "
-                           "ignored", body["update_id"], exc.error_count())
+            logger.warning(
+                "webhook: update %s is not one this bot can read (%d error(s)); ignored",
+                body["update_id"],
+                exc.error_count(),
+            )
             return web.json_response({})
         except UpdateTypeLookupError:
-            logger.warning("webhook: update %s carries no event this bot knows; ignored",
-                           body["update_id"])
+            logger.warning(
+                "webhook: update %s carries no event this bot knows; ignored", body["update_id"]
+            )
             return web.json_response({})
         fresh = inbox.store(self.db, self.bot.id, [(update.update_id, payload_of(update))])
         if update.update_id in fresh:

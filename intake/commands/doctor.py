@@ -31,8 +31,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if not settings.configured:
-        print("Redmine is not configured (set REDMINE_URL and REDMINE_API_KEY); "
-              "tickets stay in the local database.")
+        print(
+            "Redmine is not configured (set REDMINE_URL and REDMINE_API_KEY); "
+            "tickets stay in the local database."
+        )
         return 2
     findings = asyncio.run(diagnose(settings))
     for finding in findings:
@@ -41,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s) with Redmine at {settings.url}.")
         return 1
-    print(f"Redmine at {settings.url} is ready: project {settings.project!r}, tracker "
-          f"{settings.tracker!r}, {len(settings.custom_field_names())} custom fields and "
-          f"{len(settings.priority_names())} priorities resolve.")
+    print(
+        f"Redmine at {settings.url} is ready: project {settings.project!r}, tracker "
+        f"{settings.tracker!r}, {len(settings.custom_field_names())} custom fields and "
+        f"{len(settings.priority_names())} priorities resolve."
+    )
     return 0

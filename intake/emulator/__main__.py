@@ -34,14 +34,19 @@ async def serve(args: argparse.Namespace) -> int:
             await emu.wait_for_bot(timeout=3600)
             cpu = time.process_time()
             report = await run_load(emu, users=args.load_users, per_user=args.load_steps)
-            print(json.dumps({
-                "updates": report.updates,
-                "elapsed": report.elapsed,
-                "p50": report.p50,
-                "p99": report.p99,
-                "failures": report.failures[:5],
-                "emulator_cpu": time.process_time() - cpu,
-            }), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "updates": report.updates,
+                        "elapsed": report.elapsed,
+                        "p50": report.p50,
+                        "p99": report.p99,
+                        "failures": report.failures[:5],
+                        "emulator_cpu": time.process_time() - cpu,
+                    }
+                ),
+                flush=True,
+            )
         await stop.wait()  # the bot may still be polling: serve until told to stop
     finally:
         await emu.stop()
@@ -52,8 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m intake.emulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081, help="0 picks a free port")
-    parser.add_argument("--token", default=DEFAULT_TOKEN,
-                        help="bot token the emulator accepts (default: a built-in test token)")
+    parser.add_argument(
+        "--token",
+        default=DEFAULT_TOKEN,
+        help="bot token the emulator accepts (default: a built-in test token)",
+    )
     parser.add_argument("--load-users", type=int, default=0)
     parser.add_argument("--load-steps", type=int, default=20)
     return asyncio.run(serve(parser.parse_args(argv)))

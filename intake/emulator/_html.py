@@ -71,13 +71,11 @@ def parse_html(text: str) -> tuple[str, list[dict]]:
             if close == -1:
                 raise FormatError(f"Can't find end tag corresponding to start tag {name!r}")
             if not stack:
-                raise FormatError(
-                    f'Unexpected end tag at byte offset {byte_offset(text, i)}'
-                )
+                raise FormatError(f"Unexpected end tag at byte offset {byte_offset(text, i)}")
             top = stack.pop()
             if name and name != top.tag:
                 raise FormatError(
-                    f'Unmatched end tag at byte offset {byte_offset(text, i)}, '
+                    f"Unmatched end tag at byte offset {byte_offset(text, i)}, "
                     f'expected "</{top.tag}>", found "</{name}>"'
                 )
             _close_entity(top, stack[-1] if stack else None, pos16, entities)

@@ -11,7 +11,11 @@ __all__ = ["parse_markdown_legacy", "parse_markdown_v2"]
 
 _MDV2_RESERVED = set("_*[]()~`>#+-=|{}.!")
 _MDV2_MARKERS = {
-    "*": "bold", "_": "italic", "__": "underline", "~": "strikethrough", "||": "spoiler"
+    "*": "bold",
+    "_": "italic",
+    "__": "underline",
+    "~": "strikethrough",
+    "||": "spoiler",
 }
 
 
@@ -78,8 +82,9 @@ def parse_markdown_v2(text: str) -> tuple[str, list[dict]]:
                     "Character ']' is reserved and must be escaped with the preceding '\\'"
                 )
             url = re.sub(r"\\(.)", r"\1", m.group(1))
-            entities.append({"type": "text_link", "offset": start, "length": pos16 - start,
-                             "url": url})
+            entities.append(
+                {"type": "text_link", "offset": start, "length": pos16 - start, "url": url}
+            )
             i += m.end()
             continue
         marker = text[i : i + 2] if text[i : i + 2] in ("__", "||") else c
@@ -155,8 +160,14 @@ def parse_markdown_legacy(text: str) -> tuple[str, list[dict]]:
         m = re.match(r"\[([^\]]*)\]\(([^)]*)\)", text[i:]) if c == "[" else None
         if m:
             body = m.group(1)
-            entities.append({"type": "text_link", "offset": pos16, "length": utf16_len(body),
-                             "url": m.group(2)})
+            entities.append(
+                {
+                    "type": "text_link",
+                    "offset": pos16,
+                    "length": utf16_len(body),
+                    "url": m.group(2),
+                }
+            )
             out.append(body)
             pos16 += utf16_len(body)
             i += m.end()

@@ -45,9 +45,7 @@ def bad_request(detail: str) -> ApiError:
 MESSAGE_TOO_LONG = "message is too long"
 MESSAGE_TEXT_EMPTY = "message text is empty"
 BUTTON_DATA_INVALID = "BUTTON_DATA_INVALID"
-QUERY_TOO_OLD = (
-    "query is too old and response timeout expired or query ID is invalid"
-)
+QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 FILE_TOO_BIG = "file is too big"
 CHAT_NOT_FOUND = "chat not found"
 MESSAGE_NOT_MODIFIED = (

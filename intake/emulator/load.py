@@ -101,5 +101,6 @@ async def run_load(
     started = time.perf_counter()
     await asyncio.gather(*(drive(u) for u in people))
     elapsed = time.perf_counter() - started
-    return LoadReport(users, per_user, emu.updates_delivered - before, elapsed, latencies,
-                      failures)
+    return LoadReport(
+        users, per_user, emu.updates_delivered - before, elapsed, latencies, failures
+    )

@@ -43,7 +43,7 @@ def parse_reply_markup(raw: Any) -> dict | None:
     if "keyboard" in raw:
         rows = raw["keyboard"]
         if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-            raise bad_request("field \"keyboard\" must be an Array of Array")
+            raise bad_request('field "keyboard" must be an Array of Array')
         normalized = [
             [b if isinstance(b, dict) else {"text": str(b)} for b in row] for row in rows
         ]
@@ -61,13 +61,13 @@ def parse_reply_markup(raw: Any) -> dict | None:
 
 def _check_inline(rows: Any) -> None:
     if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-        raise bad_request("field \"inline_keyboard\" must be an Array of Array")
+        raise bad_request('field "inline_keyboard" must be an Array of Array')
     count = 0
     for row in rows:
         for button in row:
             count += 1
             if not isinstance(button, dict) or not isinstance(button.get("text"), str):
-                raise bad_request("can't find field \"text\"")
+                raise bad_request('can\'t find field "text"')
             if not button["text"].strip():
                 raise bad_request("BUTTON_TEXT_EMPTY")
             actions = [a for a in _INLINE_ACTIONS if a in button and button[a] is not None]

@@ -79,8 +79,9 @@ def document_object(
 
 
 def sticker_object(bot: BotState, emoji: str) -> dict:
-    stored = bot.store_file(b"RIFF\x00\x00\x00\x00WEBP", folder="stickers", extension="webp",
-                            mime_type="image/webp")
+    stored = bot.store_file(
+        b"RIFF\x00\x00\x00\x00WEBP", folder="stickers", extension="webp", mime_type="image/webp"
+    )
     return {
         "file_id": stored.file_id,
         "file_unique_id": stored.file_unique_id,

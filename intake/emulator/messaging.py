@@ -37,8 +37,11 @@ def chat_for(call: Call, *, for_sending: bool = True) -> ChatState:
     if isinstance(raw, str) and raw.startswith("@"):
         name = raw[1:].lower()
         chat = next(
-            (c for c in call.bot.chats.values()
-             if str(c.chat.get("username", "")).lower() == name),
+            (
+                c
+                for c in call.bot.chats.values()
+                if str(c.chat.get("username", "")).lower() == name
+            ),
             None,
         )
     else:
@@ -87,8 +90,15 @@ def _attach_markup(call: Call, chat: ChatState, message: ChatMessage) -> None:
         call.bot.emit(ChatEvent("reply_keyboard", chat.id, reply_keyboard=chat.reply_keyboard))
 
 
-def _bot_message(call: Call, chat: ChatState, kind: str, text: str | None, entities: list,
-                 media: dict | None = None, source_html: str | None = None) -> dict:
+def _bot_message(
+    call: Call,
+    chat: ChatState,
+    kind: str,
+    text: str | None,
+    entities: list,
+    media: dict | None = None,
+    source_html: str | None = None,
+) -> dict:
     message = ChatMessage(
         message_id=chat.next_message_id(),
         chat_id=chat.id,
@@ -139,16 +149,24 @@ def send_document(call: Call) -> dict:
     data, name, mime = _file_from_param(call, "document")
     caption, entities, source_html = _formatted(call, "caption", "caption_entities", MAX_CAPTION)
     document = document_object(call.bot, data, name or "document", mime)
-    return _bot_message(call, chat, "document", caption or None, entities,
-                        {"document": document}, source_html)
+    return _bot_message(
+        call, chat, "document", caption or None, entities, {"document": document}, source_html
+    )
 
 
 def send_photo(call: Call) -> dict:
     chat = chat_for(call)
     data, _, _ = _file_from_param(call, "photo")
     caption, entities, source_html = _formatted(call, "caption", "caption_entities", MAX_CAPTION)
-    return _bot_message(call, chat, "photo", caption or None, entities,
-                        {"photo": photo_sizes(call.bot, data)}, source_html)
+    return _bot_message(
+        call,
+        chat,
+        "photo",
+        caption or None,
+        entities,
+        {"photo": photo_sizes(call.bot, data)},
+        source_html,
+    )
 
 
 def _bot_owned(call: Call) -> tuple[ChatState, ChatMessage]:

@@ -33,8 +33,13 @@ class Button:
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "callback_data": self.callback_data, "url": self.url,
-                "row": self.row, "column": self.column}
+        return {
+            "text": self.text,
+            "callback_data": self.callback_data,
+            "url": self.url,
+            "row": self.row,
+            "column": self.column,
+        }
 
 
 @dataclass(frozen=True)

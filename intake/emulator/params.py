@@ -53,11 +53,17 @@ class Params:
     def int(self, name: builtins.str, *, default: builtins.int) -> builtins.int: ...
     @overload
     def int(
-        self, name: builtins.str, *, required: builtins.bool = False,
+        self,
+        name: builtins.str,
+        *,
+        required: builtins.bool = False,
         default: builtins.int | None = None,
     ) -> builtins.int | None: ...
     def int(
-        self, name: builtins.str, *, required: builtins.bool = False,
+        self,
+        name: builtins.str,
+        *,
+        required: builtins.bool = False,
         default: builtins.int | None = None,
     ) -> builtins.int | None:
         value = self.values.get(name)

@@ -234,8 +234,16 @@ class BotAPIEmulator:
         ``raw_body`` sends that body instead of the JSON envelope (a proxy's HTML 502 page).
         """
         return self.faults.add(
-            Fault(method.lower() if method != "*" else "*", status, retry_after, description,
-                  times, drop, raw_body, delay)
+            Fault(
+                method.lower() if method != "*" else "*",
+                status,
+                retry_after,
+                description,
+                times,
+                drop,
+                raw_body,
+                delay,
+            )
         )
 
     def redeliver(self, update_id: int, token: str | None = None) -> None:
@@ -300,8 +308,9 @@ class BotAPIEmulator:
             else:
                 for name, value in (await request.post()).items():
                     if isinstance(value, web.FileField):
-                        uploads[name] = Upload(value.filename, value.file.read(),
-                                               value.content_type)
+                        uploads[name] = Upload(
+                            value.filename, value.file.read(), value.content_type
+                        )
                     else:
                         values[name] = value
         return Params(values, uploads)
@@ -328,8 +337,9 @@ class BotAPIEmulator:
                         request.transport.close()
                     return web.Response(status=500)
                 if fault.raw_body is not None:
-                    return web.Response(status=fault.status, text=fault.raw_body,
-                                        content_type="text/html")
+                    return web.Response(
+                        status=fault.status, text=fault.raw_body, content_type="text/html"
+                    )
                 if fault.status != 200:
                     error = fault.error()
                     return web.json_response(error.envelope(), status=error.status, dumps=_dumps)
@@ -371,8 +381,9 @@ class BotAPIEmulator:
         stored = bot.files_by_path.get(request.match_info["path"])
         if stored is None:
             return web.json_response(_NOT_FOUND, status=404, dumps=_dumps)
-        return web.Response(body=stored.data,
-                            content_type=stored.mime_type or "application/octet-stream")
+        return web.Response(
+            body=stored.data, content_type=stored.mime_type or "application/octet-stream"
+        )
 
     def _webhook_changed(self, bot: BotState) -> None:
         delivery = self._webhooks.pop(bot.token, None)

@@ -210,7 +210,11 @@ class BotState:
         return batch
 
     async def get_updates(
-        self, offset: int | None, limit: int, timeout: float, allowed: list[str] | None  # noqa: ASYNC109
+        self,
+        offset: int | None,
+        limit: int,
+        timeout: float,  # noqa: ASYNC109  (the Bot API's own parameter name)
+        allowed: list[str] | None,
     ) -> list[dict]:
         if allowed is not None:
             self.allowed_updates = frozenset(allowed)
@@ -270,8 +274,14 @@ class BotState:
         if self._watched():
             if event.message is not None:
                 event = ChatEvent(
-                    event.kind, event.chat_id, event.message_id, event.message.snapshot(),
-                    event.answer, event.action, event.reply_keyboard, event.at,
+                    event.kind,
+                    event.chat_id,
+                    event.message_id,
+                    event.message.snapshot(),
+                    event.answer,
+                    event.action,
+                    event.reply_keyboard,
+                    event.at,
                 )
             self._publish(event)
 

@@ -37,9 +37,7 @@ async def running_emulator(
         raise RuntimeError(f"the emulator failed internally: {emu.internal_errors!r}")
 
 
-def create_bot(
-    emu: BotAPIEmulator | str, token: str | None = None, **bot_options: Any
-) -> Bot:
+def create_bot(emu: BotAPIEmulator | str, token: str | None = None, **bot_options: Any) -> Bot:
     """A real aiogram ``Bot`` with a real ``AiohttpSession`` pointed at the emulator.
 
     ``emu`` is a running emulator or the base URL of one in another process. The caller
@@ -61,8 +59,11 @@ async def polling(
     """
     task = asyncio.create_task(
         dp.start_polling(
-            bot, handle_signals=False, close_bot_session=False,
-            polling_timeout=polling_timeout, **kwargs,
+            bot,
+            handle_signals=False,
+            close_bot_session=False,
+            polling_timeout=polling_timeout,
+            **kwargs,
         )
     )
     try:

@@ -133,9 +133,16 @@ class ChatSide:
 
     # --- sending -----------------------------------------------------------------------------
 
-    def _post(self, kind: str = "text", text: str | None = None, entities: list | None = None,
-              media: dict | None = None, media_group_id: str | None = None,
-              reply_to: int | None = None, update_kind: str = "message") -> ChatMessage:
+    def _post(
+        self,
+        kind: str = "text",
+        text: str | None = None,
+        entities: list | None = None,
+        media: dict | None = None,
+        media_group_id: str | None = None,
+        reply_to: int | None = None,
+        update_kind: str = "message",
+    ) -> ChatMessage:
         message = ChatMessage(
             message_id=self.chat.next_message_id(),
             chat_id=self.chat_id,
@@ -154,8 +161,9 @@ class ChatSide:
         message.update_id = update["update_id"]
         return message
 
-    async def send_text(self, text: str, *, reply_to: int | None = None,
-                        split_long: bool = True) -> ChatMessage:
+    async def send_text(
+        self, text: str, *, reply_to: int | None = None, split_long: bool = True
+    ) -> ChatMessage:
         """Send text as a Telegram app would: a leading /command gets its bot_command entity,
         text over 4096 characters goes as several messages (the last one is returned)
         unless ``split_long=False``. Empty text is refused, as apps refuse it."""
@@ -186,9 +194,15 @@ class ChatSide:
         self.bot.push_update("edited_message", self.bot.message_api(message, self.chat))
         return message
 
-    async def send_document(self, data: bytes, file_name: str = "file.bin",
-                            mime_type: str | None = None, caption: str | None = None, *,
-                            file_size: int | None = None) -> ChatMessage:
+    async def send_document(
+        self,
+        data: bytes,
+        file_name: str = "file.bin",
+        mime_type: str | None = None,
+        caption: str | None = None,
+        *,
+        file_size: int | None = None,
+    ) -> ChatMessage:
         document = document_object(self.bot, data, file_name, mime_type, file_size)
         return self._post("document", caption, media={"document": document})
 
@@ -204,8 +218,11 @@ class ChatSide:
                 media: dict[str, Any] = {"photo": photo_sizes(self.bot, item.data)}
                 kind = "photo"
             else:
-                media = {"document": document_object(self.bot, item.data, item.file_name,
-                                                     item.mime_type, item.file_size)}
+                media = {
+                    "document": document_object(
+                        self.bot, item.data, item.file_name, item.mime_type, item.file_size
+                    )
+                }
                 kind = "document"
             sent.append(self._post(kind, item.caption, media=media, media_group_id=group_id))
         return sent
@@ -222,16 +239,21 @@ class ChatSide:
         location = {"latitude": latitude, "longitude": longitude}
         return self._post("location", None, media={"location": location})
 
-    async def send_contact(self, phone_number: str = "+491701234567",
-                           first_name: str | None = None) -> ChatMessage:
-        contact = {"phone_number": phone_number,
-                   "first_name": first_name or self.person["first_name"], "user_id": self.id}
+    async def send_contact(
+        self, phone_number: str = "+491701234567", first_name: str | None = None
+    ) -> ChatMessage:
+        contact = {
+            "phone_number": phone_number,
+            "first_name": first_name or self.person["first_name"],
+            "user_id": self.id,
+        }
         return self._post("contact", None, media={"contact": contact})
 
     # --- buttons -----------------------------------------------------------------------------
 
-    async def tap(self, match: str | Callable[[Button], bool],
-                  message: ChatMessage | None = None) -> Tap:
+    async def tap(
+        self, match: str | Callable[[Button], bool], message: ChatMessage | None = None
+    ) -> Tap:
         """Tap an inline button by text (or predicate) in ``message`` or the latest keyboard."""
         if message is None:
             message = next(
@@ -256,13 +278,16 @@ class ChatSide:
         if message is None:
             raise LookupError(f"message {message_id} is not in the chat")
         query_id = self.bot.new_callback(self.chat_id, message_id, data)
-        update = self.bot.push_update("callback_query", {
-            "id": query_id,
-            "from": self.person,
-            "message": self.bot.message_api(message, self.chat),
-            "chat_instance": str(abs(hash((self.bot.id, self.chat_id)))),
-            "data": data,
-        })
+        update = self.bot.push_update(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": self.person,
+                "message": self.bot.message_api(message, self.chat),
+                "chat_instance": str(abs(hash((self.bot.id, self.chat_id)))),
+                "data": data,
+            },
+        )
         return Tap(query_id, message_id, data, update["update_id"], self)
 
     # --- waiting -----------------------------------------------------------------------------
@@ -298,8 +323,13 @@ class ChatSide:
         """Mark every bot message so far as read for ``next_message``."""
         self._cursor = len(self.chat.bot_messages)
 
-    async def wait_for(self, predicate: str | MessagePredicate, timeout: float = 5.0, *,  # noqa: ASYNC109
-                       new: bool = False) -> ChatMessage:
+    async def wait_for(
+        self,
+        predicate: str | MessagePredicate,
+        timeout: float = 5.0,  # noqa: ASYNC109  (a test helper's deadline)
+        *,
+        new: bool = False,
+    ) -> ChatMessage:
         """The newest bot message matching (a substring of its text, or a predicate).
 
         With ``new=True`` only messages sent or edited after this call count.

@@ -106,8 +106,9 @@ class WebhookDelivery:
                 if not isinstance(part, aiohttp.BodyPartReader) or part.name is None:
                     continue
                 if part.filename:
-                    uploads[part.name] = Upload(part.filename, await part.read(),
-                                                part.headers.get("Content-Type"))
+                    uploads[part.name] = Upload(
+                        part.filename, await part.read(), part.headers.get("Content-Type")
+                    )
                 else:
                     values[part.name] = await part.text()
         elif resp.content_type == "application/json":

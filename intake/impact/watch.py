@@ -17,7 +17,9 @@ WARN_FRACTION = 0.75
 
 
 def warning_at(
-    level: str | Level, opened_at: datetime, holidays: Holidays = (),
+    level: str | Level,
+    opened_at: datetime,
+    holidays: Holidays = (),
     fraction: float = WARN_FRACTION,
 ) -> datetime:
     """The instant ``fraction`` of the window has run, in ``opened_at``'s time zone.
@@ -44,7 +46,7 @@ def time_left(
 
 
 def describe(delta: timedelta) -> str:
-    """"2 h 05 min" (the sign is the caller's: "left" or "overdue")."""
+    """ "2 h 05 min" (the sign is the caller's: "left" or "overdue")."""
     minutes = int(abs(delta).total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"

@@ -16,25 +16,42 @@ _FULL_WIDTH = "\u3002\uff0c\uff1b\uff1a\uff01\uff1f\uff08\uff09\u3001"
 _TRAILING = ".,;:!?)\\]"
 _QUOTES = "\"'\u201c\u201d"
 _PATTERNS = (
-    ("bot_command",
-     re.compile(r"(?<![\w/@])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w/])")),
-    ("url", re.compile(
-        rf"(?<![\w@/])https?://[^\s<>{_QUOTES}{_FULL_WIDTH}]+[^\s<>{_QUOTES}{_FULL_WIDTH}{_TRAILING}]"
-    )),
-    ("email",
-     re.compile(r"(?<![\w.@])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")),
+    (
+        "bot_command",
+        re.compile(r"(?<![\w/@])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w/])"),
+    ),
+    (
+        "url",
+        re.compile(
+            rf"(?<![\w@/])https?://[^\s<>{_QUOTES}{_FULL_WIDTH}]+[^\s<>{_QUOTES}{_FULL_WIDTH}{_TRAILING}]"
+        ),
+    ),
+    (
+        "email",
+        re.compile(r"(?<![\w.@])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
+    ),
     ("mention", re.compile(r"(?<![\w@])@[A-Za-z][A-Za-z0-9_]{3,31}(?![\w@])")),
     ("hashtag", re.compile(r"(?<![\w#])#\w*[^\W\d_]\w*")),
 )
 # Formatting that may wrap a detected entity; anything else (code, links) must not be touched.
-_WRAPPING = {"bold", "italic", "underline", "strikethrough", "spoiler", "blockquote",
-             "expandable_blockquote"}
+_WRAPPING = {
+    "bold",
+    "italic",
+    "underline",
+    "strikethrough",
+    "spoiler",
+    "blockquote",
+    "expandable_blockquote",
+}
 
 
 def detect(text: str, entities: list[dict]) -> list[dict]:
     """Entities Telegram would add to ``text``, not overlapping the sender's own."""
-    taken = [(e["offset"], e["offset"] + e["length"]) for e in entities
-             if e.get("type") not in _WRAPPING]
+    taken = [
+        (e["offset"], e["offset"] + e["length"])
+        for e in entities
+        if e.get("type") not in _WRAPPING
+    ]
     found: list[dict] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):

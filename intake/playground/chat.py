@@ -305,9 +305,11 @@ async def send_files(request: web.Request) -> web.Response:
             if isinstance(item, Photo):
                 sent.append(await user.send_photo(item.data, item.caption))
             else:
-                sent.append(await user.send_document(
-                    item.data, item.file_name, item.mime_type, item.caption
-                ))
+                sent.append(
+                    await user.send_document(
+                        item.data, item.file_name, item.mime_type, item.caption
+                    )
+                )
         else:
             sent.extend(await user.send_album(group))
     return _json({"messages": [message_view(m) for m in sent]}, status=201)

@@ -50,9 +50,7 @@ def _staff_app(services: Services, settings: Settings) -> web.Application | None
         raise
     from intake.staff.addresses import parse_networks
 
-    return create_staff_app(
-        services.db, trusted_proxies=parse_networks(settings.trusted_proxies)
-    )
+    return create_staff_app(services.db, trusted_proxies=parse_networks(settings.trusted_proxies))
 
 
 def is_loopback(host: str) -> bool:

@@ -76,9 +76,7 @@ class ChatSessions:
         if len(self._sessions) >= MAX_USERS:
             raise TooManyUsers(MAX_USERS)
         name = (first_name or "").strip()[:64] or secrets.choice(_NAMES[language])
-        user = self.emulator.user(
-            self._fresh_id(), name, language_code=LANGUAGE_CODES[language]
-        )
+        user = self.emulator.user(self._fresh_id(), name, language_code=LANGUAGE_CODES[language])
         session = ChatSession(secrets.token_urlsafe(24), language, user)
         self._sessions[session.key] = session
         return session

@@ -36,7 +36,9 @@ def message_view(message: ChatMessage) -> dict[str, Any]:
             ]
             for row in message.buttons
         ],
-        "file": None if file is None else {
+        "file": None
+        if file is None
+        else {
             "id": file.file_id,
             "name": file.file_name,
             "size": file.file_size,

@@ -87,6 +87,7 @@ def page(template: str) -> Callable[[PageHandler], Handler]:
 
 # --- sign-in -------------------------------------------------------------------------------
 
+
 def _refusal_text(result: auth.SignInResult) -> str:
     if result.outcome is auth.SignInOutcome.THROTTLED:
         seconds = max(1, math.ceil(result.retry_after.total_seconds()))

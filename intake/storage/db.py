@@ -316,7 +316,6 @@ def m008_updates_per_bot(db: Database) -> None:
     db.execute("ALTER TABLE updates_new RENAME TO updates")
 
 
-
 @migrations()
 def m009_inbox(db: Database) -> None:
     """The updates table becomes the inbox: an update is stored ``pending`` before the
@@ -450,7 +449,6 @@ def m014_dialogue_doc_answers(db: Database) -> None:
             answered_at TEXT
         )"""
     )
-
 
 
 @migrations()

@@ -82,8 +82,18 @@ def enqueue(
             """INSERT INTO outbox (kind, key, lane, chain, priority, payload, ticket_id,
                    next_attempt_at, created_at, updated_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING""",
-            [kind, key, lane, chain, priority, json.dumps(payload, ensure_ascii=False),
-             ticket_id, iso(not_before) if not_before else stamp, stamp, stamp],
+            [
+                kind,
+                key,
+                lane,
+                chain,
+                priority,
+                json.dumps(payload, ensure_ascii=False),
+                ticket_id,
+                iso(not_before) if not_before else stamp,
+                stamp,
+                stamp,
+            ],
         )
         return _written(get_by_key(db, key))  # inserted, or there already
 
@@ -142,9 +152,16 @@ def claim(
                         updated_at = ? WHERE id IN ({marks})""",
                 [holder, iso(lease_until), stamp, *ids],
             )
-    return [_item(r) for r in db.execute(
-        _select(f"id IN ({','.join('?' * len(ids))}) ORDER BY priority, id"), ids
-    ).fetchall()] if ids else []
+    return (
+        [
+            _item(r)
+            for r in db.execute(
+                _select(f"id IN ({','.join('?' * len(ids))}) ORDER BY priority, id"), ids
+            ).fetchall()
+        ]
+        if ids
+        else []
+    )
 
 
 def renew(db: Database, item_ids: list[int], *, holder: str, lease_until: datetime) -> None:
@@ -242,15 +259,19 @@ def next_due_at(db: Database, lane: str) -> datetime | None:
 
 
 def for_ticket(db: Database, ticket_id: int) -> list[OutboxItem]:
-    return [_item(r) for r in db.execute(
-        _select("ticket_id = ? ORDER BY id"), [ticket_id]).fetchall()]
+    return [
+        _item(r) for r in db.execute(_select("ticket_id = ? ORDER BY id"), [ticket_id]).fetchall()
+    ]
 
 
 def open_items(db: Database, *, limit: int = 200) -> list[OutboxItem]:
     """What is still waiting or failed, most urgent first (the staff page's queue)."""
-    return [_item(r) for r in db.execute(
-        _select("status != 'done' ORDER BY status = 'failed', priority, id LIMIT ?"), [limit]
-    ).fetchall()]
+    return [
+        _item(r)
+        for r in db.execute(
+            _select("status != 'done' ORDER BY status = 'failed', priority, id LIMIT ?"), [limit]
+        ).fetchall()
+    ]
 
 
 def count_by_status(db: Database) -> dict[str, int]:

@@ -106,18 +106,19 @@ def get_message(db: Database, ticket_id: int, chat_id: int, message_id: int) -> 
 
 
 def messages(db: Database, ticket_id: int) -> list[PageMessage]:
-    return [PageMessage(*r) for r in db.execute(
-        "SELECT ticket_id, chat_id, message_id, round, text FROM page_messages "
-        "WHERE ticket_id = ? ORDER BY round, chat_id, message_id",
-        [ticket_id],
-    ).fetchall()]
+    return [
+        PageMessage(*r)
+        for r in db.execute(
+            "SELECT ticket_id, chat_id, message_id, round, text FROM page_messages "
+            "WHERE ticket_id = ? ORDER BY round, chat_id, message_id",
+            [ticket_id],
+        ).fetchall()
+    ]
 
 
 def first_response_at(db: Database, ticket_id: int) -> datetime | None:
     """When staff first answered the ticket (set by whoever watches Redmine), if they have."""
-    row = db.execute(
-        "SELECT first_response_at FROM tickets WHERE id = ?", [ticket_id]
-    ).fetchone()
+    row = db.execute("SELECT first_response_at FROM tickets WHERE id = ?", [ticket_id]).fetchone()
     return datetime.fromisoformat(row[0]) if row and row[0] else None
 
 

@@ -146,12 +146,22 @@ def create_ticket(
                    next_attempt_at, created_at, updated_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
-                conversation_id, conv["user_id"], conv["chat_id"], conv["language"],
-                draft.summary, json.dumps(draft.to_dict(), ensure_ascii=False),
-                draft.impact or None, draft.impact_suggested or None,
-                draft.impact_reason or None, iso(opened_at),
-                iso(due_at) if due_at else None, sink, status,
-                stamp if status == "queued" else None, stamp, stamp,
+                conversation_id,
+                conv["user_id"],
+                conv["chat_id"],
+                conv["language"],
+                draft.summary,
+                json.dumps(draft.to_dict(), ensure_ascii=False),
+                draft.impact or None,
+                draft.impact_suggested or None,
+                draft.impact_reason or None,
+                iso(opened_at),
+                iso(due_at) if due_at else None,
+                sink,
+                status,
+                stamp if status == "queued" else None,
+                stamp,
+                stamp,
             ),
         )
         ticket_id = cursor.lastrowid
@@ -222,8 +232,10 @@ def list_tickets(
 
 
 def count_by_status(db: Database) -> dict[str, int]:
-    return {r["status"]: r["n"] for r in db.query(
-        "SELECT status, count(*) AS n FROM tickets GROUP BY status")}
+    return {
+        r["status"]: r["n"]
+        for r in db.query("SELECT status, count(*) AS n FROM tickets GROUP BY status")
+    }
 
 
 def claim_due_tickets(
@@ -299,7 +311,11 @@ def mark_filed(
 
 
 def mark_attempt_failed(
-    db: Database, ticket_id: int, *, error: str, next_attempt_at: datetime,
+    db: Database,
+    ticket_id: int,
+    *,
+    error: str,
+    next_attempt_at: datetime,
     now: datetime | None = None,
 ) -> TicketRow:
     """One more failed attempt; back to ``queued`` until ``next_attempt_at``."""
@@ -339,8 +355,14 @@ def requeue(db: Database, ticket_id: int, *, now: datetime | None = None) -> Tic
     return _written(db, ticket_id)
 
 
-def set_closed(db: Database, ticket_id: int, closed: bool, *, now: datetime | None = None,
-               status_name: str | None = None) -> TicketRow:
+def set_closed(
+    db: Database,
+    ticket_id: int,
+    closed: bool,
+    *,
+    now: datetime | None = None,
+    status_name: str | None = None,
+) -> TicketRow:
     """The customer closed (or reopened) their ticket; Redmine follows through the outbox."""
     stamp = iso(now or utcnow())
     with _tx(db):
@@ -359,7 +381,8 @@ def record_redmine_status(db: Database, ticket_id: int, name: str, *, closed: bo
     with _tx(db):
         waiting = db.execute(
             "SELECT 1 FROM outbox WHERE ticket_id = ? AND kind = 'redmine.status' "
-            "AND status IN ('pending', 'leased') LIMIT 1", (ticket_id,)
+            "AND status IN ('pending', 'leased') LIMIT 1",
+            (ticket_id,),
         ).fetchone()
         if waiting:
             db.execute("UPDATE tickets SET redmine_status = ? WHERE id = ?", (name, ticket_id))

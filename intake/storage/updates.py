@@ -36,8 +36,10 @@ def digest(payload: str) -> str:
 
 
 def valid_update_id(update_id: object) -> bool:
-    return isinstance(update_id, int) and not isinstance(update_id, bool) and (
-        0 <= update_id <= MAX_UPDATE_ID
+    return (
+        isinstance(update_id, int)
+        and not isinstance(update_id, bool)
+        and (0 <= update_id <= MAX_UPDATE_ID)
     )
 
 
@@ -74,7 +76,8 @@ def store(db: Database, bot_id: int, updates: list[tuple[int, str]]) -> set[int]
         )
     # Rows stored before digests were kept (NULL) count as the same update.
     return {
-        update_id for update_id, _, _, _, d in rows
+        update_id
+        for update_id, _, _, _, d in rows
         if update_id not in finished or finished[update_id] not in (None, d)
     }
 

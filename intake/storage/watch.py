@@ -206,8 +206,13 @@ def _state(item: queue.OutboxItem) -> str:
 def customer_updates(db: Database, ticket_id: int) -> list[Delivery]:
     """What the watcher told (or still tries to tell) this ticket's customer, oldest first."""
     return [
-        Delivery(_describe(item), _state(item),
-                 item.last_error if item.status != queue.DONE else None,
-                 item.created_at, item.done_at)
-        for item in queue.for_ticket(db, ticket_id) if item.kind in UPDATE_KINDS
+        Delivery(
+            _describe(item),
+            _state(item),
+            item.last_error if item.status != queue.DONE else None,
+            item.created_at,
+            item.done_at,
+        )
+        for item in queue.for_ticket(db, ticket_id)
+        if item.kind in UPDATE_KINDS
     ]

@@ -59,14 +59,26 @@ class Messenger(PageMessenger, Protocol):
     ``send`` for notices and staff alerts; ``send_page`` (with the "I'm on it" button) and
     ``edit`` for on-call pages (``intake.tickets.paging.PageMessenger``)."""
 
-    async def send_document(self, chat_id: int, data: bytes, filename: str,
-                            caption_html: str, *, conversation_id: int | None = None) -> None:
+    async def send_document(
+        self,
+        chat_id: int,
+        data: bytes,
+        filename: str,
+        caption_html: str,
+        *,
+        conversation_id: int | None = None,
+    ) -> None:
         """A file staff attached in Redmine (the watcher's updates)."""
         ...
 
-    async def send_with_buttons(self, chat_id: int, html: str,
-                                rows: list[list[tuple[str, str]]], *,
-                                conversation_id: int | None = None) -> None:
+    async def send_with_buttons(
+        self,
+        chat_id: int,
+        html: str,
+        rows: list[list[tuple[str, str]]],
+        *,
+        conversation_id: int | None = None,
+    ) -> None:
         """A message with inline buttons: rows of (label, callback data)."""
         ...
 
@@ -103,15 +115,34 @@ def queue_submitted(
 
 def queue_filing(db: Database, ticket: TicketRow, delays: Delays) -> None:
     priority = priority_of(ticket.impact)
-    queue.enqueue(db, FILE, {"ticket_id": ticket.id}, key=f"file:{ticket.id}", lane=REDMINE,
-                  priority=priority, chain=f"ticket:{ticket.id}", ticket_id=ticket.id)
-    queue.enqueue(db, DELAY_CHECK, {"ticket_id": ticket.id}, key=f"delay:{ticket.id}",
-                  lane=TELEGRAM, priority=priority, ticket_id=ticket.id,
-                  not_before=ticket.opened + delays.for_impact(ticket.impact))
+    queue.enqueue(
+        db,
+        FILE,
+        {"ticket_id": ticket.id},
+        key=f"file:{ticket.id}",
+        lane=REDMINE,
+        priority=priority,
+        chain=f"ticket:{ticket.id}",
+        ticket_id=ticket.id,
+    )
+    queue.enqueue(
+        db,
+        DELAY_CHECK,
+        {"ticket_id": ticket.id},
+        key=f"delay:{ticket.id}",
+        lane=TELEGRAM,
+        priority=priority,
+        ticket_id=ticket.id,
+        not_before=ticket.opened + delays.for_impact(ticket.impact),
+    )
 
 
 def queue_followup(
-    db: Database, ticket: TicketRow, *, key: str, text: str | None = None,
+    db: Database,
+    ticket: TicketRow,
+    *,
+    key: str,
+    text: str | None = None,
     attachment_id: int | None = None,
 ) -> None:
     """A customer's follow-up for the ticket's issue: after its filing, in the order sent."""
@@ -120,29 +151,57 @@ def queue_followup(
         payload["attachment_id"] = attachment_id
     else:
         payload["text"] = text or ""
-    queue.enqueue(db, NOTE, payload, key=f"note:{key}", lane=REDMINE,
-                  priority=priority_of(ticket.impact), chain=f"ticket:{ticket.id}",
-                  ticket_id=ticket.id)
+    queue.enqueue(
+        db,
+        NOTE,
+        payload,
+        key=f"note:{key}",
+        lane=REDMINE,
+        priority=priority_of(ticket.impact),
+        chain=f"ticket:{ticket.id}",
+        ticket_id=ticket.id,
+    )
 
 
 def queue_status(db: Database, ticket: TicketRow, *, closed: bool, key: str) -> None:
     """The customer closed or reopened the ticket: Redmine follows, after its filing."""
-    queue.enqueue(db, STATUS, {"ticket_id": ticket.id, "closed": closed}, key=f"status:{key}",
-                  lane=REDMINE, priority=priority_of(ticket.impact),
-                  chain=f"ticket:{ticket.id}", ticket_id=ticket.id)
+    queue.enqueue(
+        db,
+        STATUS,
+        {"ticket_id": ticket.id, "closed": closed},
+        key=f"status:{key}",
+        lane=REDMINE,
+        priority=priority_of(ticket.impact),
+        chain=f"ticket:{ticket.id}",
+        ticket_id=ticket.id,
+    )
 
 
 def queue_notice(db: Database, ticket: TicketRow, notice: str, **data: Any) -> None:
-    queue.enqueue(db, NOTICE, {"ticket_id": ticket.id, "notice": notice, **data},
-                  key=f"notice:{notice}:{ticket.id}", lane=TELEGRAM,
-                  priority=priority_of(ticket.impact), ticket_id=ticket.id)
+    queue.enqueue(
+        db,
+        NOTICE,
+        {"ticket_id": ticket.id, "notice": notice, **data},
+        key=f"notice:{notice}:{ticket.id}",
+        lane=TELEGRAM,
+        priority=priority_of(ticket.impact),
+        ticket_id=ticket.id,
+    )
 
 
-def queue_staff_alert(db: Database, key: str, text: str, *, priority: int = 0,
-                      ticket_id: int | None = None) -> None:
+def queue_staff_alert(
+    db: Database, key: str, text: str, *, priority: int = 0, ticket_id: int | None = None
+) -> None:
     """``key`` makes it once: the same alert queued twice is sent once."""
-    queue.enqueue(db, STAFF, {"text": text}, key=f"staff:{key}", lane=TELEGRAM,
-                  priority=priority, ticket_id=ticket_id)
+    queue.enqueue(
+        db,
+        STAFF,
+        {"text": text},
+        key=f"staff:{key}",
+        lane=TELEGRAM,
+        priority=priority,
+        ticket_id=ticket_id,
+    )
 
 
 # -- doing ---------------------------------------------------------------------------------------
@@ -172,15 +231,22 @@ class Effects:
         if oncall.staff_chat_id is None:
             oncall = dataclasses.replace(oncall, staff_chat_id=staff_chat_id)
         self.paging = Paging(db, messenger, oncall, filer=filer, clock=clock)
-        self.sla_watch = SlaWatch(db, messenger, staff_chat_id=staff_chat_id,
-                                  holidays=holidays, clock=clock)
+        self.sla_watch = SlaWatch(
+            db, messenger, staff_chat_id=staff_chat_id, holidays=holidays, clock=clock
+        )
 
     def handlers(self) -> dict[str, Any]:
-        found = {DELAY_CHECK: self.delay_check, NOTICE: self.notice, STAFF: self.staff_alert,
-                 **self.paging.handlers(), **self.sla_watch.handlers()}
+        found = {
+            DELAY_CHECK: self.delay_check,
+            NOTICE: self.notice,
+            STAFF: self.staff_alert,
+            **self.paging.handlers(),
+            **self.sla_watch.handlers(),
+        }
         if self.filer is not None:
-            found.update({FILE: self.file, VERIFY: self.verify, NOTE: self.note,
-                          STATUS: self.status})
+            found.update(
+                {FILE: self.file, VERIFY: self.verify, NOTE: self.note, STATUS: self.status}
+            )
         return found
 
     async def on_config_error(self, item: OutboxItem, reason: str) -> None:
@@ -190,7 +256,8 @@ class Effects:
         ticket = store.get_ticket(self.db, item.ticket_id) if item.ticket_id else None
         about = f" (ticket {ticket.receipt})" if ticket else ""
         queue_staff_alert(
-            self.db, f"config:{digest}:{day}",
+            self.db,
+            f"config:{digest}:{day}",
             f"Redmine needs an operator{about}: {reason}\n"
             "Tickets stay queued and are retried every few minutes; "
             "`python main.py doctor` checks the configuration.",
@@ -213,11 +280,22 @@ class Effects:
             self._tell_staff_of_duplicates(ticket, result.issue_id, result.duplicates_closed)
         if result.created and item.error_class == UNKNOWN_OUTCOME:
             # An earlier create timed out and may still land: look again once it cannot.
-            queue.enqueue(self.db, VERIFY, {"ticket_id": ticket_id}, key=f"verify:{ticket_id}",
-                          lane=REDMINE, priority=priority_of(ticket.impact),
-                          ticket_id=ticket_id, not_before=utcnow() + self.settle * 2)
-        log.info("ticket %s filed as issue %s (%s)", ticket.receipt, result.issue_id,
-                 "created" if result.created else "found")
+            queue.enqueue(
+                self.db,
+                VERIFY,
+                {"ticket_id": ticket_id},
+                key=f"verify:{ticket_id}",
+                lane=REDMINE,
+                priority=priority_of(ticket.impact),
+                ticket_id=ticket_id,
+                not_before=utcnow() + self.settle * 2,
+            )
+        log.info(
+            "ticket %s filed as issue %s (%s)",
+            ticket.receipt,
+            result.issue_id,
+            "created" if result.created else "found",
+        )
 
     def _filed_ticket(self, item: OutboxItem, kind: str) -> tuple[TicketRow, str]:
         """The item's ticket once it has an issue, and the marker its change will carry."""
@@ -237,8 +315,9 @@ class Effects:
             if await self.filer.note_present(ticket.id, marker):
                 return
             if "attachment_id" in data:
-                await self.filer.add_attachment(ticket.id, int(data["attachment_id"]),
-                                                marker=marker)
+                await self.filer.add_attachment(
+                    ticket.id, int(data["attachment_id"]), marker=marker
+                )
             else:
                 await self.filer.add_comment(ticket.id, data["text"], marker=marker)
         except (LookupError, ValueError) as exc:  # the file was not kept, or is too large
@@ -252,8 +331,7 @@ class Effects:
         try:
             if await self.filer.note_present(ticket.id, marker):
                 return
-            name = await self.filer.set_closed(ticket.id, bool(item.data["closed"]),
-                                               marker=marker)
+            name = await self.filer.set_closed(ticket.id, bool(item.data["closed"]), marker=marker)
         except LookupError as exc:
             raise GiveUp(str(exc)) from None
         except Exception as exc:
@@ -273,14 +351,17 @@ class Effects:
         if closed:
             self._tell_staff_of_duplicates(ticket, keep, closed)
 
-    def _tell_staff_of_duplicates(self, ticket: TicketRow, keep: int,
-                                  closed: tuple[int, ...]) -> None:
+    def _tell_staff_of_duplicates(
+        self, ticket: TicketRow, keep: int, closed: tuple[int, ...]
+    ) -> None:
         numbers = ", ".join(f"#{n}" for n in closed)
         queue_staff_alert(
-            self.db, f"duplicates:{ticket.id}",
+            self.db,
+            f"duplicates:{ticket.id}",
             f"Ticket {ticket.receipt} reached Redmine twice (a request that timed out landed "
             f"late). Kept #{keep}; closed {numbers} as its duplicate.",
-            priority=priority_of(ticket.impact), ticket_id=ticket.id,
+            priority=priority_of(ticket.impact),
+            ticket_id=ticket.id,
         )
 
     # -- telling people -------------------------------------------------------------------------
@@ -296,15 +377,18 @@ class Effects:
             waited = max(0, round((due - ticket.opened).total_seconds() / 60))
             reason = filing.last_error if filing and filing.last_error else "no answer yet"
             queue_staff_alert(
-                self.db, f"emergency-unfiled:{ticket.id}",
+                self.db,
+                f"emergency-unfiled:{ticket.id}",
                 f"EMERGENCY {ticket.receipt} is not in Redmine after {waited} min "
                 f"({reason}). Summary: {ticket.summary}",
                 ticket_id=ticket.id,
             )
         local = self._localized(ticket)
-        await self.messenger.send(ticket.chat_id,
-                                  escape(notices.delayed_message(local, config=config)),
-                                  conversation_id=ticket.conversation_id)
+        await self.messenger.send(
+            ticket.chat_id,
+            escape(notices.delayed_message(local, config=config)),
+            conversation_id=ticket.conversation_id,
+        )
 
     async def notice(self, item: OutboxItem) -> None:
         data = item.data
@@ -319,8 +403,9 @@ class Effects:
             text = notices.failed_message(local, data.get("reason", ""))
         else:
             raise GiveUp(f"unknown notice {kind!r}")
-        await self.messenger.send(ticket.chat_id, escape(text),
-                                  conversation_id=ticket.conversation_id)
+        await self.messenger.send(
+            ticket.chat_id, escape(text), conversation_id=ticket.conversation_id
+        )
 
     async def staff_alert(self, item: OutboxItem) -> None:
         if self.staff_chat_id is None:

@@ -48,8 +48,15 @@ def commit_ticket(
     """The ticket, what every sink queues with it, and ``then`` (a sink's own effects), in
     one transaction: a crash after it loses none of them."""
     with write_tx(db):
-        row = store.create_ticket(db, draft, conversation_id=conversation_id,
-                                  opened_at=opened_at, due_at=due_at, sink=sink, status=status)
+        row = store.create_ticket(
+            db,
+            draft,
+            conversation_id=conversation_id,
+            opened_at=opened_at,
+            due_at=due_at,
+            sink=sink,
+            status=status,
+        )
         queue_submitted(db, row, holidays=holidays)
         if then is not None:
             then(row)
@@ -84,15 +91,26 @@ class LocalSink:
         self._wake = wake  # the outbox: an Emergency's staff alert goes out at once
 
     def submit(self, draft: TicketDraft, *, conversation_id: int, opened_at: datetime) -> Receipt:
-        row = commit_ticket(self.db, draft, conversation_id=conversation_id,
-                            opened_at=opened_at, due_at=self._due_at(draft.impact, opened_at),
-                            sink=self.name, status="stored", holidays=self.holidays)
+        row = commit_ticket(
+            self.db,
+            draft,
+            conversation_id=conversation_id,
+            opened_at=opened_at,
+            due_at=self._due_at(draft.impact, opened_at),
+            sink=self.name,
+            status="stored",
+            holidays=self.holidays,
+        )
         if self._wake is not None:
             self._wake()
         return receipt_for(row)
 
     def add_followup(
-        self, ticket_id: int, *, key: str, text: str | None = None,
+        self,
+        ticket_id: int,
+        *,
+        key: str,
+        text: str | None = None,
         attachment_id: int | None = None,
     ) -> Followup:
         """Kept with the ticket: the message or file is already in its conversation."""

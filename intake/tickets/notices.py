@@ -39,12 +39,12 @@ CONFIG_DELAYED = N_(
     "send you the issue number here."
 )
 DELAYED_EMERGENCY = N_(
-    "Because this is an Emergency, please also post in the Telegram channel \"{channel}\" "
+    'Because this is an Emergency, please also post in the Telegram channel "{channel}" '
     "and mention {receipt}, so the on-call engineer sees it at once."
 )
 FAILED = N_(
     "We could not file your ticket {receipt} in Redmine. Redmine said: {reason}. Our team "
-    "has been told. If it is urgent, please write in the Telegram channel \"{channel}\" and "
+    'has been told. If it is urgent, please write in the Telegram channel "{channel}" and '
     "mention {receipt}."
 )
 LOGIN_UNKNOWN = N_(
@@ -100,8 +100,12 @@ class Filed:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Filed:
-        return cls(int(data["issue_id"]), str(data["url"]), data.get("fallback"),
-                   tuple(data.get("not_uploaded") or ()))
+        return cls(
+            int(data["issue_id"]),
+            str(data["url"]),
+            data.get("fallback"),
+            tuple(data.get("not_uploaded") or ()),
+        )
 
 
 # Redmine's standard statuses, so a customer reads them in their language; a status an
@@ -124,8 +128,9 @@ def status_name(locale: str, name: str) -> str:
 def filed_message(ticket: TicketRow, result: FilingOutcome, login: str | None = None) -> str:
     """The issue number and link; and why it is not under their account, when it is not."""
     locale = ticket.language
-    parts = [gettext(locale, FILED, receipt=ticket.receipt, issue_id=result.issue_id,
-                     url=result.url)]
+    parts = [
+        gettext(locale, FILED, receipt=ticket.receipt, issue_id=result.issue_id, url=result.url)
+    ]
     if result.fallback == FALLBACK_UNKNOWN_LOGIN:
         login = login or ticket.draft.redmine_login or "?"
         parts.append(gettext(locale, FILED_AS_SERVICE, login=login))
@@ -139,14 +144,14 @@ def delayed_message(ticket: TicketRow, *, config: bool = False) -> str:
     locale = ticket.language
     text = gettext(locale, CONFIG_DELAYED if config else DELAYED, receipt=ticket.receipt)
     if ticket.impact == "emergency":
-        text += "\n\n" + gettext(locale, DELAYED_EMERGENCY, channel=CHANNEL,
-                                 receipt=ticket.receipt)
+        text += "\n\n" + gettext(
+            locale, DELAYED_EMERGENCY, channel=CHANNEL, receipt=ticket.receipt
+        )
     return text
 
 
 def failed_message(ticket: TicketRow, reason: str) -> str:
-    return gettext(ticket.language, FAILED, receipt=ticket.receipt, reason=reason,
-                   channel=CHANNEL)
+    return gettext(ticket.language, FAILED, receipt=ticket.receipt, reason=reason, channel=CHANNEL)
 
 
 def login_message(locale: str, login: str, known: bool | None) -> str:
@@ -163,8 +168,9 @@ def register_message(locale: str, url: str) -> str:
 
 
 def too_large_message(locale: str, file_name: str, size: int, limit: int) -> str:
-    return gettext(locale, TOO_LARGE, file_name=file_name, size=format_size(size),
-                   limit=format_size(limit))
+    return gettext(
+        locale, TOO_LARGE, file_name=file_name, size=format_size(size), limit=format_size(limit)
+    )
 
 
 def followup_message(
@@ -176,6 +182,7 @@ def followup_message(
             return gettext(locale, FOLLOWUP_FILE_QUEUED, file_name=file_name, receipt=receipt)
         return gettext(locale, FOLLOWUP_QUEUED, receipt=receipt)
     if file_name:
-        return gettext(locale, FOLLOWUP_FILE, file_name=file_name, issue_id=issue_id,
-                       receipt=receipt)
+        return gettext(
+            locale, FOLLOWUP_FILE, file_name=file_name, issue_id=issue_id, receipt=receipt
+        )
     return gettext(locale, FOLLOWUP_NOTE, issue_id=issue_id, receipt=receipt)

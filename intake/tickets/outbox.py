@@ -48,8 +48,9 @@ UNKNOWN_OUTCOME = "unknown"
 class Retry(Exception):
     """Try again later: ``after`` seconds if given, else the back-off."""
 
-    def __init__(self, reason: str, *, after: float | None = None,
-                 error_class: str = TRANSIENT) -> None:
+    def __init__(
+        self, reason: str, *, after: float | None = None, error_class: str = TRANSIENT
+    ) -> None:
         super().__init__(reason)
         self.after = after
         self.error_class = error_class
@@ -125,8 +126,10 @@ class Outbox:
     async def run(self) -> None:
         """Work until ``stop()`` (or ``drain()``); one loop per lane plus the lease keeper."""
         self._stopping = False
-        loops = [asyncio.create_task(self._lane(lane, n), name=f"outbox-{lane}")
-                 for lane, n in self.lanes.items()]
+        loops = [
+            asyncio.create_task(self._lane(lane, n), name=f"outbox-{lane}")
+            for lane, n in self.lanes.items()
+        ]
         keeper = asyncio.create_task(self._keep_leases(), name="outbox-leases")
         try:
             await asyncio.gather(*loops)
@@ -164,7 +167,8 @@ class Outbox:
             wake.clear()
             waiter = asyncio.create_task(wake.wait())
             done, _ = await asyncio.wait(
-                {waiter, *mine}, timeout=self._sleep_for(lane),
+                {waiter, *mine},
+                timeout=self._sleep_for(lane),
                 return_when=asyncio.FIRST_COMPLETED,
             )
             waiter.cancel()
@@ -173,8 +177,13 @@ class Outbox:
     def _claim(self, lane: str, free: int) -> list[OutboxItem]:
         now = self.clock()
         return store.claim(
-            self.db, lane=lane, holder=self.holder, now=now, lease_until=now + self.lease,
-            limit=free, exclude=frozenset(self._in_flight),
+            self.db,
+            lane=lane,
+            holder=self.holder,
+            now=now,
+            lease_until=now + self.lease,
+            limit=free,
+            exclude=frozenset(self._in_flight),
         )
 
     def _start(self, item: OutboxItem) -> asyncio.Task[None]:
@@ -195,8 +204,12 @@ class Outbox:
             await asyncio.sleep(period)
             if self._in_flight:
                 try:
-                    store.renew(self.db, list(self._in_flight), holder=self.holder,
-                                lease_until=self.clock() + self.lease)
+                    store.renew(
+                        self.db,
+                        list(self._in_flight),
+                        holder=self.holder,
+                        lease_until=self.clock() + self.lease,
+                    )
                 except Exception:
                     log.exception("outbox: renewing leases failed")
 
@@ -213,8 +226,12 @@ class Outbox:
             for lane, parallel in self.lanes.items():
                 now = self.clock()
                 items = store.claim(
-                    self.db, lane=lane, holder=self.holder, now=now,
-                    lease_until=now + self.lease, limit=parallel,
+                    self.db,
+                    lane=lane,
+                    holder=self.holder,
+                    now=now,
+                    lease_until=now + self.lease,
+                    limit=parallel,
                     exclude=frozenset(self._in_flight) | attempted,
                 )
                 attempted.update(item.id for item in items)
@@ -228,8 +245,9 @@ class Outbox:
     async def _perform(self, item: OutboxItem) -> None:
         handler = self.handlers.get(item.kind)
         if handler is None:
-            store.fail(self.db, item.id, error=f"no handler for {item.kind}",
-                       error_class="unknown_kind")
+            store.fail(
+                self.db, item.id, error=f"no handler for {item.kind}", error_class="unknown_kind"
+            )
             log.error("outbox: no handler for %s (%s)", item.kind, item.key)
             return
         try:
@@ -240,30 +258,40 @@ class Outbox:
         except Retry as exc:
             after = exc.after
             if after is None:
-                after = self.settle if exc.error_class == UNKNOWN_OUTCOME else self.backoff(
-                    item.attempts + 1)
+                after = (
+                    self.settle
+                    if exc.error_class == UNKNOWN_OUTCOME
+                    else self.backoff(item.attempts + 1)
+                )
             self._retry(item, str(exc), exc.error_class, after)
         except Misconfigured as exc:
             reason = str(exc)
             first = item.error_class != CONFIG or item.last_error != reason
-            self._retry(item, reason, CONFIG, max(self.config_delay,
-                                                  self.backoff(item.attempts + 1)))
+            self._retry(
+                item, reason, CONFIG, max(self.config_delay, self.backoff(item.attempts + 1))
+            )
             if first:
-                log.error("outbox: %s needs an operator: %s (retrying every %.0f s)",
-                          item.key, reason, self.config_delay)
+                log.error(
+                    "outbox: %s needs an operator: %s (retrying every %.0f s)",
+                    item.key,
+                    reason,
+                    self.config_delay,
+                )
                 if self.on_config_error is not None:
                     try:
                         await self.on_config_error(item, reason)
                     except Exception:
                         log.exception("outbox: reporting a configuration error failed")
         except GiveUp as exc:
-            store.fail(self.db, item.id, error=str(exc), error_class=exc.error_class,
-                       now=self.clock())
+            store.fail(
+                self.db, item.id, error=str(exc), error_class=exc.error_class, now=self.clock()
+            )
             log.warning("outbox: %s given up: %s", item.key, exc)
         except Exception as exc:  # an unexpected failure is retried, never lost
             log.exception("outbox: %s failed unexpectedly", item.key)
-            self._retry(item, f"{type(exc).__name__}: {exc}", TRANSIENT,
-                        self.backoff(item.attempts + 1))
+            self._retry(
+                item, f"{type(exc).__name__}: {exc}", TRANSIENT, self.backoff(item.attempts + 1)
+            )
         else:
             store.complete(self.db, item.id, now=self.clock())
         finally:
@@ -271,7 +299,19 @@ class Outbox:
 
     def _retry(self, item: OutboxItem, error: str, error_class: str, after: float) -> None:
         now = self.clock()
-        store.retry(self.db, item.id, next_attempt_at=now + timedelta(seconds=after),
-                    error=error, error_class=error_class, now=now)
-        log.warning("outbox: %s attempt %d failed (%s): %s; next in %.1f s",
-                    item.key, item.attempts + 1, error_class, error, after)
+        store.retry(
+            self.db,
+            item.id,
+            next_attempt_at=now + timedelta(seconds=after),
+            error=error,
+            error_class=error_class,
+            now=now,
+        )
+        log.warning(
+            "outbox: %s attempt %d failed (%s): %s; next in %.1f s",
+            item.key,
+            item.attempts + 1,
+            error_class,
+            error,
+            after,
+        )

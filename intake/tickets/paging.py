@@ -104,8 +104,11 @@ class OnCall:
     def may_acknowledge(self, user_id: int, chat_id: int) -> bool:
         """People on the list, and anyone in the staff chat or a paged group (Telegram only
         shows them the button there), may take a page; nobody else."""
-        return (user_id in self.contacts or chat_id in self.contacts
-                or (self.staff_chat_id is not None and chat_id == self.staff_chat_id))
+        return (
+            user_id in self.contacts
+            or chat_id in self.contacts
+            or (self.staff_chat_id is not None and chat_id == self.staff_chat_id)
+        )
 
 
 @dataclass(frozen=True)
@@ -122,8 +125,16 @@ class Ack:
 def queue_page(db: Database, ticket: TicketRow) -> None:
     """Start paging for a new Emergency (inside the submitting transaction)."""
     pages.start(db, ticket.id, now=ticket.opened)
-    queue.enqueue(db, ROUND, {"ticket_id": ticket.id, "round": 0}, key=f"page:{ticket.id}:0",
-                  lane=TELEGRAM, priority=0, ticket_id=ticket.id, not_before=ticket.opened)
+    queue.enqueue(
+        db,
+        ROUND,
+        {"ticket_id": ticket.id, "round": 0},
+        key=f"page:{ticket.id}:0",
+        lane=TELEGRAM,
+        priority=0,
+        ticket_id=ticket.id,
+        not_before=ticket.opened,
+    )
 
 
 def person_label(first_name: str | None, username: str | None, user_id: int) -> str:
@@ -179,20 +190,34 @@ class Paging:
             return
         targets = self.oncall.targets(round_)
         if not targets:
-            log.warning("EMERGENCY %s paged to no one: set STAFF_CHAT_ID or ONCALL",
-                        ticket.receipt)
+            log.warning(
+                "EMERGENCY %s paged to no one: set STAFF_CHAT_ID or ONCALL", ticket.receipt
+            )
             return
         text = self.page_text(ticket, round_)
         with write_tx(self.db):
             pages.set_round(self.db, ticket_id, round_, now=self.clock())
             for chat_id in targets:
-                queue.enqueue(self.db, SEND, {"ticket_id": ticket_id, "chat_id": chat_id,
-                                              "round": round_, "text": text},
-                              key=f"page:{ticket_id}:{round_}:{chat_id}", lane=TELEGRAM,
-                              priority=0, ticket_id=ticket_id, now=self.clock())
-            queue.enqueue(self.db, ROUND, {"ticket_id": ticket_id, "round": round_ + 1},
-                          key=f"page:{ticket_id}:{round_ + 1}", lane=TELEGRAM, priority=0,
-                          ticket_id=ticket_id, not_before=self.next_round_at(item))
+                queue.enqueue(
+                    self.db,
+                    SEND,
+                    {"ticket_id": ticket_id, "chat_id": chat_id, "round": round_, "text": text},
+                    key=f"page:{ticket_id}:{round_}:{chat_id}",
+                    lane=TELEGRAM,
+                    priority=0,
+                    ticket_id=ticket_id,
+                    now=self.clock(),
+                )
+            queue.enqueue(
+                self.db,
+                ROUND,
+                {"ticket_id": ticket_id, "round": round_ + 1},
+                key=f"page:{ticket_id}:{round_ + 1}",
+                lane=TELEGRAM,
+                priority=0,
+                ticket_id=ticket_id,
+                not_before=self.next_round_at(item),
+            )
         log.info("EMERGENCY %s: page %d to %s", ticket.receipt, round_ + 1, targets)
 
     def next_round_at(self, item: OutboxItem) -> datetime:
@@ -204,8 +229,12 @@ class Paging:
     def page_text(self, ticket: TicketRow, round_: int) -> str:
         due = ticket.due or first_response_due("emergency", ticket.opened)
         alert = emergency_alert_text(
-            receipt=ticket.receipt, summary=ticket.summary, opened_at=ticket.opened, due=due,
-            environment=ticket.draft.environment_line, user_label=customer_label(self.db, ticket),
+            receipt=ticket.receipt,
+            summary=ticket.summary,
+            opened_at=ticket.opened,
+            due=due,
+            environment=ticket.draft.environment_line,
+            user_label=customer_label(self.db, ticket),
         )
         contact = self.oncall.contact(round_)
         lines = [alert]
@@ -214,8 +243,9 @@ class Paging:
             lines.insert(0, f"⏰ NOT ACKNOWLEDGED after {waited} min: page {round_ + 1}")
         if contact is not None:
             place = self.oncall.contacts.index(contact) + 1
-            lines.append(f"Paging: {contact} (on-call contact {place} of "
-                         f"{len(self.oncall.contacts)})")
+            lines.append(
+                f"Paging: {contact} (on-call contact {place} of {len(self.oncall.contacts)})"
+            )
         lines.append("Tap \u201cI'm on it\u201d to take it.")
         return "\n".join(lines)
 
@@ -225,18 +255,31 @@ class Paging:
         page = pages.get(self.db, ticket_id)
         if page is None or page.acknowledged:
             return  # taken while this waited: no need to wake anyone
-        message_id = await self.messenger.send_page(chat_id, escape(data["text"]),
-                                                    ticket_id=ticket_id)
-        pages.record_message(self.db, ticket_id, chat_id=chat_id, message_id=message_id,
-                             round_=int(data["round"]), text=data["text"])
+        message_id = await self.messenger.send_page(
+            chat_id, escape(data["text"]), ticket_id=ticket_id
+        )
+        pages.record_message(
+            self.db,
+            ticket_id,
+            chat_id=chat_id,
+            message_id=message_id,
+            round_=int(data["round"]),
+            text=data["text"],
+        )
         if pages.get(self.db, ticket_id).acknowledged:  # type: ignore[union-attr]
             # Taken while this was being sent: show it on this alert too.
             self._queue_update(ticket_id, chat_id, message_id)
 
     # -- acknowledging --------------------------------------------------------------------------
 
-    def acknowledge(self, ticket_id: int, *, user_id: int, name: str, username: str | None,
-                    ) -> Ack | None:
+    def acknowledge(
+        self,
+        ticket_id: int,
+        *,
+        user_id: int,
+        name: str,
+        username: str | None,
+    ) -> Ack | None:
         """Take the page for ``user_id``; None if there is no such page."""
         now = self.clock()
         with write_tx(self.db):
@@ -249,33 +292,58 @@ class Paging:
             if first:
                 for message in pages.messages(self.db, ticket_id):
                     self._queue_update(ticket_id, message.chat_id, message.message_id)
-                queue.enqueue(self.db, TOLD, {"ticket_id": ticket_id},
-                              key=f"page:told:{ticket_id}", lane=TELEGRAM, priority=0,
-                              ticket_id=ticket_id, now=now)
+                queue.enqueue(
+                    self.db,
+                    TOLD,
+                    {"ticket_id": ticket_id},
+                    key=f"page:told:{ticket_id}",
+                    lane=TELEGRAM,
+                    priority=0,
+                    ticket_id=ticket_id,
+                    now=now,
+                )
                 if ticket.sink == "redmine":
-                    queue.enqueue(self.db, ASSIGN,
-                                  {"ticket_id": ticket_id, "telegram_id": user_id,
-                                   "username": username, "name": name},
-                                  key=f"assign:{ticket_id}", lane=REDMINE, priority=0,
-                                  chain=f"ticket:{ticket_id}", ticket_id=ticket_id, now=now)
+                    queue.enqueue(
+                        self.db,
+                        ASSIGN,
+                        {
+                            "ticket_id": ticket_id,
+                            "telegram_id": user_id,
+                            "username": username,
+                            "name": name,
+                        },
+                        key=f"assign:{ticket_id}",
+                        lane=REDMINE,
+                        priority=0,
+                        chain=f"ticket:{ticket_id}",
+                        ticket_id=ticket_id,
+                        now=now,
+                    )
         if first:
             log.info("EMERGENCY %s acknowledged by %s", ticket.receipt, name)
             self.wake()
         return Ack(ticket_id, ticket.receipt, first, page.acked_name or name, page.acked)
 
     def _queue_update(self, ticket_id: int, chat_id: int, message_id: int) -> None:
-        queue.enqueue(self.db, UPDATE, {"ticket_id": ticket_id, "chat_id": chat_id,
-                                        "message_id": message_id},
-                      key=f"page:ack:{ticket_id}:{chat_id}:{message_id}", lane=TELEGRAM,
-                      priority=0, ticket_id=ticket_id, now=self.clock())
+        queue.enqueue(
+            self.db,
+            UPDATE,
+            {"ticket_id": ticket_id, "chat_id": chat_id, "message_id": message_id},
+            key=f"page:ack:{ticket_id}:{chat_id}:{message_id}",
+            lane=TELEGRAM,
+            priority=0,
+            ticket_id=ticket_id,
+            now=self.clock(),
+        )
 
     async def update(self, item: OutboxItem) -> None:
         """Show on an alert who took the page and when; its button goes."""
         data = item.data
         ticket_id = int(data["ticket_id"])
         page = pages.get(self.db, ticket_id)
-        message = pages.get_message(self.db, ticket_id, int(data["chat_id"]),
-                                    int(data["message_id"]))
+        message = pages.get_message(
+            self.db, ticket_id, int(data["chat_id"]), int(data["message_id"])
+        )
         if page is None or message is None or page.acked is None:
             return
         lines = [line for line in message.text.splitlines() if not line.startswith("Tap ")]
@@ -290,8 +358,9 @@ class Paging:
         user = records.get_user(self.db, ticket.user_id)
         language = user.language if user else ticket.language
         text = gettext(language, ENGINEER_ON_IT, receipt=ticket.receipt)
-        await self.messenger.send(ticket.chat_id, escape(text),
-                                  conversation_id=ticket.conversation_id)
+        await self.messenger.send(
+            ticket.chat_id, escape(text), conversation_id=ticket.conversation_id
+        )
 
     # -- Redmine --------------------------------------------------------------------------------
 
@@ -310,19 +379,27 @@ class Paging:
             handles.add(str(data["username"]).lower())
         user: dict[str, Any] | None = None
         try:
-            user = await find_linked_user(self.filer.client, handles,
-                                          self.filer.settings.user_cf_telegram)
+            user = await find_linked_user(
+                self.filer.client, handles, self.filer.settings.user_cf_telegram
+            )
             if user is None:
-                self._tell_staff(ticket, f"{data.get('name')} took EMERGENCY {ticket.receipt}, "
-                                 "but no Redmine account names them in its "
-                                 f"\u201c{self.filer.settings.user_cf_telegram}\u201d field: "
-                                 f"assign issue #{ticket.external_id} by hand.")
+                self._tell_staff(
+                    ticket,
+                    f"{data.get('name')} took EMERGENCY {ticket.receipt}, "
+                    "but no Redmine account names them in its "
+                    f"\u201c{self.filer.settings.user_cf_telegram}\u201d field: "
+                    f"assign issue #{ticket.external_id} by hand.",
+                )
                 return
-            await self.filer.client.update_issue(int(ticket.external_id),
-                                                 {"assigned_to_id": int(user["id"])})
+            await self.filer.client.update_issue(
+                int(ticket.external_id), {"assigned_to_id": int(user["id"])}
+            )
         except RedmineValidationError as exc:  # e.g. "Assignee is invalid": not a member
-            self._tell_staff(ticket, f"Redmine refused to assign issue #{ticket.external_id} "
-                             f"({ticket.receipt}) to {user.get('login') if user else '?'}: {exc}")
+            self._tell_staff(
+                ticket,
+                f"Redmine refused to assign issue #{ticket.external_id} "
+                f"({ticket.receipt}) to {user.get('login') if user else '?'}: {exc}",
+            )
             raise GiveUp(str(exc)) from None
         except RedmineTimeout as exc:
             raise Retry(str(exc)) from None
@@ -336,25 +413,38 @@ class Paging:
         if self.oncall.staff_chat_id is None:
             log.warning("%s", text)
             return
-        queue.enqueue(self.db, STAFF_ALERT, {"text": text}, key=f"staff:assign:{ticket.id}",
-                      lane=TELEGRAM, priority=0, ticket_id=ticket.id, now=self.clock())
+        queue.enqueue(
+            self.db,
+            STAFF_ALERT,
+            {"text": text},
+            key=f"staff:assign:{ticket.id}",
+            lane=TELEGRAM,
+            priority=0,
+            ticket_id=ticket.id,
+            now=self.clock(),
+        )
         self.wake()
 
 
-async def find_linked_user(client: Any, handles: set[str], field_name: str,
-                           ) -> dict[str, Any] | None:
+async def find_linked_user(
+    client: Any,
+    handles: set[str],
+    field_name: str,
+) -> dict[str, Any] | None:
     """The active Redmine user whose ``field_name`` names one of ``handles`` (admin key)."""
     offset = 0
     while True:
-        body = await client.request("GET", "/users.json",
-                                    params={"status": 1, "limit": 100, "offset": offset})
+        body = await client.request(
+            "GET", "/users.json", params={"status": 1, "limit": 100, "offset": offset}
+        )
         users = list(body.get("users", []))
         for user in users:
             fields = user.get("custom_fields")
             if fields is None:
                 fields = (await client.get_user(int(user["id"]))).get("custom_fields", [])
-            claimed = next((str(f.get("value") or "") for f in fields
-                            if f.get("name") == field_name), "")
+            claimed = next(
+                (str(f.get("value") or "") for f in fields if f.get("name") == field_name), ""
+            )
             if claimed.strip().lstrip("@").lower() in handles:
                 return user
         offset += len(users)

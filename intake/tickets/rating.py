@@ -59,9 +59,16 @@ def question(locale: str, ticket_html: str) -> str:
 
 def queue_question(db: Database, ticket: TicketRow, priority: int = 5) -> None:
     """Ask once per ticket, after the updates queued before it (same chain)."""
-    queue.enqueue(db, ASK, {"ticket_id": ticket.id}, key=f"rating.ask:{ticket.id}",
-                  lane="telegram", priority=priority, chain=f"customer:{ticket.id}",
-                  ticket_id=ticket.id)
+    queue.enqueue(
+        db,
+        ASK,
+        {"ticket_id": ticket.id},
+        key=f"rating.ask:{ticket.id}",
+        lane="telegram",
+        priority=priority,
+        chain=f"customer:{ticket.id}",
+        ticket_id=ticket.id,
+    )
 
 
 def rate(db: Database, ticket: TicketRow, score: int) -> bool:
@@ -69,9 +76,15 @@ def rate(db: Database, ticket: TicketRow, score: int) -> bool:
     with write_tx(db):
         if not watch.add_rating(db, ticket.id, score):
             return False
-        queue.enqueue(db, NOTE, {"ticket_id": ticket.id, "text": note_text(score)},
-                      key=f"rating.note:{ticket.id}", lane="redmine",
-                      chain=f"ticket:{ticket.id}", ticket_id=ticket.id)
+        queue.enqueue(
+            db,
+            NOTE,
+            {"ticket_id": ticket.id, "text": note_text(score)},
+            key=f"rating.note:{ticket.id}",
+            lane="redmine",
+            chain=f"ticket:{ticket.id}",
+            ticket_id=ticket.id,
+        )
     return True
 
 
@@ -81,9 +94,15 @@ def comment(db: Database, ticket: TicketRow, text: str | None) -> bool:
         if not watch.close_comment(db, ticket.id, text):
             return False
         if text:
-            queue.enqueue(db, NOTE, {"ticket_id": ticket.id, "text": comment_text(text)},
-                          key=f"rating.comment:{ticket.id}", lane="redmine",
-                          chain=f"ticket:{ticket.id}", ticket_id=ticket.id)
+            queue.enqueue(
+                db,
+                NOTE,
+                {"ticket_id": ticket.id, "text": comment_text(text)},
+                key=f"rating.comment:{ticket.id}",
+                lane="redmine",
+                chain=f"ticket:{ticket.id}",
+                ticket_id=ticket.id,
+            )
     return True
 
 

@@ -113,15 +113,20 @@ def create_ticketing(
     settings = settings or RedmineSettings()
     outbox_options["clock"] = clock
     if not settings.configured:
-        effects = Effects(db, messenger, staff_chat_id=staff_chat_id, oncall=oncall,
-                          holidays=holidays, clock=clock)
-        outbox = Outbox(db, effects.handlers(), on_config_error=effects.on_config_error,
-                        **outbox_options)
+        effects = Effects(
+            db,
+            messenger,
+            staff_chat_id=staff_chat_id,
+            oncall=oncall,
+            holidays=holidays,
+            clock=clock,
+        )
+        outbox = Outbox(
+            db, effects.handlers(), on_config_error=effects.on_config_error, **outbox_options
+        )
         effects.paging.wake = outbox.wake
         local = LocalSink(db, due_at=due_at, wake=outbox.wake, holidays=holidays)
-        return Ticketing(sink=local, outbox=outbox,
-                         effects=effects,
-                         settings=settings)
+        return Ticketing(sink=local, outbox=outbox, effects=effects, settings=settings)
     from intake.tickets.redmine.client import RedmineClient
     from intake.tickets.redmine.sink import RedmineFiler, RedmineSink
     from intake.tickets.watcher import WatchEffects, Watcher
@@ -130,13 +135,25 @@ def create_ticketing(
     client = RedmineClient(settings.url, settings.api_key, timeout=settings.timeout_seconds)
     filer = RedmineFiler(db, client, settings)
     settle = timedelta(seconds=settings.settle_seconds)
-    effects = Effects(db, messenger, filer=filer, staff_chat_id=staff_chat_id, settle=settle,
-                      oncall=oncall, holidays=holidays, clock=clock)
+    effects = Effects(
+        db,
+        messenger,
+        filer=filer,
+        staff_chat_id=staff_chat_id,
+        settle=settle,
+        oncall=oncall,
+        holidays=holidays,
+        clock=clock,
+    )
     outbox_options.setdefault("lanes", {REDMINE: settings.parallel, TELEGRAM: 4})
     outbox_options.setdefault("settle", settings.settle_seconds)
     watch_effects = WatchEffects(db, messenger, client, settings, filer.issue_url)
-    outbox = Outbox(db, {**effects.handlers(), **watch_effects.handlers()},
-                    on_config_error=effects.on_config_error, **outbox_options)
+    outbox = Outbox(
+        db,
+        {**effects.handlers(), **watch_effects.handlers()},
+        on_config_error=effects.on_config_error,
+        **outbox_options,
+    )
     effects.paging.wake = outbox.wake
     watcher = Watcher(db, client, settings, wake=outbox.wake)
     delays = Delays(
@@ -144,5 +161,12 @@ def create_ticketing(
         emergency_notice=timedelta(seconds=settings.emergency_notice_seconds),
     )
     sink = RedmineSink(db, due_at=due_at, wake=outbox.wake, delays=delays, holidays=holidays)
-    return Ticketing(sink=sink, outbox=outbox, effects=effects, settings=settings,
-                     client=client, filer=filer, watcher=watcher)
+    return Ticketing(
+        sink=sink,
+        outbox=outbox,
+        effects=effects,
+        settings=settings,
+        client=client,
+        filer=filer,
+        watcher=watcher,
+    )

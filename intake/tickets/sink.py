@@ -48,7 +48,11 @@ class TicketSink(Protocol):
     ) -> Receipt: ...
 
     def add_followup(
-        self, ticket_id: int, *, key: str, text: str | None = None,
+        self,
+        ticket_id: int,
+        *,
+        key: str,
+        text: str | None = None,
         attachment_id: int | None = None,
     ) -> Followup: ...
 

@@ -44,9 +44,16 @@ def queue_watch(
         return
     soon = warning_at(ticket.impact, ticket.opened, holidays)
     for point, when in ((SOON, soon), (DUE, ticket.due)):
-        queue.enqueue(db, WARN, {"ticket_id": ticket.id, "point": point},
-                      key=f"sla:{point}:{ticket.id}", lane=TELEGRAM, priority=priority,
-                      ticket_id=ticket.id, not_before=when)
+        queue.enqueue(
+            db,
+            WARN,
+            {"ticket_id": ticket.id, "point": point},
+            key=f"sla:{point}:{ticket.id}",
+            lane=TELEGRAM,
+            priority=priority,
+            ticket_id=ticket.id,
+            not_before=when,
+        )
 
 
 class SlaWatch:
@@ -85,8 +92,13 @@ class SlaWatch:
         await self.messenger.send(self.staff_chat_id, escape(text))
 
 
-def warning_text(db: Database, ticket: TicketRow, point: str, now: datetime,
-                 holidays: frozenset[date] = frozenset()) -> str:
+def warning_text(
+    db: Database,
+    ticket: TicketRow,
+    point: str,
+    now: datetime,
+    holidays: frozenset[date] = frozenset(),
+) -> str:
     """The staff chat's warning: ticket, impact, customer, time left or overdue, link."""
     assert ticket.impact is not None and ticket.due is not None
     level = get_level(ticket.impact)
@@ -105,8 +117,9 @@ def warning_text(db: Database, ticket: TicketRow, point: str, now: datetime,
     else:
         link = f"Kept locally: staff page, ticket {ticket.receipt}"
     summary = " ".join(ticket.summary.split())[:200]
-    return "\n".join([head, f"Customer: {customer(db, ticket)}", f"Summary: {summary}", when,
-                      link])
+    return "\n".join(
+        [head, f"Customer: {customer(db, ticket)}", f"Summary: {summary}", when, link]
+    )
 
 
 def customer(db: Database, ticket: TicketRow) -> str:

@@ -40,8 +40,15 @@ def _template(locale: str, msgid: str) -> str:
     return escape(gettext(locale, msgid), quote=False)
 
 
-def note_messages(locale: str, update: JournalUpdate, *, receipt: str, url: str,
-                  formatting: Formatting, limit: int = 4096) -> list[str]:
+def note_messages(
+    locale: str,
+    update: JournalUpdate,
+    *,
+    receipt: str,
+    url: str,
+    formatting: Formatting,
+    limit: int = 4096,
+) -> list[str]:
     """The note as one or more messages under Telegram's limit; the first names who and where."""
     head = _template(locale, NOTE).format(
         author=f"<b>{escape(update.author or gettext(locale, STAFF))}</b>",
@@ -61,8 +68,9 @@ def status_message(locale: str, update: JournalUpdate, *, receipt: str, url: str
     )
 
 
-def file_caption(locale: str, update: JournalUpdate, file: StaffFile, *, receipt: str,
-                 url: str) -> str:
+def file_caption(
+    locale: str, update: JournalUpdate, file: StaffFile, *, receipt: str, url: str
+) -> str:
     return _template(locale, FILE).format(
         author=escape(update.author or gettext(locale, STAFF)),
         file_name=f"<b>{escape(file.filename[:200])}</b>",  # a caption holds 1024 characters
@@ -70,8 +78,9 @@ def file_caption(locale: str, update: JournalUpdate, file: StaffFile, *, receipt
     )
 
 
-def file_link_message(locale: str, update: JournalUpdate, file: StaffFile, *, receipt: str,
-                      url: str) -> str:
+def file_link_message(
+    locale: str, update: JournalUpdate, file: StaffFile, *, receipt: str, url: str
+) -> str:
     return _template(locale, FILE_TOO_LARGE).format(
         author=escape(update.author or gettext(locale, STAFF)),
         file_name=f"<b>{escape(file.filename)}</b>",

@@ -147,7 +147,8 @@ class Watcher:
         ours = watch.tickets_for_issues(self.db, (int(i["id"]) for i in listed))
         marks = watch.read_marks(self.db, ours)
         changed = [
-            (ours[int(brief["id"])], int(brief["id"])) for brief in listed
+            (ours[int(brief["id"])], int(brief["id"]))
+            for brief in listed
             if int(brief["id"]) in ours
             and not self._read_already(marks.get(int(brief["id"])), brief["updated_on"])
         ]
@@ -157,8 +158,9 @@ class Watcher:
             async with gate:
                 asked_at = self.clock()  # the answer shows at least what was saved by then
                 try:
-                    issue = await self.client.get_issue(issue_id,
-                                                        include=("journals", "attachments"))
+                    issue = await self.client.get_issue(
+                        issue_id, include=("journals", "attachments")
+                    )
                 except RedmineNotFound:  # deleted, or no longer visible to our key
                     return None
                 return ticket, issue, asked_at
@@ -205,11 +207,18 @@ class Watcher:
         found: list[list[dict[str, Any]]] = []
         offset = 0
         while True:
-            body = await self.client.request("GET", "/issues.json", params={
-                "project_id": self.settings.project, "status_id": "*",
-                "updated_on": f">={cursor}", "sort": "updated_on,id",
-                "limit": PAGE, "offset": offset,
-            })
+            body = await self.client.request(
+                "GET",
+                "/issues.json",
+                params={
+                    "project_id": self.settings.project,
+                    "status_id": "*",
+                    "updated_on": f">={cursor}",
+                    "sort": "updated_on,id",
+                    "limit": PAGE,
+                    "offset": offset,
+                },
+            )
             page = list(body.get("issues") or [])
             if page:
                 found.append(page)
@@ -243,12 +252,20 @@ class Watcher:
             key = f"journal:{update.issue_id}:{update.journal_id}"
             if queue.get_by_key(self.db, key) is None:
                 queued += 1
-            queue.enqueue(self.db, UPDATE, {"ticket_id": ticket.id, **update.to_dict()},
-                          key=key, lane=TELEGRAM, priority=priority,
-                          chain=f"customer:{ticket.id}", ticket_id=ticket.id)
+            queue.enqueue(
+                self.db,
+                UPDATE,
+                {"ticket_id": ticket.id, **update.to_dict()},
+                key=key,
+                lane=TELEGRAM,
+                priority=priority,
+                chain=f"customer:{ticket.id}",
+                ticket_id=ticket.id,
+            )
             if update.notes or update.status is not None:
                 watch.record_first_response(
-                    self.db, ticket.id, iso(parse_redmine_time(update.created_on)))
+                    self.db, ticket.id, iso(parse_redmine_time(update.created_on))
+                )
         status = current_status(issue)
         if status is not None:
             store.record_redmine_status(self.db, ticket.id, status.name, closed=status.is_closed)
@@ -261,8 +278,14 @@ class WatchEffects:
     """Outbox handlers: tell the customer (``customer.update``, ``rating.ask``) and note the
     rating on the issue (``rating.note``)."""
 
-    def __init__(self, db: Database, messenger: Messenger, client: RedmineClient,
-                 settings: RedmineSettings, issue_url: Callable[[int], str]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        messenger: Messenger,
+        client: RedmineClient,
+        settings: RedmineSettings,
+        issue_url: Callable[[int], str],
+    ) -> None:
         self.db = db
         self.messenger = messenger
         self.client = client
@@ -294,6 +317,7 @@ class WatchEffects:
         # Logged in the ticket's conversation: a reply to it routes to this ticket.
         chat, conv = ticket.chat_id, ticket.conversation_id
         part = 0
+
         def send_text(text: str) -> Callable[[], Awaitable[None]]:
             return lambda: self.messenger.send(chat, text, conversation_id=conv)
 
@@ -301,8 +325,13 @@ class WatchEffects:
             return lambda: self._send_file(ticket, locale, update, file, where)
 
         if update.notes:
-            for text in updates.note_messages(locale, update, receipt=ticket.receipt, url=url,
-                                              formatting=self.settings.text_formatting):
+            for text in updates.note_messages(
+                locale,
+                update,
+                receipt=ticket.receipt,
+                url=url,
+                formatting=self.settings.text_formatting,
+            ):
                 await self._once(item, part, send_text(text))
                 part += 1
         if update.status is not None:
@@ -311,13 +340,21 @@ class WatchEffects:
         for n, file in enumerate(update.files):
             await self._once(item, 2000 + n, send_file(file))
 
-    async def _send_file(self, ticket: TicketRow, locale: str, update: JournalUpdate,
-                         file: StaffFile, where: dict[str, str]) -> None:
+    async def _send_file(
+        self,
+        ticket: TicketRow,
+        locale: str,
+        update: JournalUpdate,
+        file: StaffFile,
+        where: dict[str, str],
+    ) -> None:
         chat, conv = ticket.chat_id, ticket.conversation_id
         if file.filesize > updates.SEND_LIMIT:
-            await self.messenger.send(chat, updates.file_link_message(locale, update, file,
-                                                                      **where),
-                                      conversation_id=conv)
+            await self.messenger.send(
+                chat,
+                updates.file_link_message(locale, update, file, **where),
+                conversation_id=conv,
+            )
             return
         try:
             data = await self.client.download(file.content_url)
@@ -326,19 +363,24 @@ class WatchEffects:
         except Exception as exc:
             raise redmine_outcome(exc) from None
         caption = updates.file_caption(locale, update, file, **where)
-        await self.messenger.send_document(chat, data, file.filename, caption,
-                                           conversation_id=conv)
+        await self.messenger.send_document(
+            chat, data, file.filename, caption, conversation_id=conv
+        )
 
     async def ask_rating(self, item: OutboxItem) -> None:
         ticket, locale = self._ticket(item)
         if watch.get_rating(self.db, ticket.id) is not None:
             return  # rated already (e.g. from an earlier question)
         issue_id = int(ticket.external_id or 0)
-        html = rating.question(locale, updates.ticket_link(ticket.receipt, issue_id,
-                                                           self.issue_url(issue_id)))
-        await self.messenger.send_with_buttons(ticket.chat_id, html,
-                                               rating.question_buttons(ticket.id),
-                                               conversation_id=ticket.conversation_id)
+        html = rating.question(
+            locale, updates.ticket_link(ticket.receipt, issue_id, self.issue_url(issue_id))
+        )
+        await self.messenger.send_with_buttons(
+            ticket.chat_id,
+            html,
+            rating.question_buttons(ticket.id),
+            conversation_id=ticket.conversation_id,
+        )
 
     async def note_rating(self, item: OutboxItem) -> None:
         ticket = store.get_ticket(self.db, int(item.data["ticket_id"]))

@@ -97,9 +97,7 @@ def test_issue_14_a_photo_is_your_photo_not_the_bots_file_name(verdict, locale, 
 
 def test_our_wording_mid_sentence_stays_lower_case():
     verdict = Verdict("unchecked", None, "", "download_failed", "d", 0, "image")
-    assert "download your photo from Telegram" in messages.user_message(
-        verdict, "en", photo=True
-    )
+    assert "download your photo from Telegram" in messages.user_message(verdict, "en", photo=True)
     assert "下载您的照片" in messages.user_message(verdict, "zh_Hans", photo=True)
 
 

@@ -55,8 +55,12 @@ async def on_call(emulator, tmp_path) -> AsyncIterator[tuple[Running, TestClock]
     """The bot with two on-call contacts, Alice then Bob (ids 9001 and 9002)."""
     alice = emulator.user(9001, first_name="Alice", username="alice")
     bob = emulator.user(9002, first_name="Bob", username="bob")
-    settings = Settings(INTAKE_DATABASE=tmp_path / "intake.sqlite3", STAFF_CHAT_ID=STAFF_CHAT,
-                        ONCALL=f"{alice.id},{bob.id}", PAGE_ACK_MINUTES=10)
+    settings = Settings(
+        INTAKE_DATABASE=tmp_path / "intake.sqlite3",
+        STAFF_CHAT_ID=STAFF_CHAT,
+        ONCALL=f"{alice.id},{bob.id}",
+        PAGE_ACK_MINUTES=10,
+    )
     clock = TestClock(SATURDAY_NIGHT)
     services = build_services(settings, db=open_db(settings.database), clock=clock)
     services.ticketing.sink = OpenedBy(services.ticketing.sink, clock)

@@ -107,8 +107,9 @@ async def test_redmine_ticket_from_the_chat_is_filed_once_with_its_number_told(
 
     await user.send_text("It also fails for PDF export.")
     await user.wait_for(f"this goes to issue #{ticket.external_id}", timeout=20)
-    notes = await notes_on(redmine_settings, int(ticket.external_id),
-                           until="It also fails for PDF export.")
+    notes = await notes_on(
+        redmine_settings, int(ticket.external_id), until="It also fails for PDF export."
+    )
     assert sum("It also fails for PDF export." in note for note in notes) == 1
 
 
@@ -125,17 +126,20 @@ async def test_redmine_follow_ups_sent_while_redmine_is_down_arrive_once_in_orde
         await complete_intake(user, ZH, with_account=True)  # cannot be filed yet either
         for n in (1, 2, 3):
             await user.send_text(f"补充信息 {n}：导出仍然失败")
-            await user.wait_for(lambda m, n=n: "OS-000001" in (m.text or "") and
-                                "Redmine" in (m.text or ""), new=True, timeout=10)
-        await user.send_document(b"ERROR E42 at ReportWriter.java:42\n", "later.log",
-                                 "text/plain")
+            await user.wait_for(
+                lambda m, n=n: "OS-000001" in (m.text or "") and "Redmine" in (m.text or ""),
+                new=True,
+                timeout=10,
+            )
+        await user.send_document(b"ERROR E42 at ReportWriter.java:42\n", "later.log", "text/plain")
         await user.wait_for("later.log", new=True, timeout=30)
     await user.wait_for("#", timeout=60)  # filed once Redmine answers again
     ticket = store.get_ticket(intake_redmine.services.db, 1)
     await _wait_until(lambda: store.get_ticket(intake_redmine.services.db, 1).status == "filed")
     ticket = store.get_ticket(intake_redmine.services.db, 1)
-    notes = await notes_on(redmine_settings, int(ticket.external_id), until="later.log",
-                           seconds=60)
+    notes = await notes_on(
+        redmine_settings, int(ticket.external_id), until="later.log", seconds=60
+    )
     followups = [n for n in notes if "补充信息" in n]
     assert [n.split("补充信息 ")[1][0] for n in followups] == ["1", "2", "3"]  # once, in order
     async with RedmineClient(redmine_settings.url, redmine_settings.api_key) as client:

@@ -37,16 +37,23 @@ class BotProcess:
 
     def start(self, **env: str) -> subprocess.Popen[bytes]:
         self._close_output()  # the previous run's pipe: an unclosed one warns when collected
-        environment = {k: v for k, v in os.environ.items() if not k.startswith(("REDMINE_",
-                                                                                  "INTAKE_"))}
+        environment = {
+            k: v for k, v in os.environ.items() if not k.startswith(("REDMINE_", "INTAKE_"))
+        }
         environment.update(
-            BOT_TOKEN=self.emulator.token, TELEGRAM_API_URL=self.emulator.base_url,
-            INTAKE_DATABASE=str(self.database), STAFF_CHAT_ID="-100500", **env,
+            BOT_TOKEN=self.emulator.token,
+            TELEGRAM_API_URL=self.emulator.base_url,
+            INTAKE_DATABASE=str(self.database),
+            STAFF_CHAT_ID="-100500",
+            **env,
         )
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "main.py", "run"], cwd=ROOT, env=environment,
-                stdout=log, stderr=subprocess.STDOUT,
+                [sys.executable, "main.py", "run"],
+                cwd=ROOT,
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         return self.proc
 
@@ -136,8 +143,10 @@ async def test_an_answer_applied_before_a_crash_is_applied_once_and_the_next_que
     assert await bot_process.exit_code() == -signal.SIGKILL  # applied, not marked done
     asked = len([m for m in user.bot_messages if EN["browser"] in (m.text or "")])
     bot_process.start()
-    await user.wait_for(lambda m: len(
-        [x for x in user.bot_messages if EN["browser"] in (x.text or "")]) > asked, timeout=20)
+    await user.wait_for(
+        lambda m: len([x for x in user.bot_messages if EN["browser"] in (x.text or "")]) > asked,
+        timeout=20,
+    )
     bot_process.proc.send_signal(signal.SIGTERM)
     assert await bot_process.exit_code() == 0
     assert _draft_summary(bot_process.database, user.id) == "Export to CSV fails with E42"
@@ -145,7 +154,8 @@ async def test_an_answer_applied_before_a_crash_is_applied_once_and_the_next_que
     try:
         logged = db.execute(
             "SELECT count(*) FROM messages WHERE direction = 'in' AND text = ?",
-            ["Export to CSV fails with E42"]).fetchone()[0]
+            ["Export to CSV fails with E42"],
+        ).fetchone()[0]
         pending = db.execute("SELECT count(*) FROM updates WHERE status = 'pending'").fetchone()
     finally:
         db.close()
@@ -163,8 +173,9 @@ async def test_sigterm_stops_the_bot_cleanly_with_exit_status_0(emulator, bot_pr
 async def test_the_bot_waits_for_an_unreachable_bot_api_and_serves_once_it_is_back(settings):
     port = free_port()
     services = build_services(settings, db=open_db(settings.database))
-    runner = BotRunner(services, "123456789:AAEmulatorTokenForLocalTestsOnly000000",
-                       f"http://127.0.0.1:{port}")
+    runner = BotRunner(
+        services, "123456789:AAEmulatorTokenForLocalTestsOnly000000", f"http://127.0.0.1:{port}"
+    )
     await runner.start(polling_timeout=1, wait=False)
     try:
         await asyncio.sleep(2.5)  # refused connections meanwhile: retried, not fatal
@@ -173,8 +184,9 @@ async def test_the_bot_waits_for_an_unreachable_bot_api_and_serves_once_it_is_ba
             await asyncio.wait_for(runner.wait_ready(), 20)
             user = emulator.user()
             await user.send_command("/start")
-            await user.wait_for(lambda m: any(EN["start"] in t for t in m.button_texts),
-                                timeout=10)
+            await user.wait_for(
+                lambda m: any(EN["start"] in t for t in m.button_texts), timeout=10
+            )
             await runner.stop()
     finally:
         if runner.task is not None:
@@ -193,8 +205,11 @@ async def test_sigterm_while_a_ticket_is_being_filed_exits_0_and_files_it_once(
 
     async with RedmineProxy(redmine_env["REDMINE_URL"]) as proxy:
         proxy.hold_request("POST", "/issues.json", seconds=3.0)  # the create is in flight
-        redmine = {"REDMINE_URL": proxy.url, "REDMINE_API_KEY": redmine_env["REDMINE_API_KEY"],
-                   "REDMINE_PROJECT": redmine_env.get("REDMINE_PROJECT_IDENTIFIER", "support")}
+        redmine = {
+            "REDMINE_URL": proxy.url,
+            "REDMINE_API_KEY": redmine_env["REDMINE_API_KEY"],
+            "REDMINE_PROJECT": redmine_env.get("REDMINE_PROJECT_IDENTIFIER", "support"),
+        }
         bot_process.start(**redmine)
         user = emulator.user()
         await user.send_command("/start")
@@ -219,8 +234,11 @@ async def test_sigterm_while_a_ticket_is_being_filed_exits_0_and_files_it_once(
         db.close()
     async with RedmineClient(redmine_env["REDMINE_URL"], redmine_env["REDMINE_API_KEY"]) as c:
         found = await c.search_issues({"project_id": "support", "subject": "~502"}, limit=100)
-    mine = [i for i in found if any(cf.get("value") == ticket.reference
-                                    for cf in i.get("custom_fields", []))]
+    mine = [
+        i
+        for i in found
+        if any(cf.get("value") == ticket.reference for cf in i.get("custom_fields", []))
+    ]
     assert [str(i["id"]) for i in mine] == [ticket.external_id]
     told = [m for m in user.bot_messages if "filed in Redmine as issue #" in (m.text or "")]
     assert len(told) == 1
@@ -235,8 +253,9 @@ async def test_the_on_call_alert_waits_out_a_telegram_outage_and_arrives_once(in
     outbox = intake.services.ticketing.outbox
     outbox.base_delay, outbox.max_delay, outbox.jitter = 0.5, 1.0, 0.0
     user = intake.user()
-    await complete_intake(user, before_confirm=lambda: intake.emulator.fail_next(
-        "sendMessage", 502, times=100_000))
+    await complete_intake(
+        user, before_confirm=lambda: intake.emulator.fail_next("sendMessage", 502, times=100_000)
+    )
     await asyncio.sleep(3)  # Telegram keeps refusing meanwhile
     assert not [m for m in staff.messages if m.from_bot]
     intake.emulator.faults.clear()

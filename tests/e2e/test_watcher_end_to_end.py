@@ -41,14 +41,27 @@ async def staff(redmine_settings):
     """A Redmine client and an engineer's login (a Manager of the project)."""
     login = f"eng_{secrets.token_hex(3)}"
     async with RedmineClient(redmine_settings.url, redmine_settings.api_key) as client:
-        body = await client.request("POST", "/users.json", json={"user": {
-            "login": login, "firstname": "Jane", "lastname": "Engineer",
-            "mail": f"{login}@example.invalid", "generate_password": True,
-            "mail_notification": "none"}})
+        body = await client.request(
+            "POST",
+            "/users.json",
+            json={
+                "user": {
+                    "login": login,
+                    "firstname": "Jane",
+                    "lastname": "Engineer",
+                    "mail": f"{login}@example.invalid",
+                    "generate_password": True,
+                    "mail_notification": "none",
+                }
+            },
+        )
         roles = (await client.request("GET", "/roles.json"))["roles"]
         manager = next(r["id"] for r in roles if r["name"] == "Manager")
-        await client.request("POST", "/projects/support/memberships.json", json={
-            "membership": {"user_id": body["user"]["id"], "role_ids": [manager]}})
+        await client.request(
+            "POST",
+            "/projects/support/memberships.json",
+            json={"membership": {"user_id": body["user"]["id"], "role_ids": [manager]}},
+        )
         yield client, login
 
 
@@ -109,33 +122,47 @@ async def test_engineer_answers_in_redmine_and_the_customer_reads_files_and_rate
     ticket = store.list_tickets(db, user_id=carol.id)[0]
     issue_id = int(ticket.external_id)
 
-    await client.update_issue(issue_id, {
-        "notes": "Thanks Carol. Could you try *Reports → Refresh* and tell us if it helps?",
-        "status_id": 2}, switch_user=engineer)
+    await client.update_issue(
+        issue_id,
+        {
+            "notes": "Thanks Carol. Could you try *Reports → Refresh* and tell us if it helps?",
+            "status_id": 2,
+        },
+        switch_user=engineer,
+    )
     note = await carol.wait_for("wrote on your ticket", timeout=20)
     assert "Jane Engineer" in note.text and f"{ticket.receipt} / #{issue_id}" in note.text
     assert "Could you try Reports → Refresh and tell us" in note.text  # no raw *markup*
     await carol.wait_for(f"{ticket.receipt} / #{issue_id} is now In Progress.", timeout=10)
 
-    await client.update_issue(issue_id, {"notes": "Internal: DB index missing",
-                                         "private_notes": True}, switch_user=engineer)
-    token = await client.upload(b"CREATE INDEX reports_date ON reports(date);\n", "fix.sql",
-                                switch_user=engineer)
-    await client.update_issue(issue_id, {"uploads": [{"token": token, "filename": "fix.sql",
-                                                      "content_type": "text/plain"}]},
-                              switch_user=engineer)
+    await client.update_issue(
+        issue_id,
+        {"notes": "Internal: DB index missing", "private_notes": True},
+        switch_user=engineer,
+    )
+    token = await client.upload(
+        b"CREATE INDEX reports_date ON reports(date);\n", "fix.sql", switch_user=engineer
+    )
+    await client.update_issue(
+        issue_id,
+        {"uploads": [{"token": token, "filename": "fix.sql", "content_type": "text/plain"}]},
+        switch_user=engineer,
+    )
     document = await carol.wait_for(lambda m: m.kind == "document", timeout=20)
     assert document.file is not None and "fix.sql" in (document.text or "")
 
     # Carol now reads in Chinese; the resolution and the rating question follow her.
     await carol.send_command("/language")
-    await carol.wait_for(lambda m: "语言" in (m.text or "") or "中文" in (m.text or ""),
-                         timeout=10)
-    await client.update_issue(issue_id, {"status_id": 3, "notes": "Fixed in 4.2.2."},
-                              switch_user=engineer)
+    await carol.wait_for(
+        lambda m: "语言" in (m.text or "") or "中文" in (m.text or ""), timeout=10
+    )
+    await client.update_issue(
+        issue_id, {"status_id": 3, "notes": "Fixed in 4.2.2."}, switch_user=engineer
+    )
     await carol.wait_for("的状态已变为：已解决", timeout=20)
-    question = await carol.wait_for(lambda m: m.button_texts == ["1", "2", "3", "4", "5"],
-                                    timeout=20)
+    question = await carol.wait_for(
+        lambda m: m.button_texts == ["1", "2", "3", "4", "5"], timeout=20
+    )
     assert "已解决" in question.text
     await carol.tap("4", question)
     await carol.wait_for("您给", timeout=10)

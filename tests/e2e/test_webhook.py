@@ -71,9 +71,19 @@ async def _post(url: str, body: bytes | dict, *, secret: str = "s3cret") -> tupl
             return response.status, await response.text()
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'"text"', b"{}",
-                                  b'{"update_id": "7"}', b'{"update_id": -1}',
-                                  b"\xff\xfe", b'{"update_id": 18446744073709551615}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"[1, 2]",
+        b'"text"',
+        b"{}",
+        b'{"update_id": "7"}',
+        b'{"update_id": -1}',
+        b"\xff\xfe",
+        b'{"update_id": 18446744073709551615}',
+    ],
+)
 async def test_a_body_that_is_not_an_update_gets_400_without_a_traceback(
     webhook_url, body, caplog
 ):
@@ -83,9 +93,16 @@ async def test_a_body_that_is_not_an_update_gets_400_without_a_traceback(
 
 
 async def test_numbers_sqlite_cannot_store_are_refused_before_storage(webhook_url, caplog):
-    update = {"update_id": 5, "message": {
-        "message_id": 1, "date": 0, "chat": {"id": 2**70, "type": "private"},
-        "from": {"id": 2**70, "is_bot": False, "first_name": "Eve"}, "text": "/start"}}
+    update = {
+        "update_id": 5,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 2**70, "type": "private"},
+            "from": {"id": 2**70, "is_bot": False, "first_name": "Eve"},
+            "text": "/start",
+        },
+    }
     status, _ = await _post(webhook_url, update)
     assert status == 400
     assert not [r for r in caplog.records if r.exc_info]
@@ -102,9 +119,16 @@ async def test_an_update_aiogram_cannot_read_is_logged_in_one_line_and_answered_
 
 async def test_a_forged_update_id_does_not_shadow_the_real_update(emulator, webhook_url):
     user = emulator.user()
-    forged = {"update_id": 1, "message": {
-        "message_id": 99, "date": 0, "chat": {"id": 4242, "type": "private"},
-        "from": {"id": 4242, "is_bot": False, "first_name": "Mallory"}, "text": "hello"}}
+    forged = {
+        "update_id": 1,
+        "message": {
+            "message_id": 99,
+            "date": 0,
+            "chat": {"id": 4242, "type": "private"},
+            "from": {"id": 4242, "is_bot": False, "first_name": "Mallory"},
+            "text": "hello",
+        },
+    }
     status, _ = await _post(webhook_url, forged)
     assert status == 200
     await user.send_command("/start")  # the emulator's first real update: id 1 as well

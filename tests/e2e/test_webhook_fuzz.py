@@ -15,11 +15,27 @@ from tests.e2e.test_webhook import webhook_url  # noqa: F401  (the fixture)
 
 EXAMPLES = 2000
 
-ints = st.one_of(st.integers(min_value=-5, max_value=10**6),
-                 st.integers(min_value=-(2**70), max_value=2**70))
-texts = st.one_of(st.text(max_size=40), st.sampled_from(
-    ["/start", "/back", "/status", "/cancel", "/language", "/help", "/tickets", "Firefox",
-     "\x00", "<b>x</b>", "1" * 5000]))
+ints = st.one_of(
+    st.integers(min_value=-5, max_value=10**6), st.integers(min_value=-(2**70), max_value=2**70)
+)
+texts = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "/start",
+            "/back",
+            "/status",
+            "/cancel",
+            "/language",
+            "/help",
+            "/tickets",
+            "Firefox",
+            "\x00",
+            "<b>x</b>",
+            "1" * 5000,
+        ]
+    ),
+)
 users = st.fixed_dictionaries(
     {"id": ints, "is_bot": st.booleans(), "first_name": texts},
     optional={"username": texts, "language_code": st.sampled_from(["en", "zh-hans", "xx", ""])},
@@ -29,11 +45,23 @@ chats = st.fixed_dictionaries(
 )
 messages = st.fixed_dictionaries(
     {"message_id": ints, "date": ints, "chat": chats},
-    optional={"from": users, "text": texts, "caption": texts,
-              "sticker": st.just({"file_id": "s", "file_unique_id": "s", "type": "regular",
-                                  "width": 1, "height": 1, "is_animated": False,
-                                  "is_video": False}),
-              "location": st.just({"latitude": 1.0, "longitude": 2.0})},
+    optional={
+        "from": users,
+        "text": texts,
+        "caption": texts,
+        "sticker": st.just(
+            {
+                "file_id": "s",
+                "file_unique_id": "s",
+                "type": "regular",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+            }
+        ),
+        "location": st.just({"latitude": 1.0, "longitude": 2.0}),
+    },
 )
 callbacks = st.fixed_dictionaries(
     {"id": texts, "from": users, "chat_instance": texts},
@@ -48,8 +76,9 @@ updates = st.one_of(
     st.fixed_dictionaries({"update_id": ints, "message": messages}),
     st.fixed_dictionaries({"update_id": ints, "edited_message": messages}),
     st.fixed_dictionaries({"update_id": ints, "callback_query": callbacks}),
-    st.fixed_dictionaries({"update_id": ints}, optional={"message": json_values,
-                                                         "poll": json_values}),
+    st.fixed_dictionaries(
+        {"update_id": ints}, optional={"message": json_values, "poll": json_values}
+    ),
     json_values,
 )
 
@@ -57,8 +86,13 @@ updates = st.one_of(
 def generated(n: int) -> list[object]:
     found: list[object] = []
 
-    @settings(max_examples=n, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=n,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(updates)
     def collect(update: object) -> None:
         found.append(update)
@@ -68,7 +102,8 @@ def generated(n: int) -> list[object]:
 
 
 async def test_webhook_fuzz_no_5xx_and_no_unhandled_exception(
-    webhook_url, caplog  # noqa: F811
+    webhook_url,  # noqa: F811  (the fixture imported above)
+    caplog,
 ):
     caplog.set_level(logging.WARNING)
     bodies = generated(EXAMPLES)
@@ -86,9 +121,13 @@ async def test_webhook_fuzz_no_5xx_and_no_unhandled_exception(
     await asyncio.sleep(1.0)  # let the handlers started in the background finish
     gc.collect()
     assert not [s for s in statuses if s >= 500], statuses
-    unhandled = [r for r in caplog.records
-                 if "never retrieved" in r.getMessage() or "Error handling request" in
-                 r.getMessage() or (r.exc_info and r.name.startswith(("aiohttp", "asyncio")))]
+    unhandled = [
+        r
+        for r in caplog.records
+        if "never retrieved" in r.getMessage()
+        or "Error handling request" in r.getMessage()
+        or (r.exc_info and r.name.startswith(("aiohttp", "asyncio")))
+    ]
     assert unhandled == [], unhandled[:3]
     failed = [r for r in caplog.records if r.exc_info and r.name.startswith("intake")]
     assert failed == [], [(r.name, r.getMessage(), r.exc_info[1]) for r in failed[:5]]

@@ -63,8 +63,11 @@ async def test_json_bodies_are_accepted_like_form_data(emu):
     user = emu.user(id=5)
     async with aiohttp.ClientSession() as http:
         url = f"{emu.base_url}/bot{emu.token}/sendMessage"
-        body = {"chat_id": 5, "text": "hi", "reply_markup": {"inline_keyboard": [
-            [{"text": "A", "callback_data": "a"}]]}}
+        body = {
+            "chat_id": 5,
+            "text": "hi",
+            "reply_markup": {"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]},
+        }
         async with http.post(url, json=body) as resp:
             result = await resp.json()
     assert result["ok"]
@@ -209,8 +212,9 @@ async def test_the_download_url_of_an_unknown_path_is_404(emu):
 async def test_edit_message_text_applies_and_drops_the_keyboard_unless_resent(bot, emu):
     user = emu.user(id=7)
     sent = await bot.send_message(user.id, "step 1", reply_markup=keyboard(("Next", "n")))
-    await bot.edit_message_text("step 2", chat_id=user.id, message_id=sent.message_id,
-                                reply_markup=keyboard(("Next", "n")))
+    await bot.edit_message_text(
+        "step 2", chat_id=user.id, message_id=sent.message_id, reply_markup=keyboard(("Next", "n"))
+    )
     message = user.messages[-1]
     assert (message.text, message.edited, message.button_texts) == ("step 2", True, ["Next"])
     await bot.edit_message_text("step 3", chat_id=user.id, message_id=sent.message_id)
@@ -221,11 +225,13 @@ async def test_editing_to_the_same_content_is_refused_as_not_modified(bot, emu):
     user = emu.user(id=7)
     sent = await bot.send_message(user.id, "same", reply_markup=keyboard(("A", "a")))
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
-        await bot.edit_message_text("same", chat_id=user.id, message_id=sent.message_id,
-                                    reply_markup=keyboard(("A", "a")))
+        await bot.edit_message_text(
+            "same", chat_id=user.id, message_id=sent.message_id, reply_markup=keyboard(("A", "a"))
+        )
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
-        await bot.edit_message_reply_markup(chat_id=user.id, message_id=sent.message_id,
-                                            reply_markup=keyboard(("A", "a")))
+        await bot.edit_message_reply_markup(
+            chat_id=user.id, message_id=sent.message_id, reply_markup=keyboard(("A", "a"))
+        )
     await bot.edit_message_reply_markup(chat_id=user.id, message_id=sent.message_id)
     assert user.messages[-1].buttons == []
 
@@ -272,11 +278,14 @@ async def test_commands_round_trip_and_the_user_sees_the_menu_for_their_language
     await bot.set_my_commands(english)
     await bot.set_my_commands(chinese, scope=BotCommandScopeAllPrivateChats(), language_code="zh")
     assert [(c.command, c.description) for c in await bot.get_my_commands()] == [
-        ("start", "Start")]
+        ("start", "Start")
+    ]
     assert emu.user(id=1, language_code="zh-hans").commands == [
-        {"command": "start", "description": "开始"}]
+        {"command": "start", "description": "开始"}
+    ]
     assert emu.user(id=2, language_code="en").commands == [
-        {"command": "start", "description": "Start"}]
+        {"command": "start", "description": "Start"}
+    ]
     await bot.delete_my_commands()
     assert await bot.get_my_commands() == []
     with pytest.raises(TelegramBadRequest, match="BOT_COMMAND_INVALID"):
@@ -285,8 +294,9 @@ async def test_commands_round_trip_and_the_user_sees_the_menu_for_their_language
 
 async def test_reply_keyboard_is_shown_then_removed(bot, emu):
     user = emu.user(id=7)
-    markup = ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text="Chrome"),
-                                            KeyboardButton(text="Firefox")]])
+    markup = ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text="Chrome"), KeyboardButton(text="Firefox")]]
+    )
     await bot.send_message(user.id, "Browser?", reply_markup=markup)
     assert user.reply_keyboard == [["Chrome", "Firefox"]]
     await bot.send_message(user.id, "Thanks", reply_markup=ReplyKeyboardRemove())
@@ -295,11 +305,18 @@ async def test_reply_keyboard_is_shown_then_removed(bot, emu):
 
 async def test_files_the_bot_sends_are_stored_and_served(bot, emu):
     user = emu.user(id=7)
-    await bot.send_document(user.id, BufferedInputFile(b"ticket body", "ticket.txt"),
-                            caption="<i>your copy</i>", parse_mode="HTML")
+    await bot.send_document(
+        user.id,
+        BufferedInputFile(b"ticket body", "ticket.txt"),
+        caption="<i>your copy</i>",
+        parse_mode="HTML",
+    )
     message = user.last_bot_message
-    assert (message.kind, message.text, message.html) == ("document", "your copy",
-                                                          "<i>your copy</i>")
+    assert (message.kind, message.text, message.html) == (
+        "document",
+        "your copy",
+        "<i>your copy</i>",
+    )
     assert emu.file_bytes(message.file.file_id) == b"ticket body"
     assert (await bot.download(message.file.file_id)).read() == b"ticket body"
 

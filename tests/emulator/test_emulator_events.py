@@ -13,8 +13,9 @@ from intake.emulator.testing import polling
 
 
 def markup(text: str, data: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=text,
-                                                                       callback_data=data)]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=text, callback_data=data)]]
+    )
 
 
 async def test_a_subscription_sees_messages_edits_deletions_and_answers_in_order(bot, emu):
@@ -23,8 +24,9 @@ async def test_a_subscription_sees_messages_edits_deletions_and_answers_in_order
     async with emu.subscribe(user.id) as events:
         await user.send_text("hi")
         await bot.send_message(other.id, "not for this chat")
-        sent = await bot.send_message(user.id, "<b>Hello</b>", parse_mode="HTML",
-                                      reply_markup=markup("OK", "ok"))
+        sent = await bot.send_message(
+            user.id, "<b>Hello</b>", parse_mode="HTML", reply_markup=markup("OK", "ok")
+        )
         tap = await user.tap("OK")
         await bot.answer_callback_query(tap.query_id, text="fine")
         await bot.edit_message_text("Bye", chat_id=user.id, message_id=sent.message_id)
@@ -32,7 +34,13 @@ async def test_a_subscription_sees_messages_edits_deletions_and_answers_in_order
         await bot.delete_message(user.id, sent.message_id)
         seen = [await events.get(timeout=1) for _ in range(6)]
     assert [e.kind for e in seen] == [
-        "message", "message", "callback_answer", "edited", "chat_action", "deleted"]
+        "message",
+        "message",
+        "callback_answer",
+        "edited",
+        "chat_action",
+        "deleted",
+    ]
     mine, hello, answer, edited, action, deleted = seen
     assert (mine.message.text, mine.message.from_bot) == ("hi", False)
     assert hello.message.html == "<b>Hello</b>" and hello.message.button_texts == ["OK"]
@@ -57,8 +65,10 @@ async def test_a_listener_is_called_for_every_chat_until_removed(bot, emu):
 async def test_html_from_the_bot_is_rendered_safely_for_a_web_chat(bot, emu):
     user = emu.user(id=21)
     await bot.send_message(
-        user.id, '&lt;script&gt;alert(1)&lt;/script&gt; <a href="javascript:alert(1)">x</a>',
-        parse_mode="HTML")
+        user.id,
+        '&lt;script&gt;alert(1)&lt;/script&gt; <a href="javascript:alert(1)">x</a>',
+        parse_mode="HTML",
+    )
     message = user.last_bot_message
     assert message.text == "<script>alert(1)</script> x"
     assert "<script>" not in message.html and "javascript:" not in message.html

@@ -24,9 +24,14 @@ def echo_router() -> Router:
 
     @router.message(Command("start"))
     async def start(message: Message) -> None:
-        markup = InlineKeyboardMarkup(inline_keyboard=[
-            [InlineKeyboardButton(text="English", callback_data="lang:en"),
-             InlineKeyboardButton(text="中文", callback_data="lang:zh")]])
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(text="English", callback_data="lang:en"),
+                    InlineKeyboardButton(text="中文", callback_data="lang:zh"),
+                ]
+            ]
+        )
         await message.answer("Choose a language", reply_markup=markup)
 
     @router.callback_query(F.data.startswith("lang:"))
@@ -73,8 +78,13 @@ async def test_tapping_an_inline_button_reaches_the_handler_and_gets_one_answer(
 
 async def test_a_tap_on_a_button_that_does_not_exist_fails_loudly(emu, bot):
     user = emu.user(id=11)
-    await bot.send_message(user.id, "menu", reply_markup=InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text="A", callback_data="a")]]))
+    await bot.send_message(
+        user.id,
+        "menu",
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text="A", callback_data="a")]]
+        ),
+    )
     with pytest.raises(LookupError, match=r"buttons: \['A'\]"):
         await user.tap("B")
 
@@ -110,8 +120,13 @@ async def test_updates_stay_until_an_offset_confirms_them(bot, emu):
 
 async def test_update_ids_increase_monotonically_across_kinds_and_people(bot, emu):
     alice, bob = emu.user(id=1), emu.user(id=2)
-    await bot.send_message(alice.id, "menu", reply_markup=InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text="A", callback_data="a")]]))
+    await bot.send_message(
+        alice.id,
+        "menu",
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text="A", callback_data="a")]]
+        ),
+    )
     await alice.send_text("a")
     await bob.send_photo()
     await alice.tap("A")
@@ -140,8 +155,13 @@ async def test_redeliver_sends_the_same_update_again(bot, emu):
 
 async def test_allowed_updates_drops_other_kinds(bot, emu):
     user = emu.user(id=11)
-    await bot.send_message(user.id, "menu", reply_markup=InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text="A", callback_data="a")]]))
+    await bot.send_message(
+        user.id,
+        "menu",
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text="A", callback_data="a")]]
+        ),
+    )
     await user.send_text("ignored")
     await user.tap("A")
     updates = await bot.get_updates(allowed_updates=["callback_query"])
@@ -173,7 +193,9 @@ async def test_every_kind_of_user_message_parses_as_aiogram_types(bot, emu):
     assert start.from_user.language_code is None
     assert photo.caption == "screenshot" and len(photo.photo) >= 1
     assert (document.document.file_name, document.document.mime_type) == (
-        "report.pdf", "application/pdf")
+        "report.pdf",
+        "application/pdf",
+    )
     assert sticker.sticker.emoji == "😀"
     assert voice.voice.duration == 4
     assert (location.location.latitude, location.location.longitude) == (31.23, 121.47)

@@ -12,8 +12,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 async def test_the_standalone_emulator_answers_a_real_bot_and_stops_on_sigterm():
     child = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "intake.emulator", "--port", "0",
-        stdout=asyncio.subprocess.PIPE, cwd=ROOT,
+        sys.executable,
+        "-m",
+        "intake.emulator",
+        "--port",
+        "0",
+        stdout=asyncio.subprocess.PIPE,
+        cwd=ROOT,
     )
     try:
         started = json.loads(await asyncio.wait_for(child.stdout.readline(), 20))

@@ -12,7 +12,7 @@ from intake.emulator.textfmt import (
 
 
 def test_html_tags_become_entities_with_utf16_offsets():
-    text, entities = parse_html("😀 <b>bold</b> <a href=\"https://x.org/?a=1&amp;b=2\">link</a>")
+    text, entities = parse_html('😀 <b>bold</b> <a href="https://x.org/?a=1&amp;b=2">link</a>')
     assert text == "😀 bold link"
     assert entities == [
         {"type": "bold", "offset": 3, "length": 4},
@@ -41,8 +41,10 @@ def test_html_telegram_would_refuse_is_refused(markup, message):
 
 def test_pre_with_a_language_is_one_entity():
     text, entities = parse_html('<pre><code class="language-python">x = 1</code></pre>')
-    assert (text, entities) == ("x = 1", [{"type": "pre", "offset": 0, "length": 5,
-                                            "language": "python"}])
+    assert (text, entities) == (
+        "x = 1",
+        [{"type": "pre", "offset": 0, "length": 5, "language": "python"}],
+    )
 
 
 def test_markdown_v2_requires_reserved_characters_escaped():
@@ -55,7 +57,9 @@ def test_markdown_v2_requires_reserved_characters_escaped():
 
 def test_explicit_entities_win_over_parse_mode():
     assert parse_formatted("<b>", "HTML", [{"type": "bold", "offset": 0, "length": 3}]) == (
-        "<b>", [{"type": "bold", "offset": 0, "length": 3}])
+        "<b>",
+        [{"type": "bold", "offset": 0, "length": 3}],
+    )
 
 
 def test_rendering_escapes_text_and_keeps_nesting():
@@ -70,7 +74,7 @@ def test_rendering_drops_unsafe_links_and_keeps_web_links():
         {"type": "text_link", "offset": 4, "length": 4, "url": "https://orangesky.example/"},
     ]
     rendered = entities_to_html(text, entities)
-    assert rendered.startswith("bad <a href=\"https://orangesky.example/\"")
+    assert rendered.startswith('bad <a href="https://orangesky.example/"')
     assert "javascript" not in rendered
 
 

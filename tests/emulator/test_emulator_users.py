@@ -38,8 +38,15 @@ async def test_a_language_change_reaches_later_updates(bot, emu):
 
 async def test_a_url_button_sends_no_callback(bot, emu):
     user = emu.user(id=31)
-    await bot.send_message(user.id, "docs", reply_markup=InlineKeyboardMarkup(inline_keyboard=[
-        [InlineKeyboardButton(text="Open", url="https://orangesky.example/support")]]))
+    await bot.send_message(
+        user.id,
+        "docs",
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[
+                [InlineKeyboardButton(text="Open", url="https://orangesky.example/support")]
+            ]
+        ),
+    )
     with pytest.raises(ValueError, match="sends no callback"):
         await user.tap("Open")
 
@@ -51,8 +58,13 @@ async def test_a_telegram_app_cannot_send_a_blank_message(emu):
 
 async def test_old_or_tampered_callback_data_still_reaches_the_bot(bot, emu):
     user = emu.user(id=31)
-    sent = await bot.send_message(user.id, "old step", reply_markup=InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text="A", callback_data="step:1")]]))
+    sent = await bot.send_message(
+        user.id,
+        "old step",
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text="A", callback_data="step:1")]]
+        ),
+    )
     await user.tap_data(sent.message_id, "step:999;drop table")
     (update,) = await bot.get_updates()
     assert update.callback_query.data == "step:999;drop table"

@@ -18,18 +18,21 @@ def pacific(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-@pytest.mark.parametrize(("level", "holidays", "warn", "due"), [
-    # 4 h: 1 h on Friday, the rest from Sunday's opening at 15:00.
-    ("highly-degraded", (), "2026-11-29T17:00-08:00", "2026-11-29T18:00-08:00"),
-    # A holiday on Sunday: nothing opens until Monday 00:00.
-    ("highly-degraded", (SUNDAY,), "2026-11-30T02:00-08:00", "2026-11-30T03:00-08:00"),
-    # 24 h: 1 h Friday, 9 h Sunday, then Monday.
-    ("low", (), "2026-11-30T08:00-08:00", "2026-11-30T14:00-08:00"),
-    # Monday a holiday: the rest waits for Tuesday.
-    ("low", (MONDAY,), "2026-12-01T08:00-08:00", "2026-12-01T14:00-08:00"),
-    # Emergency runs 24x7, holidays included: 22.5 and 30 minutes.
-    ("emergency", (SUNDAY,), "2026-11-27T16:22:30-08:00", "2026-11-27T16:30-08:00"),
-])
+@pytest.mark.parametrize(
+    ("level", "holidays", "warn", "due"),
+    [
+        # 4 h: 1 h on Friday, the rest from Sunday's opening at 15:00.
+        ("highly-degraded", (), "2026-11-29T17:00-08:00", "2026-11-29T18:00-08:00"),
+        # A holiday on Sunday: nothing opens until Monday 00:00.
+        ("highly-degraded", (SUNDAY,), "2026-11-30T02:00-08:00", "2026-11-30T03:00-08:00"),
+        # 24 h: 1 h Friday, 9 h Sunday, then Monday.
+        ("low", (), "2026-11-30T08:00-08:00", "2026-11-30T14:00-08:00"),
+        # Monday a holiday: the rest waits for Tuesday.
+        ("low", (MONDAY,), "2026-12-01T08:00-08:00", "2026-12-01T14:00-08:00"),
+        # Emergency runs 24x7, holidays included: 22.5 and 30 minutes.
+        ("emergency", (SUNDAY,), "2026-11-27T16:22:30-08:00", "2026-11-27T16:30-08:00"),
+    ],
+)
 def test_the_warning_comes_at_three_quarters_of_the_window_in_support_hours(
     level, holidays, warn, due
 ):

@@ -64,32 +64,57 @@ class FakeMessenger:
 class Desk:
     """One running process: the database, its outbox and effects (a restart builds another)."""
 
-    def __init__(self, path, clock: Clock, messenger: FakeMessenger, *,
-                 contacts: tuple[int, ...] = (ALICE, BOB), staff: int | None = STAFF,
-                 holidays: frozenset[date] = frozenset()) -> None:
+    def __init__(
+        self,
+        path,
+        clock: Clock,
+        messenger: FakeMessenger,
+        *,
+        contacts: tuple[int, ...] = (ALICE, BOB),
+        staff: int | None = STAFF,
+        holidays: frozenset[date] = frozenset(),
+    ) -> None:
         self.db = open_db(path)
         self.clock = clock
         self.messenger = messenger
         self.holidays = holidays
         oncall = OnCall(staff_chat_id=staff, contacts=contacts, ack_after=timedelta(minutes=10))
-        self.effects = Effects(self.db, messenger, staff_chat_id=staff, oncall=oncall,
-                               holidays=holidays, clock=clock)
+        self.effects = Effects(
+            self.db, messenger, staff_chat_id=staff, oncall=oncall, holidays=holidays, clock=clock
+        )
         self.outbox = Outbox(self.db, self.effects.handlers(), clock=clock, jitter=0)
         self.paging = self.effects.paging
         self.paging.wake = self.outbox.wake
-        self.sink = LocalSink(self.db, holidays=holidays, wake=self.outbox.wake,
-                              due_at=functools.partial(default_due_at, holidays=holidays))
+        self.sink = LocalSink(
+            self.db,
+            holidays=holidays,
+            wake=self.outbox.wake,
+            due_at=functools.partial(default_due_at, holidays=holidays),
+        )
 
-    def submit(self, impact: str = "emergency", *, language: str = "en",
-               summary: str = "All users see 502 errors") -> int:
+    def submit(
+        self,
+        impact: str = "emergency",
+        *,
+        language: str = "en",
+        summary: str = "All users see 502 errors",
+    ) -> int:
         user = make_user(self.db, language=language, first_name="Li", username="lilei")
         conversation = make_conversation(self.db, user, language=language)
-        draft = TicketDraft(summary=summary, browser="Firefox", browser_version="121.0",
-                            os="Ubuntu", os_version="22.04", product_version="4.2.1",
-                            impact=impact, impact_suggested=impact,
-                            description=["Every page returns 502."])
-        return self.sink.submit(draft, conversation_id=conversation,
-                                opened_at=self.clock()).ticket_id
+        draft = TicketDraft(
+            summary=summary,
+            browser="Firefox",
+            browser_version="121.0",
+            os="Ubuntu",
+            os_version="22.04",
+            product_version="4.2.1",
+            impact=impact,
+            impact_suggested=impact,
+            description=["Every page returns 502."],
+        )
+        return self.sink.submit(
+            draft, conversation_id=conversation, opened_at=self.clock()
+        ).ticket_id
 
     async def run(self) -> int:
         return await self.outbox.run_once()

@@ -57,8 +57,9 @@ async def test_acknowledging_stops_the_page_marks_every_alert_and_tells_the_cust
         ticket_id = desk.submit(language="zh_Hans")
         await desk.run()
         clock.advance(timedelta(minutes=3))
-        ack = desk.paging.acknowledge(ticket_id, user_id=ALICE, name="Alice (@alice)",
-                                      username="alice")
+        ack = desk.paging.acknowledge(
+            ticket_id, user_id=ALICE, name="Alice (@alice)", username="alice"
+        )
         assert ack.first and ack.name == "Alice (@alice)" and ack.at == clock.now
         await desk.run()
         assert len(messenger.edits) == 2  # the staff chat's alert and Alice's
@@ -146,7 +147,11 @@ async def test_an_alert_sent_while_it_was_being_taken_shows_who_took_it(desk, me
 def test_every_round_pages_the_staff_chat_and_the_next_contact_in_order():
     oncall = OnCall(staff_chat_id=STAFF, contacts=(ALICE, BOB, CAROL))
     assert [oncall.targets(n) for n in range(4)] == [
-        (STAFF, ALICE), (STAFF, BOB), (STAFF, CAROL), (STAFF, ALICE)]
+        (STAFF, ALICE),
+        (STAFF, BOB),
+        (STAFF, CAROL),
+        (STAFF, ALICE),
+    ]
     assert OnCall(staff_chat_id=STAFF).targets(3) == (STAFF,)
     assert OnCall(contacts=(STAFF, ALICE)).targets(0) == (STAFF,)
     assert OnCall(staff_chat_id=STAFF, contacts=(STAFF,)).targets(0) == (STAFF,)

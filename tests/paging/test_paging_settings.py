@@ -30,9 +30,14 @@ def test_without_oncall_only_the_staff_chat_is_paged_every_ten_minutes(monkeypat
     assert oncall.contacts == () and oncall.ack_after == timedelta(minutes=10)
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("ONCALL", "111,@alice"), ("PAGE_ACK_MINUTES", "0"), ("PAGE_ACK_MINUTES", "ten"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ONCALL", "111,@alice"),
+        ("PAGE_ACK_MINUTES", "0"),
+        ("PAGE_ACK_MINUTES", "ten"),
+    ],
+)
 def test_a_bad_paging_setting_names_the_variable(monkeypatch, tmp_path, name, value):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(name, value)
@@ -46,5 +51,7 @@ def test_a_bad_oncall_stops_the_bot_with_one_line_and_exit_2(monkeypatch, tmp_pa
     monkeypatch.setenv("ONCALL", "111,@alice")
     assert main(["run"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["error: ONCALL: '@alice' is not a Telegram user or chat id (expected "
-                   "numbers, comma-separated, e.g. 123456789,-1001234567890)"]
+    assert err == [
+        "error: ONCALL: '@alice' is not a Telegram user or chat id (expected "
+        "numbers, comma-separated, e.g. 123456789,-1001234567890)"
+    ]

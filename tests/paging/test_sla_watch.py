@@ -54,9 +54,7 @@ async def test_staff_are_warned_at_75_percent_and_at_the_deadline_across_weekend
         desk.close()
 
 
-async def test_a_warning_due_while_the_bot_was_down_is_sent_at_the_next_start(
-    tmp_path, messenger
-):
+async def test_a_warning_due_while_the_bot_was_down_is_sent_at_the_next_start(tmp_path, messenger):
     clock = Clock(FRIDAY_4PM)
     path = tmp_path / "intake.sqlite3"
     first = Desk(path, clock, messenger)

@@ -53,8 +53,9 @@ async def test_a_tab_gets_its_own_user_and_the_bots_reply_arrives_over_the_webso
         assert second.messages == {}
         await second.send("/start")
         await second.wait_for("您好")
-        assert all(m["from_bot"] is False or "Hello" not in plain(m)
-                   for m in second.messages.values())
+        assert all(
+            m["from_bot"] is False or "Hello" not in plain(m) for m in second.messages.values()
+        )
     finally:
         await first.close()
         await second.close()
@@ -91,8 +92,9 @@ async def test_an_edited_message_arrives_as_an_edit_of_the_same_message(tab):
 
 async def test_an_uploaded_file_reaches_the_bot_and_is_listed_back(tab, playground):
     await walk_to_attachments(tab)
-    sent = await tab.upload([("error.log", b"ERROR 502 Bad Gateway from upstream\n" * 20,
-                              "text/plain")])
+    sent = await tab.upload(
+        [("error.log", b"ERROR 502 Bad Gateway from upstream\n" * 20, "text/plain")]
+    )
     assert sent[0]["kind"] == "document"
     assert sent[0]["file"]["name"] == "error.log"
     ack = await tab.wait_for("error.log")
@@ -104,8 +106,11 @@ async def test_an_uploaded_file_reaches_the_bot_and_is_listed_back(tab, playgrou
 
 
 async def test_photos_go_as_photos_and_several_files_as_one_album(tab):
-    photo = (await tab.upload([("shot.png", TINY_PNG, "image/png")], kind="photo",
-                              caption="the error page"))[0]
+    photo = (
+        await tab.upload(
+            [("shot.png", TINY_PNG, "image/png")], kind="photo", caption="the error page"
+        )
+    )[0]
     assert photo["kind"] == "photo"
     assert plain(photo) == "the error page"
     image = await tab.client.get(tab.path(f"/files/{photo['file']['id']}"))

@@ -20,8 +20,13 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 850}
@@ -52,8 +57,7 @@ async def browser() -> AsyncIterator[object]:
     if executable is None:
         _unavailable("Chromium is missing (apt-get install -y chromium)")
     async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=executable,
-                                                    args=CHROMIUM_ARGS)
+        chromium = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         await chromium.close()
 
@@ -138,9 +142,9 @@ async def test_browser_completes_a_chinese_intake_and_the_ticket_is_stored(
     # Edited step messages are marked as a Chinese Telegram app marks them.
     assert "已编辑" in await page.locator(".msg.in .edited").first.inner_text()
     assert await page.locator(".msg.out.kind-document").count() == 1
-    assert not await page.evaluate(
-        "document.documentElement.scrollWidth > window.innerWidth"
-    ), "the chat must fit a phone's width"
+    assert not await page.evaluate("document.documentElement.scrollWidth > window.innerWidth"), (
+        "the chat must fit a phone's width"
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / "playground-zh-phone.png"))
     await page.set_viewport_size(DESKTOP)

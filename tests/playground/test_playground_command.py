@@ -23,12 +23,19 @@ def free_port() -> int:
 
 def test_python_main_py_serves_the_chat_prints_the_urls_and_stops_on_ctrl_c(tmp_path):
     port = free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("BOT_TOKEN", "REDMINE_URL", "REDMINE_API_KEY")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("BOT_TOKEN", "REDMINE_URL", "REDMINE_API_KEY")
+    }
     env["INTAKE_DATABASE"] = str(tmp_path / "data" / "intake.sqlite3")
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "main.py"), "--port", str(port)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     lines: list[str] = []
     try:

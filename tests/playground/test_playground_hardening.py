@@ -28,9 +28,7 @@ def upload_form(data: bytes = b"hello") -> FormData:
     ],
 )
 async def test_a_user_cannot_be_made_by_a_simple_cross_site_request(client, body, content_type):
-    response = await client.post(
-        "/api/users", data=body, headers={"Content-Type": content_type}
-    )
+    response = await client.post("/api/users", data=body, headers={"Content-Type": content_type})
     assert response.status == 415
 
 
@@ -60,9 +58,7 @@ async def test_requests_from_another_origin_are_refused_even_as_json(client, tab
 
 async def test_requests_from_the_chat_page_itself_are_served(client):
     origin = str(client.make_url("/")).rstrip("/")
-    response = await client.post(
-        "/api/users", json={"language": "en"}, headers={"Origin": origin}
-    )
+    response = await client.post("/api/users", json={"language": "en"}, headers={"Origin": origin})
     assert response.status == 201
 
 

@@ -25,8 +25,16 @@ from tests.playground.webchat import WebChat
 
 
 def bot_message(text: str, entities: list[dict] | None = None, **extra) -> ChatMessage:
-    return ChatMessage(message_id=1, chat_id=5, from_bot=True, sender_id=1, date=0,
-                       text=text, entities=entities or [], **extra)
+    return ChatMessage(
+        message_id=1,
+        chat_id=5,
+        from_bot=True,
+        sender_id=1,
+        date=0,
+        text=text,
+        entities=entities or [],
+        **extra,
+    )
 
 
 # --- rendering ----------------------------------------------------------------------------------
@@ -61,8 +69,9 @@ def test_a_link_in_chinese_text_stops_at_full_width_punctuation():
 def test_nothing_is_detected_inside_code_and_unsafe_link_schemes_are_dropped():
     code = display_html("run /reset now", [{"type": "code", "offset": 0, "length": 14}])
     assert code == "<code>run /reset now</code>"
-    link = display_html("click", [{"type": "text_link", "offset": 0, "length": 5,
-                                   "url": "javascript:alert(1)"}])
+    link = display_html(
+        "click", [{"type": "text_link", "offset": 0, "length": 5, "url": "javascript:alert(1)"}]
+    )
     assert link == "click"
 
 
@@ -72,18 +81,30 @@ def test_detected_entities_count_utf16_units_like_the_bot_api():
 
 
 def test_events_the_page_draws_and_those_it_does_not():
-    message = bot_message("hi", reply_markup={"inline_keyboard": [[
-        {"text": "Go", "callback_data": "go"}, {"text": "Docs", "url": "https://example.com"},
-    ]]})
+    message = bot_message(
+        "hi",
+        reply_markup={
+            "inline_keyboard": [
+                [
+                    {"text": "Go", "callback_data": "go"},
+                    {"text": "Docs", "url": "https://example.com"},
+                ]
+            ]
+        },
+    )
     view = event_view(ChatEvent("edited", 5, 1, message))
     assert view["type"] == "edited"
-    assert view["message"]["buttons"] == [[
-        {"text": "Go", "data": "go", "url": None},
-        {"text": "Docs", "data": None, "url": "https://example.com"},
-    ]]
+    assert view["message"]["buttons"] == [
+        [
+            {"text": "Go", "data": "go", "url": None},
+            {"text": "Docs", "data": None, "url": "https://example.com"},
+        ]
+    ]
     assert event_view(ChatEvent("deleted", 5, 1)) == {"type": "deleted", "id": 1}
     assert event_view(ChatEvent("chat_action", 5, action="typing")) == {
-        "type": "action", "action": "typing"}
+        "type": "action",
+        "action": "typing",
+    }
     assert event_view(ChatEvent("message", 5, 1, None)) is None
 
 
@@ -103,8 +124,12 @@ def test_sessions_know_only_their_own_keys_and_the_two_languages(fresh_db):
     sessions = ChatSessions(BotAPIEmulator(), fresh_db)
     chinese = sessions.create("zh", "王芳")
     assert sessions.get(chinese.key) is chinese
-    assert chinese.describe() == {"id": chinese.user.id, "first_name": "王芳",
-                                  "language": "zh", "language_code": "zh-hans"}
+    assert chinese.describe() == {
+        "id": chinese.user.id,
+        "first_name": "王芳",
+        "language": "zh",
+        "language_code": "zh-hans",
+    }
     assert sessions.get("guess") is None
     with pytest.raises(UnknownLanguage):
         sessions.create("de")
@@ -186,4 +211,3 @@ def test_main_with_a_token_runs_the_real_bot_instead(monkeypatch, tmp_path):
     monkeypatch.setattr(run_command, "run", lambda args: seen.append(args) or 0)
     assert cli.main([]) == 0
     assert seen[0].webhook is False
-

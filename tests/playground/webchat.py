@@ -112,8 +112,11 @@ class WebChat:
     async def wait_for_button(self, label: str, seconds: float = 10.0) -> Message:
         def newest() -> Message | None:
             return next(
-                (m for m in reversed(self.bot_messages)
-                 if any(label in t for t in button_texts(m))),
+                (
+                    m
+                    for m in reversed(self.bot_messages)
+                    if any(label in t for t in button_texts(m))
+                ),
                 None,
             )
 
@@ -136,8 +139,13 @@ class WebChat:
         assert response.status == 201, await response.text()
         return (await response.json())["query_id"]
 
-    async def upload(self, files: list[tuple[str, bytes, str]], *, kind: str = "document",
-                     caption: str | None = None) -> list[Message]:
+    async def upload(
+        self,
+        files: list[tuple[str, bytes, str]],
+        *,
+        kind: str = "document",
+        caption: str | None = None,
+    ) -> list[Message]:
         form = FormData()
         form.add_field("kind", kind)
         if caption:

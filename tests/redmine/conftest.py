@@ -93,8 +93,15 @@ class Factory:
         return conv
 
     def attachment(
-        self, conversation_id: int, name: str, data: bytes, *, mime: str = "text/plain",
-        verdict: str = "accepted", kind: str = "document", reason: str | None = None,
+        self,
+        conversation_id: int,
+        name: str,
+        data: bytes,
+        *,
+        mime: str = "text/plain",
+        verdict: str = "accepted",
+        kind: str = "document",
+        reason: str | None = None,
         keep_bytes: bool = True,
     ) -> AttachmentRef:
         conv = self.db.execute(

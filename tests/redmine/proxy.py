@@ -77,14 +77,21 @@ class RedmineProxy:
         return await self._send(request, body)
 
     async def _send(self, request: web.Request, body: bytes) -> web.Response:
-        headers = {k: v for k, v in request.headers.items()
-                   if k.lower() not in ("host", "content-length", "transfer-encoding")}
+        headers = {
+            k: v
+            for k, v in request.headers.items()
+            if k.lower() not in ("host", "content-length", "transfer-encoding")
+        }
         async with self._session.request(
             request.method, self.upstream + request.path_qs, data=body, headers=headers
         ) as upstream:
             payload = await upstream.read()
             return web.Response(
-                status=upstream.status, body=payload,
-                headers={k: v for k, v in upstream.headers.items()
-                         if k.lower() in ("content-type", "location", "retry-after")},
+                status=upstream.status,
+                body=payload,
+                headers={
+                    k: v
+                    for k, v in upstream.headers.items()
+                    if k.lower() in ("content-type", "location", "retry-after")
+                },
             )

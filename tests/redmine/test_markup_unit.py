@@ -87,14 +87,30 @@ def test_common_mark_formatting_becomes_telegram_tags():
 @pytest.mark.parametrize(
     ("text", "formatting", "href", "label"),
     [
-        ('See "the guide":https://docs.example.com/a?b=1&c=2 now', "textile",
-         "https://docs.example.com/a?b=1&c=2", "the guide"),
-        ("See [the guide](https://docs.example.com/a?b=1&c=2) now", "common_mark",
-         "https://docs.example.com/a?b=1&c=2", "the guide"),
-        ("See https://docs.example.com/x. Then", "textile", "https://docs.example.com/x",
-         "https://docs.example.com/x"),
-        ("See <https://docs.example.com/x>", "common_mark", "https://docs.example.com/x",
-         "https://docs.example.com/x"),
+        (
+            'See "the guide":https://docs.example.com/a?b=1&c=2 now',
+            "textile",
+            "https://docs.example.com/a?b=1&c=2",
+            "the guide",
+        ),
+        (
+            "See [the guide](https://docs.example.com/a?b=1&c=2) now",
+            "common_mark",
+            "https://docs.example.com/a?b=1&c=2",
+            "the guide",
+        ),
+        (
+            "See https://docs.example.com/x. Then",
+            "textile",
+            "https://docs.example.com/x",
+            "https://docs.example.com/x",
+        ),
+        (
+            "See <https://docs.example.com/x>",
+            "common_mark",
+            "https://docs.example.com/x",
+            "https://docs.example.com/x",
+        ),
     ],
 )
 def test_links_are_kept_with_their_target(text, formatting, href, label):
@@ -124,10 +140,12 @@ def test_injection_attempts_stay_text(formatting, attack):
 
 
 def test_macros_and_images_are_dropped():
-    textile = to_telegram_html("{{toc}} {{collapse(x)}} see !https://img.example/t.png!",
-                               "textile")
-    markdown = to_telegram_html("{{toc}} see ![the chart](https://img.example/t.png)",
-                                "common_mark")
+    textile = to_telegram_html(
+        "{{toc}} {{collapse(x)}} see !https://img.example/t.png!", "textile"
+    )
+    markdown = to_telegram_html(
+        "{{toc}} see ![the chart](https://img.example/t.png)", "common_mark"
+    )
     assert telegram_safe(textile).text.strip() == "see"
     assert telegram_safe(markdown).text.strip() == "see the chart"
 
@@ -142,18 +160,22 @@ def test_no_raw_markup_is_left_for_the_customer():
 
 def test_ordinary_text_with_symbols_is_left_alone():
     for formatting in ("textile", "common_mark"):
-        text = telegram_safe(to_telegram_html(
-            "snake_case_name, 5*3*2 = 30, a-b-c, 2+2+3, C# and A&B", formatting)).text
+        text = telegram_safe(
+            to_telegram_html("snake_case_name, 5*3*2 = 30, a-b-c, 2+2+3, C# and A&B", formatting)
+        ).text
         assert text == "snake_case_name, 5*3*2 = 30, a-b-c, 2+2+3, C# and A&B"
 
 
 def test_a_long_note_is_split_under_the_limit_without_breaking_tags():
-    note = "\n".join(f"Line {n}: *important* & <detail> see https://x.example/{n}"
-                     for n in range(400))
-    update = JournalUpdate(issue_id=45, journal_id=1, created_on="", author="Jane <QA>",
-                           notes=note)
-    messages = note_messages("en", update, receipt="OS-000123", url="https://rm.example/issues/45",
-                             formatting="textile")
+    note = "\n".join(
+        f"Line {n}: *important* & <detail> see https://x.example/{n}" for n in range(400)
+    )
+    update = JournalUpdate(
+        issue_id=45, journal_id=1, created_on="", author="Jane <QA>", notes=note
+    )
+    messages = note_messages(
+        "en", update, receipt="OS-000123", url="https://rm.example/issues/45", formatting="textile"
+    )
     assert len(messages) > 1
     assert "<b>Jane &lt;QA&gt;</b> wrote on your ticket OS-000123 / " in messages[0]
     for message in messages:

@@ -36,7 +36,8 @@ class StandIn:
         if request.path == "/slow.json":
             await asyncio.sleep(1.5)
         status, body, ctype = self.routes.get(
-            (request.method, request.path), (404, b"", "application/json"))
+            (request.method, request.path), (404, b"", "application/json")
+        )
         return web.Response(status=status, body=body, headers={"Content-Type": ctype})
 
 
@@ -118,7 +119,10 @@ async def test_redmine_put_204_returns_nothing(standin, api):
 
 async def test_redmine_upload_sends_octet_stream_and_switch_user(standin, api):
     standin.routes[("POST", "/uploads.json")] = (
-        201, _json({"upload": {"id": 1, "token": "1.abc"}}), "application/json")
+        201,
+        _json({"upload": {"id": 1, "token": "1.abc"}}),
+        "application/json",
+    )
     assert await api.upload(b"\x00\x01", "a b.png", switch_user="tg_alice") == "1.abc"
     request = standin.seen[-1]
     assert request.headers["Content-Type"] == "application/octet-stream"
@@ -131,7 +135,10 @@ async def test_redmine_upload_of_a_large_file_is_streamed_whole(standin, api):
     # Redmine's limit is 5 MB by default. Passed as raw bytes over 1 MiB, aiohttp warns that
     # writing the body in one piece can block the event loop (an error under our filters).
     standin.routes[("POST", "/uploads.json")] = (
-        201, _json({"upload": {"id": 2, "token": "2.big"}}), "application/json")
+        201,
+        _json({"upload": {"id": 2, "token": "2.big"}}),
+        "application/json",
+    )
     data = bytes(range(256)) * (5 * 4096)  # 5 MiB
     assert await api.upload(data, "big.log") == "2.big"
     assert standin.seen[-1].headers["Content-Length"] == str(len(data))

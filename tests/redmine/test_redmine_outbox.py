@@ -51,7 +51,8 @@ async def _wait_for(predicate, seconds: float = 60.0) -> None:
 async def _issues_with(client: RedmineClient, filer: RedmineFiler, reference: str) -> list:
     ref = await filer.resolve()
     return await client.find_issues_by_custom_field(
-        ref.project_id, ref.field_ids["reference"], reference)
+        ref.project_id, ref.field_ids["reference"], reference
+    )
 
 
 def _issue_numbers(messenger: RecordingMessenger, chat_id: int) -> list[str]:
@@ -63,34 +64,45 @@ async def test_redmine_down_while_tickets_queue_then_up_files_each_exactly_once(
 ):
     async with RedmineClient(settings.url, settings.api_key, timeout=1.0) as client:
         filer = RedmineFiler(db, client, settings)
-        outbox = make_outbox(db, filer, messenger, base_delay=0.2, max_delay=1.0, jitter=0,
-                             poll_interval=0.5)
+        outbox = make_outbox(
+            db, filer, messenger, base_delay=0.2, max_delay=1.0, jitter=0, poll_interval=0.5
+        )
         sink = RedmineSink(db, wake=outbox.wake)
-        sink.delays = dataclasses.replace(sink.delays, delayed_notice=timedelta(seconds=2),
-                                          emergency_notice=timedelta(0))
+        sink.delays = dataclasses.replace(
+            sink.delays, delayed_notice=timedelta(seconds=2), emergency_notice=timedelta(0)
+        )
         worker = asyncio.create_task(outbox.run())
         try:
             with redmine_frozen(redmine_env):
                 ids, chats = [], []
                 for impact in ("emergency", "medium", "low"):
                     conv = factory.conversation()
-                    receipt = sink.submit(draft_factory(impact=impact), conversation_id=conv,
-                                          opened_at=datetime.now(UTC))
+                    receipt = sink.submit(
+                        draft_factory(impact=impact),
+                        conversation_id=conv,
+                        opened_at=datetime.now(UTC),
+                    )
                     assert receipt.status == "queued"  # the user has a receipt at once
                     ids.append(receipt.ticket_id)
                     chats.append(store.get_ticket(db, receipt.ticket_id).chat_id)
-                await _wait_for(lambda: all(
-                    queue.get_by_key(db, f"file:{i}").attempts >= 2 for i in ids), seconds=60)
+                await _wait_for(
+                    lambda: all(queue.get_by_key(db, f"file:{i}").attempts >= 2 for i in ids),
+                    seconds=60,
+                )
                 delayed = [t for _, t in messenger.sent if "Redmine is not answering" in t]
-                await _wait_for(lambda: len(
-                    [t for _, t in messenger.sent if "Redmine is not answering" in t]) == 3,
-                    seconds=30)
+                await _wait_for(
+                    lambda: (
+                        len([t for _, t in messenger.sent if "Redmine is not answering" in t]) == 3
+                    ),
+                    seconds=30,
+                )
                 assert not any("filed in Redmine" in t for _, t in messenger.sent)
                 assert "cannot reach Redmine" in (
-                    queue.get_by_key(db, f"file:{ids[0]}").last_error or "") or "no answer" in (
-                    queue.get_by_key(db, f"file:{ids[0]}").last_error or "")
-            await _wait_for(lambda: all(
-                store.get_ticket(db, i).status == "filed" for i in ids), seconds=60)
+                    queue.get_by_key(db, f"file:{ids[0]}").last_error or ""
+                ) or "no answer" in (queue.get_by_key(db, f"file:{ids[0]}").last_error or "")
+            await _wait_for(
+                lambda: all(store.get_ticket(db, i).status == "filed" for i in ids), seconds=60
+            )
             await _wait_for(lambda: all(_issue_numbers(messenger, c) for c in chats), seconds=10)
         finally:
             await outbox.drain(5)
@@ -116,16 +128,18 @@ async def test_redmine_crash_between_create_and_commit_does_not_duplicate(
 ):
     conv = factory.conversation()
     refs = [factory.attachment(conv, "app.log", b"trace\n")]
-    receipt = RedmineSink(db).submit(draft_factory(attachments=refs), conversation_id=conv,
-                                     opened_at=datetime.now(UTC))
+    receipt = RedmineSink(db).submit(
+        draft_factory(attachments=refs), conversation_id=conv, opened_at=datetime.now(UTC)
+    )
     real_mark_filed = store.mark_filed
 
     def crash(*args, **kwargs):
         raise Crash()
 
     monkeypatch.setattr(store, "mark_filed", crash)
-    first = make_outbox(db, RedmineFiler(db, client, settings), messenger,
-                        lease=timedelta(milliseconds=300))
+    first = make_outbox(
+        db, RedmineFiler(db, client, settings), messenger, lease=timedelta(milliseconds=300)
+    )
     with pytest.raises(Crash):
         await first.run_once()  # Redmine answered 201; we die before recording it
     ticket = store.get_ticket(db, receipt.ticket_id)
@@ -165,8 +179,9 @@ async def test_redmine_422_on_the_issue_is_a_configuration_problem_retried_and_r
     # ticket stays queued and is retried slowly, staff are told once, never the customer
     # that Redmine "is not answering".
     conv = factory.conversation()
-    receipt = RedmineSink(db).submit(draft_factory(), conversation_id=conv,
-                                     opened_at=datetime.now(UTC))
+    receipt = RedmineSink(db).submit(
+        draft_factory(), conversation_id=conv, opened_at=datetime.now(UTC)
+    )
     filer = RedmineFiler(db, client, settings)
     await filer.resolve()
     filer._ref = dataclasses.replace(filer._ref, priority_ids={"highly-degraded": 99999})
@@ -191,12 +206,15 @@ async def test_redmine_create_slower_than_our_timeout_is_found_not_created_again
             await filer.resolve()
             outbox = make_outbox(db, filer, messenger, settle=3.0, poll_interval=0.2)
             receipt = RedmineSink(db, wake=outbox.wake).submit(
-                draft_factory(), conversation_id=factory.conversation(),
-                opened_at=datetime.now(UTC))
+                draft_factory(),
+                conversation_id=factory.conversation(),
+                opened_at=datetime.now(UTC),
+            )
             worker = asyncio.create_task(outbox.run())
             try:
                 await _wait_for(
-                    lambda: store.get_ticket(db, receipt.ticket_id).status == "filed", 30)
+                    lambda: store.get_ticket(db, receipt.ticket_id).status == "filed", 30
+                )
             finally:
                 await outbox.drain(5)
                 await asyncio.wait_for(worker, 10)
@@ -219,14 +237,19 @@ async def test_redmine_duplicate_from_a_late_create_is_closed_and_staff_told(
             outbox = make_outbox(db, filer, messenger, settle=0.1, poll_interval=0.2)
             outbox.handlers["redmine.file"].__self__.settle = timedelta(seconds=1.5)
             receipt = RedmineSink(db, wake=outbox.wake).submit(
-                draft_factory(), conversation_id=factory.conversation(),
-                opened_at=datetime.now(UTC))
+                draft_factory(),
+                conversation_id=factory.conversation(),
+                opened_at=datetime.now(UTC),
+            )
             worker = asyncio.create_task(outbox.run())
             try:
-                await _wait_for(lambda: queue.get_by_key(
-                    db, f"verify:{receipt.ticket_id}") is not None
-                    and queue.get_by_key(db, f"verify:{receipt.ticket_id}").status == "done",
-                    30)
+                await _wait_for(
+                    lambda: (
+                        queue.get_by_key(db, f"verify:{receipt.ticket_id}") is not None
+                        and queue.get_by_key(db, f"verify:{receipt.ticket_id}").status == "done"
+                    ),
+                    30,
+                )
             finally:
                 await outbox.drain(5)
                 await asyncio.wait_for(worker, 10)
@@ -245,21 +268,32 @@ async def test_redmine_duplicate_from_a_late_create_is_closed_and_staff_told(
 async def test_redmine_two_processes_on_one_database_file_each_ticket_once(
     tmp_path, factory, draft_factory, settings, db, messenger
 ):
-    ids = [RedmineSink(db).submit(draft_factory(summary=f"Two processes {n}"),
-                                  conversation_id=factory.conversation(),
-                                  opened_at=datetime.now(UTC)).ticket_id for n in range(6)]
+    ids = [
+        RedmineSink(db)
+        .submit(
+            draft_factory(summary=f"Two processes {n}"),
+            conversation_id=factory.conversation(),
+            opened_at=datetime.now(UTC),
+        )
+        .ticket_id
+        for n in range(6)
+    ]
     path = db.conn.execute("PRAGMA database_list").fetchone()[2]
     other_db = open_db(path)
     try:
-        async with RedmineClient(settings.url, settings.api_key) as c1, \
-                RedmineClient(settings.url, settings.api_key) as c2:
+        async with (
+            RedmineClient(settings.url, settings.api_key) as c1,
+            RedmineClient(settings.url, settings.api_key) as c2,
+        ):
             one = make_outbox(db, RedmineFiler(db, c1, settings), messenger, poll_interval=0.2)
-            two = make_outbox(other_db, RedmineFiler(other_db, c2, settings), messenger,
-                              poll_interval=0.2)
+            two = make_outbox(
+                other_db, RedmineFiler(other_db, c2, settings), messenger, poll_interval=0.2
+            )
             workers = [asyncio.create_task(one.run()), asyncio.create_task(two.run())]
             try:
-                await _wait_for(lambda: all(
-                    store.get_ticket(db, i).status == "filed" for i in ids), 60)
+                await _wait_for(
+                    lambda: all(store.get_ticket(db, i).status == "filed" for i in ids), 60
+                )
             finally:
                 await one.drain(5)
                 await two.drain(5)
@@ -283,9 +317,9 @@ async def test_redmine_413_on_an_upload_files_the_ticket_without_that_file(
         via = settings.model_copy(update={"url": proxy.url})
         async with RedmineClient(proxy.url, settings.api_key) as client:
             filer = RedmineFiler(db, client, via)
-            receipt = RedmineSink(db).submit(draft_factory(attachments=refs),
-                                             conversation_id=conv,
-                                             opened_at=datetime.now(UTC))
+            receipt = RedmineSink(db).submit(
+                draft_factory(attachments=refs), conversation_id=conv, opened_at=datetime.now(UTC)
+            )
             await make_outbox(db, filer, messenger).run_once()
             ticket = store.get_ticket(db, receipt.ticket_id)
             assert ticket.status == "filed"
@@ -305,8 +339,9 @@ async def test_redmine_ticketing_wiring_files_a_submitted_ticket(
     await ticketing.start()
     try:
         conv = factory.conversation()
-        receipt = ticketing.sink.submit(draft_factory(), conversation_id=conv,
-                                        opened_at=datetime.now(UTC))
+        receipt = ticketing.sink.submit(
+            draft_factory(), conversation_id=conv, opened_at=datetime.now(UTC)
+        )
         chat = store.get_ticket(db, receipt.ticket_id).chat_id
         # wake() makes the worker file at once rather than at the next 5-second poll.
         await _wait_for(lambda: bool(_issue_numbers(messenger, chat)), seconds=4)
@@ -322,8 +357,9 @@ def test_redmine_ticketing_without_a_url_keeps_tickets_locally(
 
     ticketing = create_ticketing(db, messenger, RedmineSettings(url=None))
     assert not ticketing.redmine
-    receipt = ticketing.sink.submit(draft_factory(), conversation_id=factory.conversation(),
-                                    opened_at=datetime.now(UTC))
+    receipt = ticketing.sink.submit(
+        draft_factory(), conversation_id=factory.conversation(), opened_at=datetime.now(UTC)
+    )
     assert receipt.status == "stored"
 
 
@@ -331,8 +367,9 @@ async def test_redmine_a_note_whose_commit_was_lost_is_not_added_twice(
     db, factory, draft_factory, settings, client, monkeypatch, messenger
 ):
     sink = RedmineSink(db)
-    receipt = sink.submit(draft_factory(), conversation_id=factory.conversation(),
-                          opened_at=datetime.now(UTC))
+    receipt = sink.submit(
+        draft_factory(), conversation_id=factory.conversation(), opened_at=datetime.now(UTC)
+    )
     filer = RedmineFiler(db, client, settings)
     await make_outbox(db, filer, messenger).run_once()  # filed
     sink.add_followup(receipt.ticket_id, key="chat:1", text="It fails for PDF too.")

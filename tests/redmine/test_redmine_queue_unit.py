@@ -68,8 +68,7 @@ def _submit(factory, draft_factory, sink, *, opened_at=T0, **draft):
 
 def _wait(item) -> timedelta:
     """How long a retried item waits: from its last attempt to its next."""
-    return datetime.fromisoformat(item.next_attempt_at) - datetime.fromisoformat(
-        item.updated_at)
+    return datetime.fromisoformat(item.next_attempt_at) - datetime.fromisoformat(item.updated_at)
 
 
 def test_redmine_sink_commits_the_ticket_with_its_filing_delay_check_and_sla_watch(
@@ -83,8 +82,12 @@ def test_redmine_sink_commits_the_ticket_with_its_filing_delay_check_and_sla_wat
     assert ticket.reference.startswith("OS-000001-") and ticket.sink == "redmine"
     kinds = [item.kind for item in queue.for_ticket(db, ticket.id)]
     assert kinds == ["sla.warn", "sla.warn", "redmine.file", "ticket.delay_check"]
-    assert db.execute("SELECT status FROM conversations WHERE id = ?",
-                      (ticket.conversation_id,)).fetchone()[0] == "queued"
+    assert (
+        db.execute(
+            "SELECT status FROM conversations WHERE id = ?", (ticket.conversation_id,)
+        ).fetchone()[0]
+        == "queued"
+    )
 
 
 def test_redmine_submitting_twice_keeps_one_ticket_and_one_filing(db, factory, draft_factory):
@@ -109,15 +112,18 @@ def test_an_emergency_queues_the_on_call_page_with_the_ticket(db, factory, draft
     page, *watch = queue.for_ticket(db, receipt.ticket_id)
     assert page.kind == "page.round" and page.priority == 0 and page.data["round"] == 0
     assert [(w.kind, w.data["point"], w.priority) for w in watch] == [
-        ("sla.warn", "75", 0), ("sla.warn", "due", 0)]
+        ("sla.warn", "75", 0),
+        ("sla.warn", "due", 0),
+    ]
 
 
 def test_redmine_draft_attachments_are_linked_to_the_ticket(db, factory, draft_factory):
     conv = factory.conversation()
     ref = factory.attachment(conv, "a.txt", b"a")
     other = factory.attachment(conv, "b.txt", b"b")  # not in the draft
-    receipt = RedmineSink(db).submit(draft_factory(attachments=[ref]), conversation_id=conv,
-                                     opened_at=T0)
+    receipt = RedmineSink(db).submit(
+        draft_factory(attachments=[ref]), conversation_id=conv, opened_at=T0
+    )
     assert [a.id for a in store.ticket_attachments(db, receipt.ticket_id)] == [ref.attachment_id]
     assert store.get_attachment(db, other.attachment_id) is not None
     assert store.attachment_data(db, ref.attachment_id) == b"a"
@@ -126,14 +132,30 @@ def test_redmine_draft_attachments_are_linked_to_the_ticket(db, factory, draft_f
 def test_a_live_lease_is_never_taken_and_a_dead_one_is(db):
     item = queue.enqueue(db, "x", {}, key="x:1", lane="redmine")
     now = datetime.now(UTC)
-    [claimed] = queue.claim(db, lane="redmine", holder="a", now=now,
-                            lease_until=now + timedelta(minutes=5), limit=5)
+    [claimed] = queue.claim(
+        db, lane="redmine", holder="a", now=now, lease_until=now + timedelta(minutes=5), limit=5
+    )
     assert claimed.id == item.id and claimed.lease_holder == "a"
-    assert queue.claim(db, lane="redmine", holder="b", now=now,
-                       lease_until=now + timedelta(minutes=5), limit=5) == []
+    assert (
+        queue.claim(
+            db,
+            lane="redmine",
+            holder="b",
+            now=now,
+            lease_until=now + timedelta(minutes=5),
+            limit=5,
+        )
+        == []
+    )
     later = now + timedelta(minutes=6)  # holder a died: its lease ran out
-    [again] = queue.claim(db, lane="redmine", holder="b", now=later,
-                          lease_until=later + timedelta(minutes=5), limit=5)
+    [again] = queue.claim(
+        db,
+        lane="redmine",
+        holder="b",
+        now=later,
+        lease_until=later + timedelta(minutes=5),
+        limit=5,
+    )
     assert again.lease_holder == "b"
     assert queue.hand_back(db, holder="a") == 0  # a stop hands back only its own
     assert queue.hand_back(db, holder="b") == 1
@@ -145,8 +167,9 @@ def test_a_chain_runs_in_order(db):
     queue.enqueue(db, "x", {}, key="x:2", lane="redmine", chain="ticket:1")
     other = queue.enqueue(db, "x", {}, key="x:3", lane="redmine", chain="ticket:2")
     now = datetime.now(UTC)
-    claimed = queue.claim(db, lane="redmine", holder="a", now=now,
-                          lease_until=now + timedelta(minutes=1), limit=5)
+    claimed = queue.claim(
+        db, lane="redmine", holder="a", now=now, lease_until=now + timedelta(minutes=1), limit=5
+    )
     assert {c.id for c in claimed} == {first.id, other.id}
 
 
@@ -162,8 +185,7 @@ async def test_redmine_filing_backs_off_exponentially_up_to_the_cap(
     clock = Clock()
     tid = _submit(factory, draft_factory, RedmineSink(db), opened_at=clock.now).ticket_id
     filer = ScriptedFiler(db, {tid: [RedmineUnavailable("down")] * 6 + ["ok"]})
-    outbox = make_outbox(db, filer, messenger, base_delay=10, max_delay=60, jitter=0,
-                         clock=clock)
+    outbox = make_outbox(db, filer, messenger, base_delay=10, max_delay=60, jitter=0, clock=clock)
     waits = []
     for _ in range(6):
         assert await outbox.run_once() == 1
@@ -210,12 +232,21 @@ async def test_emergency_is_filed_first_and_told_at_its_delay_whatever_redmine_d
     clock = Clock()
     sink = RedmineSink(db)
     low = _submit(factory, draft_factory, sink, impact="low", opened_at=clock.now).ticket_id
-    emergency = _submit(factory, draft_factory, sink, impact="emergency",
-                        opened_at=clock.now).ticket_id
-    filer = ScriptedFiler(db, {low: [RedmineUnavailable("down")] * 5,
-                               emergency: [RedmineUnavailable("down")] * 5})
-    outbox = make_outbox(db, filer, messenger, base_delay=1, jitter=0, clock=clock,
-                         lanes={"redmine": 1, "telegram": 4})
+    emergency = _submit(
+        factory, draft_factory, sink, impact="emergency", opened_at=clock.now
+    ).ticket_id
+    filer = ScriptedFiler(
+        db, {low: [RedmineUnavailable("down")] * 5, emergency: [RedmineUnavailable("down")] * 5}
+    )
+    outbox = make_outbox(
+        db,
+        filer,
+        messenger,
+        base_delay=1,
+        jitter=0,
+        clock=clock,
+        lanes={"redmine": 1, "telegram": 4},
+    )
     await outbox.run_once()
     assert filer.calls[0] == emergency  # one at a time: the Emergency went first
     staff = messenger.to(STAFF)
@@ -259,8 +290,9 @@ async def test_a_failed_telegram_send_is_retried_and_a_block_is_recorded(
 ):
     clock = Clock()
     tid = _submit(factory, draft_factory, RedmineSink(db), opened_at=clock.now).ticket_id
-    outbox = make_outbox(db, ScriptedFiler(db, {tid: ["ok"]}), messenger, base_delay=1,
-                         jitter=0, clock=clock)
+    outbox = make_outbox(
+        db, ScriptedFiler(db, {tid: ["ok"]}), messenger, base_delay=1, jitter=0, clock=clock
+    )
     messenger.fail = [Retry("502 from Telegram")]
     await outbox.run_once()
     notice = queue.get_by_key(db, f"notice:filed:{tid}")
@@ -270,8 +302,9 @@ async def test_a_failed_telegram_send_is_retried_and_a_block_is_recorded(
     assert queue.get_by_key(db, f"notice:filed:{tid}").status == "done"
     assert len(messenger.sent) == 1
 
-    blocked = queue.enqueue(db, "notice", {"ticket_id": tid, "notice": "failed"},
-                            key="notice:again", lane="telegram")
+    blocked = queue.enqueue(
+        db, "notice", {"ticket_id": tid, "notice": "failed"}, key="notice:again", lane="telegram"
+    )
     messenger.fail = [GiveUp("Forbidden: bot was blocked by the user", error_class="blocked")]
     await outbox.run_once()
     item = queue.get(db, blocked.id)
@@ -294,11 +327,19 @@ async def test_two_processes_never_perform_one_effect_twice(db):
 
 
 def test_redmine_notices_in_english(db, factory, draft_factory):
-    tid = _submit(factory, draft_factory, RedmineSink(db), impact="emergency",
-                  redmine_login="tg_bob").ticket_id
+    tid = _submit(
+        factory, draft_factory, RedmineSink(db), impact="emergency", redmine_login="tg_bob"
+    ).ticket_id
     ticket = store.get_ticket(db, tid)
-    result = FilingResult(tid, 12, "http://r/issues/12", created=True, as_customer=False,
-                          fallback=FALLBACK_UNKNOWN_LOGIN, not_uploaded=("big.log",))
+    result = FilingResult(
+        tid,
+        12,
+        "http://r/issues/12",
+        created=True,
+        as_customer=False,
+        fallback=FALLBACK_UNKNOWN_LOGIN,
+        not_uploaded=("big.log",),
+    )
     text = filed_message(ticket, result)
     assert "issue #12" in text and "http://r/issues/12" in text
     assert "tg_bob" in text and "big.log" in text

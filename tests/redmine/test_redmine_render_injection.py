@@ -38,9 +38,13 @@ def _customer_visible_parts(page: str) -> str:
         b = min(i for e in end.split("|") if (i := page.find(e, a)) >= 0)
         return page[a:b], b
 
-    parts = [between('<div class="subject">', '<div class="attributes">')[0],
-             between('<div class="description">',
-                     '<div class="attachments">|<div id="issue_tree">|<div id="relations">')[0]]
+    parts = [
+        between('<div class="subject">', '<div class="attributes">')[0],
+        between(
+            '<div class="description">',
+            '<div class="attachments">|<div id="issue_tree">|<div id="relations">',
+        )[0],
+    ]
     for match in re.finditer(r'<div id="journal-\d+-notes" class="wiki">', page):
         parts.append(between(match.group(0), "<script>", match.start())[0])
     assert len(parts) >= 3
@@ -51,12 +55,26 @@ async def test_redmine_markup_injection_is_shown_as_text(
     db, factory, draft_factory, settings, client, issue_page, text_formatting
 ):
     conv = factory.conversation(messages=[("in", EVIL)], username="x<b>y</b>")
-    refs = [factory.attachment(conv, "<img src=x>.txt", b"a", verdict="refused",
-                               reason="{{toc}} !http://evil.example/r.png!")]
-    draft = draft_factory(summary="Summary " + EVIL, browser="Firefox <b>b</b> {{toc}}",
-                          browser_version="1|2", extra="!http://evil.example/x.png!",
-                          description=[EVIL], attachments=refs,
-                          impact="medium", impact_suggested="low", impact_reason=EVIL)
+    refs = [
+        factory.attachment(
+            conv,
+            "<img src=x>.txt",
+            b"a",
+            verdict="refused",
+            reason="{{toc}} !http://evil.example/r.png!",
+        )
+    ]
+    draft = draft_factory(
+        summary="Summary " + EVIL,
+        browser="Firefox <b>b</b> {{toc}}",
+        browser_version="1|2",
+        extra="!http://evil.example/x.png!",
+        description=[EVIL],
+        attachments=refs,
+        impact="medium",
+        impact_suggested="low",
+        impact_reason=EVIL,
+    )
     receipt = RedmineSink(db).submit(draft, conversation_id=conv, opened_at=datetime.now(UTC))
     filer = RedmineFiler(db, client, settings)
     result = await filer.file(receipt.ticket_id)

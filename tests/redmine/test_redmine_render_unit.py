@@ -40,7 +40,7 @@ def test_redmine_textile_block_keeps_exactly_one_pre(text):
 def test_redmine_common_mark_fence_is_longer_than_any_backtick_run(text):
     block = COMMON.block(text)
     fence = block.split("text\n", 1)[0]
-    body = block[len(fence) + len("text\n"): -len(fence) - 1]
+    body = block[len(fence) + len("text\n") : -len(fence) - 1]
     assert fence not in body
 
 
@@ -58,16 +58,30 @@ def test_redmine_control_characters_are_dropped():
 
 def _content(**overrides) -> IssueContent:
     values = dict(
-        receipt="OS-000007", reference="OS-000007-abcdef", summary="Login fails",
-        language="zh_Hans", impact="emergency",
+        receipt="OS-000007",
+        reference="OS-000007-abcdef",
+        summary="Login fails",
+        language="zh_Hans",
+        impact="emergency",
         opened_at=datetime(2024, 5, 3, 10, 0, tzinfo=UTC),
         due_at=datetime(2024, 5, 3, 10, 30, tzinfo=UTC),
-        environment={"Browser": "Firefox"}, description="It fails.",
+        environment={"Browser": "Firefox"},
+        description="It fails.",
         customer="Alice (@alice, Telegram id 42)",
-        attachments=[AttachmentLine("big.log", 6_000_000, "text/plain", "accepted",
-                                    not_uploaded_reason="larger than Redmine's limit of 5.0 MB")],
-        transcript=[TranscriptLine(datetime(2024, 5, 3, 9, 59, tzinfo=UTC), "in",
-                                   "登录失败\n第二行", "zh_Hans")],
+        attachments=[
+            AttachmentLine(
+                "big.log",
+                6_000_000,
+                "text/plain",
+                "accepted",
+                not_uploaded_reason="larger than Redmine's limit of 5.0 MB",
+            )
+        ],
+        transcript=[
+            TranscriptLine(
+                datetime(2024, 5, 3, 9, 59, tzinfo=UTC), "in", "登录失败\n第二行", "zh_Hans"
+            )
+        ],
     )
     values.update(overrides)
     return IssueContent(**values)
@@ -75,12 +89,18 @@ def _content(**overrides) -> IssueContent:
 
 def test_redmine_description_has_every_section_for_the_engineer():
     text = render_description(_content())
-    for part in ("h2. Summary", "h3. Environment", "h3. Impact", "| Level | Emergency |",
-                 "2024-05-03 10:30 UTC (Fri 2024-05-03 03:30 PDT)",
-                 "h3. Attachments", "not uploaded: larger than Redmine's limit of 5.0 MB",
-                 "h3. Conversation transcript (Chinese (Simplified) (zh_Hans))",
-                 "2024-05-03 09:59:00 Customer [zh_Hans]: 登录失败\n    第二行",
-                 "OS-000007-abcdef"):
+    for part in (
+        "h2. Summary",
+        "h3. Environment",
+        "h3. Impact",
+        "| Level | Emergency |",
+        "2024-05-03 10:30 UTC (Fri 2024-05-03 03:30 PDT)",
+        "h3. Attachments",
+        "not uploaded: larger than Redmine's limit of 5.0 MB",
+        "h3. Conversation transcript (Chinese (Simplified) (zh_Hans))",
+        "2024-05-03 09:59:00 Customer [zh_Hans]: 登录失败\n    第二行",
+        "OS-000007-abcdef",
+    ):
         assert part in text, part
 
 

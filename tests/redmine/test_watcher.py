@@ -33,8 +33,7 @@ class Messenger(RecordingMessenger):
         self.documents: list[tuple[int, bytes, str, str]] = []
         self.buttons: list[tuple[int, str, list[list[tuple[str, str]]]]] = []
 
-    async def send_document(self, chat_id, data, filename, caption_html, *,
-                            conversation_id=None):
+    async def send_document(self, chat_id, data, filename, caption_html, *, conversation_id=None):
         if self.fail:
             raise self.fail.pop(0)
         self.documents.append((chat_id, data, filename, caption_html))
@@ -54,14 +53,27 @@ def engineer_login() -> str:
 async def engineer(client: RedmineClient, engineer_login: str) -> str:
     """A staff account (Manager of the project); created once per module."""
     if not await client.find_users(engineer_login):
-        body = await client.request("POST", "/users.json", json={"user": {
-            "login": engineer_login, "firstname": "Jane", "lastname": "Engineer",
-            "mail": f"{engineer_login}@example.invalid", "generate_password": True,
-            "mail_notification": "none"}})
+        body = await client.request(
+            "POST",
+            "/users.json",
+            json={
+                "user": {
+                    "login": engineer_login,
+                    "firstname": "Jane",
+                    "lastname": "Engineer",
+                    "mail": f"{engineer_login}@example.invalid",
+                    "generate_password": True,
+                    "mail_notification": "none",
+                }
+            },
+        )
         roles = (await client.request("GET", "/roles.json"))["roles"]
         manager = next(r["id"] for r in roles if r["name"] == "Manager")
-        await client.request("POST", "/projects/support/memberships.json", json={
-            "membership": {"user_id": body["user"]["id"], "role_ids": [manager]}})
+        await client.request(
+            "POST",
+            "/projects/support/memberships.json",
+            json={"membership": {"user_id": body["user"]["id"], "role_ids": [manager]}},
+        )
     return engineer_login
 
 
@@ -80,16 +92,18 @@ def world(db, client, settings, messenger_):
 
 async def file_ticket(db, factory, draft_factory, filer, *, language="en", name="Alice"):
     conv = factory.conversation(language=language, first_name=name, username=name.lower())
-    receipt = RedmineSink(db).submit(draft_factory(), conversation_id=conv,
-                                     opened_at=datetime.now(UTC))
+    receipt = RedmineSink(db).submit(
+        draft_factory(), conversation_id=conv, opened_at=datetime.now(UTC)
+    )
     result = await filer.file(receipt.ticket_id)
     queue.complete(db, queue.get_by_key(db, f"file:{receipt.ticket_id}").id)  # filed here
     return store.get_ticket(db, receipt.ticket_id), result.issue_id
 
 
 async def staff_note(client, login, issue_id, notes, *, private=False, **changes):
-    await client.update_issue(issue_id, {"notes": notes, "private_notes": private, **changes},
-                              switch_user=login)
+    await client.update_issue(
+        issue_id, {"notes": notes, "private_notes": private, **changes}, switch_user=login
+    )
 
 
 async def test_public_staff_note_reaches_its_customer_and_no_other(
@@ -101,8 +115,12 @@ async def test_public_staff_note_reaches_its_customer_and_no_other(
     alice, alice_issue = await file_ticket(db, factory, draft_factory, filer, name="Alice")
     bob, _ = await file_ticket(db, factory, draft_factory, filer, name="Bob")
 
-    await staff_note(client, engineer, alice_issue,
-                     'Please try *4.3*, see "the notes":https://example.com/n?a=1&b=2 <b>x</b>')
+    await staff_note(
+        client,
+        engineer,
+        alice_issue,
+        'Please try *4.3*, see "the notes":https://example.com/n?a=1&b=2 <b>x</b>',
+    )
     cycle = await watcher.poll_once()
     await outbox.run_once()
 
@@ -112,8 +130,9 @@ async def test_public_staff_note_reaches_its_customer_and_no_other(
     assert "<b>Jane Engineer</b> wrote on your ticket" in html
     link = f'<a href="{settings.url}/issues/{alice_issue}">#{alice_issue}</a>'
     assert f"{alice.receipt} / {link}" in html
-    assert ('Please try <b>4.3</b>, see '
-            '<a href="https://example.com/n?a=1&amp;b=2">the notes</a>') in html
+    assert (
+        'Please try <b>4.3</b>, see <a href="https://example.com/n?a=1&amp;b=2">the notes</a>'
+    ) in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     assert watch.first_response_at(db, alice.id) is not None
     assert watch.first_response_at(db, bob.id) is None
@@ -127,8 +146,9 @@ async def test_private_notes_and_the_bots_own_notes_never_reach_anyone(
     await watcher.poll_once()
     ticket, issue_id = await file_ticket(db, factory, draft_factory, filer)
 
-    await staff_note(client, engineer, issue_id, "Internal: customer is on an old build",
-                     private=True)
+    await staff_note(
+        client, engineer, issue_id, "Internal: customer is on an old build", private=True
+    )
     await filer.add_comment(ticket.id, "The customer's own follow-up")  # as the bot
     await client.update_issue(issue_id, {"notes": "admin as the bot", "status_id": 2})
     cycle = await watcher.poll_once()
@@ -139,10 +159,13 @@ async def test_private_notes_and_the_bots_own_notes_never_reach_anyone(
     assert watch.first_response_at(db, ticket.id) is None
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    ("en", "is now <b>In Progress</b>."),
-    ("zh_Hans", "的状态已变为：<b>处理中</b>。"),  # noqa: RUF001
-])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "is now <b>In Progress</b>."),
+        ("zh_Hans", "的状态已变为：<b>处理中</b>。"),  # noqa: RUF001
+    ],
+)
 async def test_status_change_is_announced_in_the_customers_language(
     db, factory, draft_factory, client, settings, world, messenger_, engineer, language, expected
 ):
@@ -168,8 +191,7 @@ async def test_resolving_asks_for_a_rating_once_and_the_rating_is_noted_privatel
     await watcher.poll_once()
     ticket, issue_id = await file_ticket(db, factory, draft_factory, filer)
 
-    await client.update_issue(issue_id, {"status_id": 3, "notes": "Fixed."},
-                              switch_user=engineer)
+    await client.update_issue(issue_id, {"status_id": 3, "notes": "Fixed."}, switch_user=engineer)
     await watcher.poll_once()
     await outbox.run_once()
     await client.update_issue(issue_id, {"notes": "One more thing."}, switch_user=engineer)
@@ -190,7 +212,10 @@ async def test_resolving_asks_for_a_rating_once_and_the_rating_is_noted_privatel
 
     stored = watch.get_rating(db, ticket.id)
     assert (stored.score, stored.comment, stored.awaiting_comment) == (
-        4, "Quick and <b>kind</b>", False)
+        4,
+        "Quick and <b>kind</b>",
+        False,
+    )
     issue = await client.get_issue(issue_id, include=["journals"])
     notes = [(j["notes"], j["private_notes"]) for j in issue["journals"] if j["notes"]]
     assert ("Customer satisfaction: 4/5 (rated in Telegram).", True) in notes
@@ -208,9 +233,11 @@ async def test_a_file_staff_attach_arrives_as_a_document(
     data = b"patch: set timeout = 30\n" * 50
 
     token = await client.upload(data, "fix.patch", switch_user=engineer)
-    await client.update_issue(issue_id, {"uploads": [
-        {"token": token, "filename": "fix.patch", "content_type": "text/plain"}]},
-        switch_user=engineer)
+    await client.update_issue(
+        issue_id,
+        {"uploads": [{"token": token, "filename": "fix.patch", "content_type": "text/plain"}]},
+        switch_user=engineer,
+    )
     await watcher.poll_once()
     await outbox.run_once()
 
@@ -241,8 +268,9 @@ async def test_watcher_restarted_mid_cycle_sends_nothing_twice_and_skips_nothing
 ):
     filer, outbox = world
     await Watcher(db, client, settings, interval=0).poll_once()
-    tickets = [await file_ticket(db, factory, draft_factory, filer, name=f"User{n}")
-               for n in range(3)]
+    tickets = [
+        await file_ticket(db, factory, draft_factory, filer, name=f"User{n}") for n in range(3)
+    ]
     for ticket, issue_id in tickets:
         await staff_note(client, engineer, issue_id, f"First answer for {ticket.receipt}")
 
@@ -285,8 +313,7 @@ async def test_a_customer_who_blocked_the_bot_is_recorded_not_retried(
     await watcher.poll_once()
     ticket, issue_id = await file_ticket(db, factory, draft_factory, filer)
     await staff_note(client, engineer, issue_id, "Are you there?")
-    messenger_.fail.append(GiveUp("Forbidden: bot was blocked by the user",
-                                  error_class="blocked"))
+    messenger_.fail.append(GiveUp("Forbidden: bot was blocked by the user", error_class="blocked"))
     await watcher.poll_once()
     await outbox.run_once()
 

@@ -212,9 +212,7 @@ async def test_an_off_site_next_in_the_address_bar_stays_on_site(server, browser
     assert "evil" not in page.url
 
 
-async def test_a_sign_in_posted_by_a_sandboxed_page_on_another_port_is_refused(
-    seeded, browser
-):
+async def test_a_sign_in_posted_by_a_sandboxed_page_on_another_port_is_refused(seeded, browser):
     """The reported login CSRF, as Chromium really performs it: a page on another port of
     the same host sets the sign-in cookie (cookies ignore ports) and, sandboxed so that its
     Origin is ``null``, posts the attacker's name, password and matching token."""
@@ -226,7 +224,7 @@ async def test_a_sign_in_posted_by_a_sandboxed_page_on_another_port_is_refused(
         form = (
             f'<form id="f" method="post" action="{staff}/sign-in">'
             f'<input name="csrf_token" value="{token}"><input name="name" value="mallory">'
-            "<input name=\"password\" value=\"mallory's password\"></form>"
+            '<input name="password" value="mallory\'s password"></form>'
             "<script>document.getElementById('f').submit()</script>"
         )
         response = web.Response(

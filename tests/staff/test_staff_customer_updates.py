@@ -9,20 +9,36 @@ from intake.storage import watch
 
 
 def _update(db, ticket_id: int, journal: int, **data) -> queue.OutboxItem:
-    return queue.enqueue(db, "customer.update", {"ticket_id": ticket_id, **data},
-                         key=f"journal:4242:{journal}", lane="telegram", ticket_id=ticket_id)
+    return queue.enqueue(
+        db,
+        "customer.update",
+        {"ticket_id": ticket_id, **data},
+        key=f"journal:4242:{journal}",
+        lane="telegram",
+        ticket_id=ticket_id,
+    )
 
 
 async def test_ticket_view_lists_updates_sent_blocked_and_the_rating(
     signed_in: TestClient, seeded, db
 ):
     ticket = seeded.filed_ticket
-    sent = _update(db, ticket, 1, author="Jane <script>x</script>", notes="Try 4.3",
-                   status={"id": 3, "name": "Resolved", "is_closed": False})
+    sent = _update(
+        db,
+        ticket,
+        1,
+        author="Jane <script>x</script>",
+        notes="Try 4.3",
+        status={"id": 3, "name": "Resolved", "is_closed": False},
+    )
     queue.complete(db, sent.id)
     blocked = _update(db, ticket, 2, author="Jane", files=[{"filename": "fix.sql"}])
-    queue.fail(db, blocked.id, error="Telegram refused: bot was blocked by the user",
-               error_class="blocked")
+    queue.fail(
+        db,
+        blocked.id,
+        error="Telegram refused: bot was blocked by the user",
+        error_class="blocked",
+    )
     watch.record_first_response(db, ticket, "2025-03-03T12:00:00.000000+00:00")
     watch.add_rating(db, ticket, 4)
     watch.close_comment(db, ticket, "Fast <b>help</b>")

@@ -18,10 +18,15 @@ def _db_before(name: str) -> Database:
 
 
 def _ticket(db: Database, ticket_id: int, *, sink: str, status: str, impact: str) -> None:
-    db.execute("INSERT INTO users (id, language, first_seen, last_seen) "
-               "VALUES (1, 'en', 'x', 'x') ON CONFLICT DO NOTHING")
-    db.execute("INSERT INTO conversations (id, user_id, chat_id, language, started_at, "
-               "updated_at) VALUES (?, 1, 1, 'en', 'x', 'x')", [ticket_id])
+    db.execute(
+        "INSERT INTO users (id, language, first_seen, last_seen) "
+        "VALUES (1, 'en', 'x', 'x') ON CONFLICT DO NOTHING"
+    )
+    db.execute(
+        "INSERT INTO conversations (id, user_id, chat_id, language, started_at, "
+        "updated_at) VALUES (?, 1, 1, 'en', 'x', 'x')",
+        [ticket_id],
+    )
     db.execute(
         "INSERT INTO tickets (id, conversation_id, receipt, user_id, chat_id, language, "
         "summary, fields, impact, opened_at, sink, status, attempts, next_attempt_at, "
@@ -39,8 +44,11 @@ def test_m010_turns_tickets_waiting_for_redmine_into_filing_items():
     _ticket(db, 3, sink="redmine", status="filed", impact="medium")
     _ticket(db, 4, sink="local", status="stored", impact="medium")
     migrations.apply(db)
-    items = {item.ticket_id: item for item in (queue.get_by_key(db, f"file:{n}")
-                                               for n in (1, 2, 3, 4)) if item}
+    items = {
+        item.ticket_id: item
+        for item in (queue.get_by_key(db, f"file:{n}") for n in (1, 2, 3, 4))
+        if item
+    }
     assert sorted(items) == [1, 2]
     assert items[2].priority == 0 and items[1].priority == 3  # the Emergency first
     assert items[1].attempts == 2 and items[1].chain == "ticket:1"
@@ -50,7 +58,8 @@ def test_m010_turns_tickets_waiting_for_redmine_into_filing_items():
 
 def test_m009_keeps_updates_seen_before_it_as_done():
     db = _db_before("m009_inbox")
-    db.execute("INSERT INTO updates (update_id, bot_id, received_at, payload) "
-               "VALUES (7, 1, 'x', '{}')")
+    db.execute(
+        "INSERT INTO updates (update_id, bot_id, received_at, payload) VALUES (7, 1, 'x', '{}')"
+    )
     migrations.apply(db)
     assert db.execute("SELECT status FROM updates").fetchone()[0] == "done"

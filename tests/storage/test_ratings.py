@@ -26,7 +26,8 @@ def test_the_first_rating_counts_and_is_queued_as_one_private_note():
     assert watch.get_rating(db, ticket.id).score == 5
     notes = [i for i in queue.for_ticket(db, ticket.id) if i.kind == rating.NOTE]
     assert [(i.lane, i.data["text"]) for i in notes] == [
-        ("redmine", "Customer satisfaction: 5/5 (rated in Telegram).")]
+        ("redmine", "Customer satisfaction: 5/5 (rated in Telegram).")
+    ]
 
 
 def test_a_comment_is_awaited_only_within_the_window_and_only_once():

@@ -44,7 +44,10 @@ def test_an_article_is_its_title_and_first_paragraph(tmp_path):
     path.write_text("# 清除缓存\n\n第一段。\n\n第二段。\n", encoding="utf-8")
     article = read_article(path)
     assert (article.slug, article.language, article.title, article.excerpt) == (
-        "cache", "zh_Hans", "清除缓存", "第一段。"
+        "cache",
+        "zh_Hans",
+        "清除缓存",
+        "第一段。",
     )
 
 

@@ -53,4 +53,3 @@ def test_a_bad_holiday_names_the_variable_once(monkeypatch):
         load_settings()
     assert str(error.value).startswith("SUPPORT_HOLIDAYS: 'xmas'")
     assert str(error.value).count("SUPPORT_HOLIDAYS") == 1
-

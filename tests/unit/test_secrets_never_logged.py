@@ -53,5 +53,7 @@ def test_every_secret_is_handed_to_the_log_filter(monkeypatch):
     monkeypatch.setenv("WEBHOOK_SECRET", "webhook-secret-value")
     monkeypatch.setenv("REDMINE_API_KEY", "0123456789abcdef0123456789abcdef01234567")
     assert set(secrets_of(load_settings())) == {
-        TOKEN, "webhook-secret-value", "0123456789abcdef0123456789abcdef01234567"
+        TOKEN,
+        "webhook-secret-value",
+        "0123456789abcdef0123456789abcdef01234567",
     }

@@ -51,8 +51,10 @@ def create_router() -> Router:
                 ),
             )
             return
-        await flow.reply(message, escape(
-            notices.followup_message(flow.locale, ticket.receipt, followup.issue_id)))
+        await flow.reply(
+            message,
+            escape(notices.followup_message(flow.locale, ticket.receipt, followup.issue_id)),
+        )
 
     @router.message(FileMessage())
     async def attachment(
@@ -105,8 +107,12 @@ def create_router() -> Router:
                 ),
             )
             return
-        await flow.reply(message, escape(
-            notices.followup_message(flow.locale, ticket.receipt, followup.issue_id, shown)))
+        await flow.reply(
+            message,
+            escape(
+                notices.followup_message(flow.locale, ticket.receipt, followup.issue_id, shown)
+            ),
+        )
 
     return router
 
@@ -127,8 +133,9 @@ async def target_ticket(
     current = store.get_ticket(flow.db, ticket_id) if ticket_id else None
     if data.get("ticket_chosen") and current is not None:
         return current
-    open_tickets = [t for t in store.list_tickets(flow.db, user_id=flow.user_id, limit=20)
-                    if not t.closed]
+    open_tickets = [
+        t for t in store.list_tickets(flow.db, user_id=flow.user_id, limit=20) if not t.closed
+    ]
     if len(open_tickets) <= 1 or not ask:
         return current or (open_tickets[0] if open_tickets else None)
     await ask_which_ticket(flow, message, open_tickets)
@@ -142,8 +149,11 @@ async def ask_which_ticket(flow: Flow, message: Message, tickets: list[store.Tic
     await flow.state.update_data(pending_followups=pending[-20:])
     builder = Keyboard()
     for ticket in tickets[:8]:
-        builder.button(text=f"{ticket.receipt}: {ticket.summary[:40]}",
-                       callback_data=TicketAction(action="to", ticket_id=ticket.id))
+        builder.button(
+            text=f"{ticket.receipt}: {ticket.summary[:40]}",
+            callback_data=TicketAction(action="to", ticket_id=ticket.id),
+        )
     builder.adjust(1)
-    await flow.reply(message, _("You have several open tickets. Which one is this for?"),
-                     builder.as_markup())
+    await flow.reply(
+        message, _("You have several open tickets. Which one is this for?"), builder.as_markup()
+    )

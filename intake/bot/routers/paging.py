@@ -23,9 +23,15 @@ class PageAck(CallbackData, prefix="page"):
 
 
 def ack_keyboard(ticket_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text=ACK_TEXT, callback_data=PageAck(ticket_id=ticket_id).pack())
-    ]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=ACK_TEXT, callback_data=PageAck(ticket_id=ticket_id).pack()
+                )
+            ]
+        ]
+    )
 
 
 async def acknowledge(
@@ -37,22 +43,27 @@ async def acknowledge(
     person = callback.from_user
     chat_id = callback.message.chat.id if callback.message else person.id
     if not paging.oncall.may_acknowledge(person.id, chat_id):
-        await callback.answer("Only the on-call list and the staff chat can take pages.",
-                              show_alert=True)
+        await callback.answer(
+            "Only the on-call list and the staff chat can take pages.", show_alert=True
+        )
         return
     ack = paging.acknowledge(
-        callback_data.ticket_id, user_id=person.id,
+        callback_data.ticket_id,
+        user_id=person.id,
         name=person_label(person.first_name, person.username, person.id),
         username=person.username,
     )
     if ack is None:
         await callback.answer("This page is unknown here.", show_alert=True)
     elif ack.first:
-        await callback.answer(f"{ack.receipt} is yours. The customer is told an engineer "
-                              "is on it.", show_alert=True)
+        await callback.answer(
+            f"{ack.receipt} is yours. The customer is told an engineer is on it.", show_alert=True
+        )
     else:
-        await callback.answer(f"{ack.name} already has {ack.receipt} "
-                              f"(since {format_due(ack.at, 'en')}).", show_alert=True)
+        await callback.answer(
+            f"{ack.name} already has {ack.receipt} (since {format_due(ack.at, 'en')}).",
+            show_alert=True,
+        )
 
 
 def create_router() -> Router:

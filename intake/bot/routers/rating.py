@@ -41,16 +41,19 @@ class AwaitingComment(BaseFilter):
     async def __call__(self, message: Message, db: Database, flow: Flow) -> bool | dict[str, Any]:
         if message.from_user is None or await flow.step() not in _QUIET_STEPS:
             return False
-        found = watch.awaiting_comment(db, message.from_user.id,
-                                       since=utcnow() - rating.COMMENT_WINDOW)
+        found = watch.awaiting_comment(
+            db, message.from_user.id, since=utcnow() - rating.COMMENT_WINDOW
+        )
         return {"rating_row": found} if found else False
 
 
 def _markup(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [InlineKeyboardButton(text=text, callback_data=data) for text, data in row]
-        for row in rows
-    ])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=text, callback_data=data) for text, data in row]
+            for row in rows
+        ]
+    )
 
 
 def create_router() -> Router:
@@ -67,8 +70,9 @@ def create_router() -> Router:
             await callback.answer(gettext(flow.locale, rating.ALREADY))
             return
         await callback.answer()
-        text = escape(gettext(flow.locale, rating.RATED, receipt=ticket.receipt,
-                              score=callback_data.score))
+        text = escape(
+            gettext(flow.locale, rating.RATED, receipt=ticket.receipt, score=callback_data.score)
+        )
         markup = _markup(rating.skip_buttons(flow.locale, ticket.id))
         await flow.reply(callback, text, markup, edit=True)
 

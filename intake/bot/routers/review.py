@@ -26,6 +26,7 @@ from intake.tickets.sink import Receipt, TicketSink
 
 logger = logging.getLogger(__name__)
 
+
 def create_router() -> Router:
     router = Router(name="review")
 
@@ -113,8 +114,10 @@ def create_router() -> Router:
         failpoints.hit("after_ticket_saved")  # a crash here: the replay shows the receipt
         # The "Sending…" message becomes the receipt: no dead message left in the chat.
         mine = Keyboard()
-        mine.button(text=_("📋 My tickets"),
-                    callback_data=TicketAction(action="show", ticket_id=receipt.ticket_id))
+        mine.button(
+            text=_("📋 My tickets"),
+            callback_data=TicketAction(action="show", ticket_id=receipt.ticket_id),
+        )
         await flow.reply(
             callback,
             receipt_text(draft, receipt, flow.locale, flow.options.support_channel),

@@ -55,8 +55,9 @@ def create_router() -> Router:
         await flow.reply(callback, *ticket_list(flow))
 
     @router.callback_query(TicketAction.filter())
-    async def act(callback: CallbackQuery, callback_data: TicketAction, flow: Flow,
-                  sink: TicketSink) -> None:
+    async def act(
+        callback: CallbackQuery, callback_data: TicketAction, flow: Flow, sink: TicketSink
+    ) -> None:
         ticket = store.get_ticket(flow.db, callback_data.ticket_id)
         if ticket is None or ticket.user_id != flow.user_id:
             await callback.answer(_("That ticket is not one of yours."), show_alert=True)
@@ -65,14 +66,20 @@ def create_router() -> Router:
         action = callback_data.action
         if action == "close" and not ticket.closed:
             ticket = sink.set_closed(ticket.id, True, key=f"{callback.id}")
-            await flow.reply(callback, *ticket_card(
-                ticket, flow.locale, _("Closed. We are glad it is solved; thank you!")),
-                edit=True)
+            await flow.reply(
+                callback,
+                *ticket_card(
+                    ticket, flow.locale, _("Closed. We are glad it is solved; thank you!")
+                ),
+                edit=True,
+            )
         elif action == "reopen" and ticket.closed and reopenable(ticket):
             ticket = sink.set_closed(ticket.id, False, key=f"{callback.id}")
-            await flow.reply(callback, *ticket_card(
-                ticket, flow.locale, _("Reopened: our team will look at it again.")),
-                edit=True)
+            await flow.reply(
+                callback,
+                *ticket_card(ticket, flow.locale, _("Reopened: our team will look at it again.")),
+                edit=True,
+            )
         elif action == "add":
             await add_information(callback, flow, ticket)
         elif action == "to":
@@ -81,7 +88,8 @@ def create_router() -> Router:
             await flow.begin(callback, inbound_message_id=None)
             draft = await flow.draft()
             draft.extra = f"Follow-up of {ticket.receipt}" + (
-                f" (Redmine #{ticket.external_id})" if ticket.external_id else "")
+                f" (Redmine #{ticket.external_id})" if ticket.external_id else ""
+            )
             await flow.save(draft)
         else:
             await flow.reply(callback, *ticket_card(ticket, flow.locale), edit=action != "show")
@@ -92,15 +100,22 @@ def create_router() -> Router:
 async def add_information(callback: CallbackQuery, flow: Flow, ticket: store.TicketRow) -> None:
     """What they send next goes to this ticket; never in the middle of a new request."""
     if await flow.step() not in (None, "done"):
-        await flow.reply(callback, _(
-            "You are in the middle of a new request. Finish it, or send /cancel, then tap "
-            "“📝 Add information” again."))
+        await flow.reply(
+            callback,
+            _(
+                "You are in the middle of a new request. Finish it, or send /cancel, then tap "
+                "“📝 Add information” again."
+            ),
+        )
         return
     await flow.state.set_state(state_of("done"))
     await flow.state.update_data(ticket_id=ticket.id, ticket_chosen=True)
-    await flow.reply(callback, _(
-        "Send your message, photo or file now: it goes to your ticket {receipt}.").format(
-        receipt=ticket.receipt))
+    await flow.reply(
+        callback,
+        _("Send your message, photo or file now: it goes to your ticket {receipt}.").format(
+            receipt=ticket.receipt
+        ),
+    )
 
 
 async def send_pending_to(
@@ -112,8 +127,7 @@ async def send_pending_to(
     for message_id in pending:
         text = records.inbound_text(flow.db, flow.chat_id, message_id)
         if text:
-            followup = sink.add_followup(ticket.id, key=f"{flow.chat_id}:{message_id}",
-                                         text=text)
+            followup = sink.add_followup(ticket.id, key=f"{flow.chat_id}:{message_id}", text=text)
     await flow.state.update_data(ticket_id=ticket.id, ticket_chosen=True, pending_followups=[])
     if followup is not None and followup.queued:
         text = notices.followup_message(flow.locale, ticket.receipt, followup.issue_id)
@@ -138,9 +152,13 @@ def state_text(ticket: store.TicketRow, locale: str) -> str:
     if ticket.status == "filed":
         status = ticket.redmine_status
         issue = f"#{ticket.external_id}"
-        return (_("Redmine {issue}: {status}").format(
-                    issue=issue, status=notices.status_name(locale, status))
-                if status else _("in Redmine as {issue}").format(issue=issue))
+        return (
+            _("Redmine {issue}: {status}").format(
+                issue=issue, status=notices.status_name(locale, status)
+            )
+            if status
+            else _("in Redmine as {issue}").format(issue=issue)
+        )
     if ticket.status == "failed":
         return _("not filed: our team has been told")
     return _("being filed in Redmine")
@@ -152,7 +170,8 @@ def due_text(ticket: store.TicketRow, locale: str) -> str:
     if ticket.due is None:
         return ""
     return _("first response due {due}").format(
-        due=escape(impact_format.format_due(ticket.due, locale)))
+        due=escape(impact_format.format_due(ticket.due, locale))
+    )
 
 
 def _impact(ticket: store.TicketRow) -> str:
@@ -174,8 +193,9 @@ def ticket_list(flow: Flow) -> tuple[str, InlineKeyboardMarkup | None]:
         line = " · ".join(p for p in parts if p)
         due = due_text(ticket, flow.locale)
         lines.append(f"{line}\n{escape(ticket.summary[:80])}" + (f"\n{due}" if due else ""))
-        builder.button(text=ticket.receipt,
-                       callback_data=TicketAction(action="show", ticket_id=ticket.id))
+        builder.button(
+            text=ticket.receipt, callback_data=TicketAction(action="show", ticket_id=ticket.id)
+        )
     builder.adjust(3)
     return "\n\n".join(lines), builder.as_markup()
 
@@ -183,8 +203,10 @@ def ticket_list(flow: Flow) -> tuple[str, InlineKeyboardMarkup | None]:
 def ticket_card(
     ticket: store.TicketRow, locale: str, note: str | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
-    lines = [f"<b>{ticket.receipt}</b> · {escape(state_text(ticket, locale))}",
-             escape(ticket.summary)]
+    lines = [
+        f"<b>{ticket.receipt}</b> · {escape(state_text(ticket, locale))}",
+        escape(ticket.summary),
+    ]
     impact = _impact(ticket)
     if impact:
         lines.append(_("Impact: <b>{level}</b>").format(level=impact))
@@ -197,16 +219,23 @@ def ticket_card(
         lines.append("\n" + note)
     builder = Keyboard()
     if not ticket.closed:
-        builder.button(text=_("📝 Add information"),
-                       callback_data=TicketAction(action="add", ticket_id=ticket.id))
-        builder.button(text=_("✅ Problem solved — close it"),
-                       callback_data=TicketAction(action="close", ticket_id=ticket.id))
+        builder.button(
+            text=_("📝 Add information"),
+            callback_data=TicketAction(action="add", ticket_id=ticket.id),
+        )
+        builder.button(
+            text=_("✅ Problem solved — close it"),
+            callback_data=TicketAction(action="close", ticket_id=ticket.id),
+        )
     elif reopenable(ticket):
-        builder.button(text=_("↩️ Reopen"),
-                       callback_data=TicketAction(action="reopen", ticket_id=ticket.id))
+        builder.button(
+            text=_("↩️ Reopen"), callback_data=TicketAction(action="reopen", ticket_id=ticket.id)
+        )
     else:
-        builder.button(text=_("🆕 Open a new ticket about it"),
-                       callback_data=TicketAction(action="new", ticket_id=ticket.id))
+        builder.button(
+            text=_("🆕 Open a new ticket about it"),
+            callback_data=TicketAction(action="new", ticket_id=ticket.id),
+        )
     builder.button(text=_("📋 All my tickets"), callback_data=TicketAction(action="list"))
     builder.adjust(1)
     return "\n".join(lines), builder.as_markup()

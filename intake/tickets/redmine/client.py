@@ -130,8 +130,13 @@ class RedmineClient:
             async with self._http().get(content_url, headers=headers) as response:
                 body = await response.read()
                 if response.status >= 400:
-                    raise _error("GET", "/attachments/download", response.status, body,
-                                 response.headers.get("Content-Type", ""))
+                    raise _error(
+                        "GET",
+                        "/attachments/download",
+                        response.status,
+                        body,
+                        response.headers.get("Content-Type", ""),
+                    )
                 return body
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise RedmineUnavailable(
@@ -172,7 +177,9 @@ class RedmineClient:
     ) -> None:
         """PUT answers 204 with an empty body."""
         await self.request(
-            "PUT", f"/issues/{int(issue_id)}.json", json={"issue": dict(changes)},
+            "PUT",
+            f"/issues/{int(issue_id)}.json",
+            json={"issue": dict(changes)},
             switch_user=switch_user,
         )
 
@@ -214,9 +221,7 @@ class RedmineClient:
         Redmine treats ``cf_N=value`` as "is value"; the caller re-checks the value anyway,
         because a field that is not a filter makes Redmine ignore the parameter.
         """
-        issues = await self.search_issues(
-            {"project_id": project, f"cf_{int(field_id)}": value}
-        )
+        issues = await self.search_issues({"project_id": project, f"cf_{int(field_id)}": value})
         return [
             i
             for i in issues
@@ -229,7 +234,8 @@ class RedmineClient:
     async def add_relation(self, issue_id: int, to_issue_id: int, relation_type: str) -> None:
         """``issue_id`` <relation_type> ``to_issue_id``, e.g. 12 duplicates 11."""
         await self.request(
-            "POST", f"/issues/{int(issue_id)}/relations.json",
+            "POST",
+            f"/issues/{int(issue_id)}/relations.json",
             json={"relation": {"issue_to_id": int(to_issue_id), "relation_type": relation_type}},
         )
 
@@ -292,14 +298,13 @@ def _error(
     if status == 404:
         return RedmineNotFound(f"{where}: 404, not found", status)
     if status == 412:
-        return RedmineUnknownUser(
-            f"{where}: 412, the user to act as is unknown or locked", status
-        )
+        return RedmineUnknownUser(f"{where}: 412, the user to act as is unknown or locked", status)
     if status == 413:
         return RedmineTooLarge(f"{where}: 413, too large for Redmine", status)
     if status in (408, 429) or status >= 500:
-        return RedmineUnavailable(f"{where}: {status} from Redmine", status=status,
-                                  retry_after=_seconds(retry_after))
+        return RedmineUnavailable(
+            f"{where}: {status} from Redmine", status=status, retry_after=_seconds(retry_after)
+        )
     return RedmineError(f"{where}: {status} from Redmine", status)
 
 

@@ -107,13 +107,15 @@ def staff_updates(
             elif prop == "attachment" and detail.get("new_value"):
                 attachment = attachments.get(int(name)) if name.isdigit() else None
                 if attachment is not None:  # deleted since: nothing to send
-                    files.append(StaffFile(
-                        id=int(attachment["id"]),
-                        filename=str(attachment.get("filename") or "file"),
-                        filesize=int(attachment.get("filesize") or 0),
-                        content_type=str(attachment.get("content_type") or ""),
-                        content_url=str(attachment.get("content_url") or ""),
-                    ))
+                    files.append(
+                        StaffFile(
+                            id=int(attachment["id"]),
+                            filename=str(attachment.get("filename") or "file"),
+                            filesize=int(attachment.get("filesize") or 0),
+                            content_type=str(attachment.get("content_type") or ""),
+                            content_url=str(attachment.get("content_url") or ""),
+                        )
+                    )
         notes = (journal.get("notes") or "").strip() or None
         update = JournalUpdate(
             issue_id=issue_id,

@@ -80,8 +80,10 @@ _MARKDOWN_RULES: list[Rule] = [
     (r"`([^`\n]+)`", _code),
     (r"!\[([^\]\n]*)\]\([^)\n]*\)", lambda m, inline: inline(m.group(1))),  # image: its alt
     (r"\[([^\]\n]+)\]\(\s*(" + _URL + r")(?:\s+\"[^\"]*\")?\s*\)", _link(1, 2)),
-    (r"\[([^\]\n]+)\]\([^()\n]*(?:\([^()\n]*\))?[^()\n]*\)",
-     lambda m, inline: inline(m.group(1))),  # a target that is not http(s) or mailto
+    (
+        r"\[([^\]\n]+)\]\([^()\n]*(?:\([^()\n]*\))?[^()\n]*\)",
+        lambda m, inline: inline(m.group(1)),
+    ),  # a target that is not http(s) or mailto
     (r"<(" + _URL + r")>", lambda m, inline: link(m.group(1), escape(m.group(1)))),
     (r"(?<![\w*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![\w*])", _tag("b")),
     (r"(?<![\w_])__(?=\S)(.+?)(?<=\S)__(?![\w_])", _tag("b")),
@@ -104,7 +106,7 @@ def _inline_converter(rules: list[Rule]) -> Callable[[str], str]:
     def inline(text: str) -> str:
         out, pos = [], 0
         for m in pattern.finditer(text):
-            out.append(escape(text[pos:m.start()], quote=False))
+            out.append(escape(text[pos : m.start()], quote=False))
             index = next(i for i, g in enumerate(starts) if m.group(g) is not None)
             sub = re.compile(rules[index][0], re.DOTALL).fullmatch(m.group(starts[index]))
             out.append(rules[index][1](sub, inline) if sub else escape(m.group(0), quote=False))

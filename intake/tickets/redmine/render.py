@@ -265,11 +265,14 @@ def _transcript_text(lines: list[TranscriptLine]) -> str:
 
 def fallback_words(fallback: str | None, login: str | None) -> str | None:
     if fallback == FALLBACK_UNKNOWN_LOGIN:
-        return "the customer's Redmine login is unknown or locked, so this issue is filed on "\
-               "their behalf."
+        return (
+            "the customer's Redmine login is unknown or locked, so this issue is filed on "
+            "their behalf."
+        )
     if fallback == FALLBACK_NOT_ADMIN:
-        return "the configured API key is not an administrator's, so it cannot act as the "\
-               "customer."
+        return (
+            "the configured API key is not an administrator's, so it cannot act as the customer."
+        )
     if not login:
         return "the customer has not linked a Redmine account."
     return None

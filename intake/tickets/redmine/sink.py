@@ -56,6 +56,7 @@ from intake.tickets.sink import Followup, Receipt
 
 log = logging.getLogger(__name__)
 
+
 class RedmineConfigError(RedmineError):
     """A name in the settings does not resolve; retried, because an operator can fix it."""
 
@@ -112,8 +113,13 @@ class RedmineSink:
     def submit(self, draft: TicketDraft, *, conversation_id: int, opened_at: datetime) -> Receipt:
         """The ticket and its filing commit together: a crash after this loses neither."""
         row = commit_ticket(
-            self.db, draft, conversation_id=conversation_id, opened_at=opened_at,
-            due_at=self._due_at(draft.impact, opened_at), sink=self.name, status="queued",
+            self.db,
+            draft,
+            conversation_id=conversation_id,
+            opened_at=opened_at,
+            due_at=self._due_at(draft.impact, opened_at),
+            sink=self.name,
+            status="queued",
             then=lambda ticket: queue_filing(self.db, ticket, self.delays),
             holidays=self.holidays,
         )
@@ -122,7 +128,11 @@ class RedmineSink:
         return receipt_for(row)
 
     def add_followup(
-        self, ticket_id: int, *, key: str, text: str | None = None,
+        self,
+        ticket_id: int,
+        *,
+        key: str,
+        text: str | None = None,
         attachment_id: int | None = None,
     ) -> Followup:
         """Queue it for the issue (after the filing, in order); never waits for Redmine."""
@@ -231,16 +241,18 @@ class RedmineFiler:
                 await self.client.add_relation(issue_id, keep, "duplicates")
                 changes: dict[str, Any] = {
                     "notes": f"Closed as a duplicate of #{keep}: the same intake ticket "
-                             f"{ticket.receipt} reached Redmine twice.",
+                    f"{ticket.receipt} reached Redmine twice.",
                 }
                 if closed_status is not None:
                     changes["status_id"] = closed_status
                 await self.client.update_issue(issue_id, changes)
-            log.warning("ticket %s: kept issue %s, closed duplicate(s) %s", ticket.receipt,
-                        keep, extra)
+            log.warning(
+                "ticket %s: kept issue %s, closed duplicate(s) %s", ticket.receipt, keep, extra
+            )
         if ticket.external_id != str(keep):
-            store.mark_filed(self.db, ticket.id, external_id=str(keep),
-                             external_url=self.issue_url(keep))
+            store.mark_filed(
+                self.db, ticket.id, external_id=str(keep), external_url=self.issue_url(keep)
+            )
         return keep, extra
 
     async def _closed_status_id(self) -> int | None:
@@ -259,8 +271,13 @@ class RedmineFiler:
         if ticket is None:
             raise LookupError(f"ticket {ticket_id} does not exist")
         if ticket.status == "filed" and ticket.external_id:
-            return FilingResult(ticket_id, int(ticket.external_id), ticket.external_url or "",
-                                created=False, as_customer=False)
+            return FilingResult(
+                ticket_id,
+                int(ticket.external_id),
+                ticket.external_url or "",
+                created=False,
+                as_customer=False,
+            )
         ref = await self.resolve()
         existing = await self.find_all_filed(ticket.reference)
         if existing:
@@ -268,8 +285,14 @@ class RedmineFiler:
             closed: tuple[int, ...] = ()
             if len(existing) > 1:
                 _, closed = await self.merge_duplicates(ticket)
-            result = self._record(ticket, existing[0]["id"], created=False, as_customer=False,
-                                  fallback=None, not_uploaded=())
+            result = self._record(
+                ticket,
+                existing[0]["id"],
+                created=False,
+                as_customer=False,
+                fallback=None,
+                not_uploaded=(),
+            )
             return dataclasses.replace(result, duplicates_closed=closed)
         login = self._login(ticket)
         fallback = None
@@ -282,21 +305,45 @@ class RedmineFiler:
             issue, not_uploaded = await self._create(ticket, ref, switch_user, login, fallback)
         except RedmineUnknownUser:
             fallback = FALLBACK_UNKNOWN_LOGIN
-            log.info("ticket %s: Redmine login unknown or locked; filing as service account",
-                     ticket.receipt)
+            log.info(
+                "ticket %s: Redmine login unknown or locked; filing as service account",
+                ticket.receipt,
+            )
             issue, not_uploaded = await self._create(ticket, ref, None, login, fallback)
             switch_user = None
-        return self._record(ticket, issue["id"], created=True, as_customer=switch_user is not None,
-                            fallback=fallback, not_uploaded=not_uploaded)
+        return self._record(
+            ticket,
+            issue["id"],
+            created=True,
+            as_customer=switch_user is not None,
+            fallback=fallback,
+            not_uploaded=not_uploaded,
+        )
 
-    def _record(self, ticket: store.TicketRow, issue_id: int, *, created: bool, as_customer: bool,
-                fallback: str | None, not_uploaded: tuple[str, ...]) -> FilingResult:
+    def _record(
+        self,
+        ticket: store.TicketRow,
+        issue_id: int,
+        *,
+        created: bool,
+        as_customer: bool,
+        fallback: str | None,
+        not_uploaded: tuple[str, ...],
+    ) -> FilingResult:
         url = self.issue_url(int(issue_id))
         note = f"filed by the service account ({fallback})" if fallback else None
-        store.mark_filed(self.db, ticket.id, external_id=str(issue_id), external_url=url,
-                         note=note)
-        return FilingResult(ticket.id, int(issue_id), url, created=created,
-                            as_customer=as_customer, fallback=fallback, not_uploaded=not_uploaded)
+        store.mark_filed(
+            self.db, ticket.id, external_id=str(issue_id), external_url=url, note=note
+        )
+        return FilingResult(
+            ticket.id,
+            int(issue_id),
+            url,
+            created=created,
+            as_customer=as_customer,
+            fallback=fallback,
+            not_uploaded=not_uploaded,
+        )
 
     def _login(self, ticket: store.TicketRow) -> str | None:
         """The login the customer confirmed for this ticket; a skipped step means none."""
@@ -311,8 +358,9 @@ class RedmineFiler:
         fallback: str | None,
     ) -> tuple[dict[str, Any], tuple[str, ...]]:
         uploads, lines = await self._upload_all(ticket, switch_user)
-        content = self._content(ticket, lines, login=login, as_customer=switch_user is not None,
-                                fallback=fallback)
+        content = self._content(
+            ticket, lines, login=login, as_customer=switch_user is not None, fallback=fallback
+        )
         draft = ticket.draft
         values = {
             "browser": draft.browser,
@@ -338,8 +386,9 @@ class RedmineFiler:
         if uploads:
             issue["uploads"] = uploads
         created = await self.client.create_issue(issue, switch_user=switch_user)
-        return created, tuple(line.file_name for line in lines if not line.uploaded
-                              and line.verdict != "refused")
+        return created, tuple(
+            line.file_name for line in lines if not line.uploaded and line.verdict != "refused"
+        )
 
     async def _upload_all(
         self, ticket: store.TicketRow, switch_user: str | None
@@ -353,46 +402,78 @@ class RedmineFiler:
                 continue
             name = row.file_name or f"attachment-{row.id}"
             line = AttachmentLine(
-                file_name=name, size=row.size, mime_type=row.mime_type,
-                verdict=row.verdict, verdict_language=row.verdict_language,
-                verdict_reason=row.verdict_reason, verdict_excerpt=row.verdict_excerpt,
+                file_name=name,
+                size=row.size,
+                mime_type=row.mime_type,
+                verdict=row.verdict,
+                verdict_language=row.verdict_language,
+                verdict_reason=row.verdict_reason,
+                verdict_excerpt=row.verdict_excerpt,
             )
             if row.verdict == "refused":
-                lines.append(dataclasses.replace(
-                    line, not_uploaded_reason="refused by the policy"))
+                lines.append(
+                    dataclasses.replace(line, not_uploaded_reason="refused by the policy")
+                )
                 continue
             if row.size is not None and row.size > limit:
-                lines.append(dataclasses.replace(line, not_uploaded_reason=(
-                    f"larger than Redmine's limit of {format_size(limit)}")))
+                lines.append(
+                    dataclasses.replace(
+                        line,
+                        not_uploaded_reason=(
+                            f"larger than Redmine's limit of {format_size(limit)}"
+                        ),
+                    )
+                )
                 continue
             data = store.attachment_data(self.db, row.id)
             if data is None:
                 lines.append(dataclasses.replace(line, not_uploaded_reason="file not kept"))
                 continue
             if len(data) > limit:
-                lines.append(dataclasses.replace(line, size=len(data), not_uploaded_reason=(
-                    f"larger than Redmine's limit of {format_size(limit)}")))
+                lines.append(
+                    dataclasses.replace(
+                        line,
+                        size=len(data),
+                        not_uploaded_reason=(
+                            f"larger than Redmine's limit of {format_size(limit)}"
+                        ),
+                    )
+                )
                 continue
             try:
                 token = await self.client.upload(data, name, switch_user=switch_user)
             except RedmineValidationError as exc:  # e.g. an extension Redmine forbids
-                lines.append(dataclasses.replace(line, not_uploaded_reason=(
-                    "Redmine refused it: " + "; ".join(exc.errors))))
+                lines.append(
+                    dataclasses.replace(
+                        line, not_uploaded_reason=("Redmine refused it: " + "; ".join(exc.errors))
+                    )
+                )
                 continue
             except RedmineTooLarge:  # a proxy's or Redmine's own body limit, below ours
-                lines.append(dataclasses.replace(line, not_uploaded_reason=(
-                    "too large for Redmine (413)")))
+                lines.append(
+                    dataclasses.replace(line, not_uploaded_reason=("too large for Redmine (413)"))
+                )
                 continue
-            upload = {"token": token, "filename": name,
-                      "content_type": row.mime_type or "application/octet-stream"}
+            upload = {
+                "token": token,
+                "filename": name,
+                "content_type": row.mime_type or "application/octet-stream",
+            }
             if row.caption:
                 upload["description"] = " ".join(row.caption.split())[:255]
             uploads.append(upload)
             lines.append(dataclasses.replace(line, uploaded=True))
         return uploads, lines
 
-    def _content(self, ticket: store.TicketRow, lines: list[AttachmentLine], *,
-                 login: str | None, as_customer: bool, fallback: str | None) -> IssueContent:
+    def _content(
+        self,
+        ticket: store.TicketRow,
+        lines: list[AttachmentLine],
+        *,
+        login: str | None,
+        as_customer: bool,
+        fallback: str | None,
+    ) -> IssueContent:
         draft = ticket.draft
         return IssueContent(
             receipt=ticket.receipt,
@@ -419,8 +500,12 @@ class RedmineFiler:
             impact_answers=dict(draft.impact_answers),
             attachments=lines,
             transcript=[
-                TranscriptLine(at=datetime.fromisoformat(m.created_at), direction=m.direction,
-                               text=m.text or f"({m.kind})", language=m.language)
+                TranscriptLine(
+                    at=datetime.fromisoformat(m.created_at),
+                    direction=m.direction,
+                    text=m.text or f"({m.kind})",
+                    language=m.language,
+                )
                 for m in store.transcript(self.db, ticket.conversation_id)
             ],
         )
@@ -442,8 +527,10 @@ class RedmineFiler:
         """
         ticket, issue_id = self._filed(ticket_id)
         m = Markup(self.settings.text_formatting)
-        header = (f"Follow-up from the customer in Telegram "
-                  f"({LANGUAGE_NAMES.get(ticket.language, ticket.language)}):")
+        header = (
+            f"Follow-up from the customer in Telegram "
+            f"({LANGUAGE_NAMES.get(ticket.language, ticket.language)}):"
+        )
         note = header + "\n\n" + m.block(text) + _marker_line(m, marker)
         return await self._note(ticket, issue_id, note, uploads=None)
 
@@ -483,13 +570,22 @@ class RedmineFiler:
         names = ("Closed",) if closed else ("New", "In Progress")
         status = next((s for s in wanted if s.get("name") in names), wanted[0] if wanted else None)
         if status is None:
-            raise RedmineConfigError("Redmine has no issue status to " +
-                                     ("close" if closed else "reopen") + " with")
+            raise RedmineConfigError(
+                "Redmine has no issue status to " + ("close" if closed else "reopen") + " with"
+            )
         m = Markup(self.settings.text_formatting)
-        note = ("The customer closed this ticket from Telegram: the problem is solved."
-                if closed else "The customer reopened this ticket from Telegram.")
-        await self._note(ticket, issue_id, note + _marker_line(m, marker), uploads=None,
-                         changes={"status_id": int(status["id"])})
+        note = (
+            "The customer closed this ticket from Telegram: the problem is solved."
+            if closed
+            else "The customer reopened this ticket from Telegram."
+        )
+        await self._note(
+            ticket,
+            issue_id,
+            note + _marker_line(m, marker),
+            uploads=None,
+            changes={"status_id": int(status["id"])},
+        )
         return str(status["name"])
 
     async def note_present(self, ticket_id: int, marker: str) -> bool:
@@ -504,9 +600,14 @@ class RedmineFiler:
             raise LookupError(f"ticket {ticket_id} is not filed yet")
         return ticket, int(ticket.external_id)
 
-    async def _note(self, ticket: store.TicketRow, issue_id: int, note: str,
-                    uploads: tuple[store.AttachmentRow, str, bytes] | None,
-                    changes: dict[str, Any] | None = None) -> FilingResult:
+    async def _note(
+        self,
+        ticket: store.TicketRow,
+        issue_id: int,
+        note: str,
+        uploads: tuple[store.AttachmentRow, str, bytes] | None,
+        changes: dict[str, Any] | None = None,
+    ) -> FilingResult:
         ref = await self.resolve()
         login = self._login(ticket)
         switch_user = login if login and ref.is_admin else None
@@ -517,11 +618,17 @@ class RedmineFiler:
             if uploads is not None:
                 row, name, data = uploads
                 token = await self.client.upload(data, name, switch_user=as_user)
-                files = [{"token": token, "filename": name,
-                          "content_type": row.mime_type or "application/octet-stream"}]
+                files = [
+                    {
+                        "token": token,
+                        "filename": name,
+                        "content_type": row.mime_type or "application/octet-stream",
+                    }
+                ]
             if changes:
-                await self.client.update_issue(issue_id, {**changes, "notes": text},
-                                               switch_user=as_user)
+                await self.client.update_issue(
+                    issue_id, {**changes, "notes": text}, switch_user=as_user
+                )
             else:
                 await self.client.add_note(issue_id, text, uploads=files, switch_user=as_user)
 
@@ -533,8 +640,14 @@ class RedmineFiler:
             m = Markup(self.settings.text_formatting)
             named = f"On behalf of {m.inline(self.customer_name(ticket), in_table=False)}.\n\n"
             await send(None, named + note)
-        return FilingResult(ticket.id, issue_id, self.issue_url(issue_id), created=False,
-                            as_customer=switch_user is not None, fallback=fallback)
+        return FilingResult(
+            ticket.id,
+            issue_id,
+            self.issue_url(issue_id),
+            created=False,
+            as_customer=switch_user is not None,
+            fallback=fallback,
+        )
 
 
 def _marker_line(m: Markup, marker: str) -> str:
@@ -583,8 +696,11 @@ async def check_login(
     except (RedmineForbidden, RedmineError):
         return UNCHECKED
     claimed = next(
-        (str(f.get("value") or "") for f in user.get("custom_fields", [])
-         if f.get("name") == field_name),
+        (
+            str(f.get("value") or "")
+            for f in user.get("custom_fields", [])
+            if f.get("name") == field_name
+        ),
         "",
     )
     return LINKED if claimed.strip().lstrip("@").lower() in handles else UNPROVEN
