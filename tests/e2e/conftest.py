@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
+from pydantic import SecretStr
 
 from intake.config import Settings
 from intake.emulator.server import BotAPIEmulator
@@ -17,6 +18,7 @@ from intake.emulator.testing import running_emulator
 from intake.emulator.users import SimulatedUser
 from intake.runtime import BotRunner, Services, build_services
 from intake.storage.db import open_db
+from intake.tickets.redmine.config import RedmineSettings
 
 
 @dataclass
@@ -49,6 +51,31 @@ def settings(tmp_path) -> Settings:
 @pytest.fixture
 async def intake(emulator, settings) -> AsyncIterator[Running]:
     services = build_services(settings, db=open_db(settings.database))
+    runner = BotRunner(services, emulator.token, emulator.base_url)
+    await runner.start(polling_timeout=1)
+    running = Running(emulator, services, runner)
+    yield running
+    await running.runner.stop()
+    await services.aclose()
+
+
+@pytest.fixture
+def redmine_settings(redmine_env) -> RedmineSettings:
+    """The real Redmine of tests/redmine_server.py (a module may override this fixture)."""
+    return RedmineSettings(
+        url=redmine_env["REDMINE_URL"],
+        api_key=SecretStr(redmine_env["REDMINE_API_KEY"]),
+        project=redmine_env.get("REDMINE_PROJECT_IDENTIFIER", "support"),
+        timeout_seconds=10,
+    )
+
+
+@pytest.fixture
+async def intake_redmine(emulator, settings, redmine_settings) -> AsyncIterator[Running]:
+    """The running product filing into the real Redmine."""
+    services = build_services(
+        settings, db=open_db(settings.database), redmine_settings=redmine_settings
+    )
     runner = BotRunner(services, emulator.token, emulator.base_url)
     await runner.start(polling_timeout=1)
     running = Running(emulator, services, runner)

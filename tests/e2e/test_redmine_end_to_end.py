@@ -8,15 +8,8 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-from pydantic import SecretStr
-
-from intake.runtime import BotRunner, build_services
 from intake.storage import tickets as store
-from intake.storage.db import open_db
 from intake.tickets.redmine.client import RedmineClient
-from intake.tickets.redmine.config import RedmineSettings
-from tests.e2e.conftest import Running
 from tests.e2e.steps import EN, ZH, reach_step
 
 
@@ -31,29 +24,6 @@ async def notes_on(settings, issue_id: int, *, until: str, seconds: float = 30) 
                 return notes
             assert asyncio.get_running_loop().time() < deadline, f"no note with {until!r}"
             await asyncio.sleep(0.2)
-
-
-@pytest.fixture
-def redmine_settings(redmine_env):
-    return RedmineSettings(
-        url=redmine_env["REDMINE_URL"],
-        api_key=SecretStr(redmine_env["REDMINE_API_KEY"]),
-        project=redmine_env.get("REDMINE_PROJECT_IDENTIFIER", "support"),
-        timeout_seconds=10,
-    )
-
-
-@pytest.fixture
-async def intake_redmine(emulator, settings, redmine_settings):
-    services = build_services(
-        settings, db=open_db(settings.database), redmine_settings=redmine_settings
-    )
-    runner = BotRunner(services, emulator.token, emulator.base_url)
-    await runner.start(polling_timeout=1)
-    running = Running(emulator, services, runner)
-    yield running
-    await running.runner.stop()
-    await services.aclose()
 
 
 async def test_redmine_ticket_from_the_chat_is_filed_once_with_its_number_told(

@@ -13,14 +13,11 @@ import secrets
 import pytest
 from pydantic import SecretStr
 
-from intake.runtime import BotRunner, build_services
 from intake.storage import tickets as store
 from intake.storage import watch
-from intake.storage.db import open_db
 from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.config import RedmineSettings
-from tests.e2e.conftest import Running
-from tests.e2e.steps import EN
+from tests.e2e.steps import complete_intake
 
 pytestmark = pytest.mark.redmine
 
@@ -65,59 +62,19 @@ async def staff(redmine_settings):
         yield client, login
 
 
-@pytest.fixture
-async def intake_redmine(emulator, settings, redmine_settings):
-    services = build_services(
-        settings, db=open_db(settings.database), redmine_settings=redmine_settings
-    )
-    runner = BotRunner(services, emulator.token, emulator.base_url)
-    await runner.start(polling_timeout=1)
-    running = Running(emulator, services, runner)
-    yield running
-    await running.runner.stop()
-    await services.aclose()
-
-
-async def file_from_the_chat(user) -> None:
-    await user.send_command("/start")
-    await user.wait_for(lambda m: any(EN["start"] in t for t in m.button_texts))
-    await user.tap(lambda b: EN["start"] in b.text)
-    await user.wait_for(EN["summary"])
-    await user.send_text("Reports page times out")
-    await user.wait_for(EN["browser"])
-    await user.tap("Firefox")
-    await user.wait_for(EN["version"])
-    await user.send_text("121.0")
-    await user.wait_for(EN["os"])
-    await user.tap("Ubuntu")
-    await user.wait_for(lambda m: "Ubuntu" in (m.text or "") and EN["os_version"] in m.text)
-    await user.send_text("22.04")
-    await user.wait_for(EN["product"])
-    await user.send_text("4.2.1")
-    await user.wait_for(EN["extra"])
-    await user.tap(lambda b: EN["skip"] in b.text)
-    await user.wait_for(EN["impact"])
-    await user.tap(lambda b: EN["yes_right"] in b.text)
-    await user.wait_for(EN["description"])
-    await user.send_text("The reports page spins for a minute, then shows a timeout.")
-    await user.wait_for(lambda m: EN["done"] in " ".join(m.button_texts))
-    await user.tap(lambda b: EN["done"] in b.text)
-    await user.wait_for(EN["attachments"])
-    await user.tap(lambda b: EN["skip"] in b.text)
-    await user.wait_for("Redmine login")
-    await user.tap(lambda b: EN["skip"] in b.text)
-    await user.wait_for(EN["review"])
-    await user.tap(lambda b: EN["confirm"] in b.text)
-    await user.wait_for("filed in Redmine as issue #", timeout=30)
-
-
 async def test_engineer_answers_in_redmine_and_the_customer_reads_files_and_rates_in_telegram(
     intake_redmine, staff
 ):
     client, engineer = staff
     carol = intake_redmine.user(language_code="en", first_name="Carol", username="carol")
     dave = intake_redmine.user(language_code="en", first_name="Dave", username="dave")
-    await file_from_the_chat(carol)
+    await complete_intake(
+        carol,
+        summary="Reports page times out",
+        description="The reports page spins for a minute, then shows a timeout.",
+        with_account=True,
+    )
+    await carol.wait_for("filed in Redmine as issue #", timeout=30)
     db = intake_redmine.services.db
     ticket = store.list_tickets(db, user_id=carol.id)[0]
     issue_id = int(ticket.external_id)
