@@ -33,7 +33,7 @@ from intake.bot.middlewares import (
     UserI18nMiddleware,
 )
 from intake.bot.routers import create_routers
-from intake.docs import DocsIndex
+from intake.docs import DocsIndex, Suggestions
 from intake.i18n import EN, N_, compile_catalogs, gettext, locales_dir
 from intake.storage.fsm import SQLiteStorage
 from intake.tickets.paging import Paging
@@ -107,11 +107,12 @@ def create_dispatcher(
     i18n: I18n | None = None,
     redmine: RedmineClient | None = None,
     filer: RedmineFiler | None = None,
-    docs: DocsIndex | None = None,
+    docs: Suggestions | None = None,
     paging: Paging | None = None,
 ) -> Dispatcher:
-    """``paging``: what "I'm on it" acknowledges (without it the button answers that paging
-    is not running here)."""
+    """``docs``: where the articles offered after the summary come from (the sample
+    articles without it). ``paging``: what "I'm on it" acknowledges (without it the button
+    answers that paging is not running here)."""
     options = options or DialogueOptions()
     attachment_work = AttachmentWork(db, checker)
     dp = Dispatcher(
@@ -124,7 +125,7 @@ def create_dispatcher(
         attachment_work=attachment_work,
         redmine=redmine,
         filer=filer,
-        docs=docs if docs is not None else DocsIndex.from_folder(),  # the sample articles
+        docs=docs if docs is not None else Suggestions(DocsIndex.from_folder()),  # sample articles
         paging=paging,
     )
     dp.update.outer_middleware(UpdateRecorder(db))

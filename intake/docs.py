@@ -6,14 +6,23 @@ Markdown files (``<slug>.md`` in English, ``<slug>.zh.md`` in Chinese; the first
 is the title), indexed in an in-memory SQLite FTS5 table at start-up. Chinese has no spaces
 between words, so CJK text is indexed character by character and searched as two-character
 phrases: "无法登录" matches "无法 登录" in an article without a Chinese word list.
+
+With Redmine configured the suggestions come from its search over the project's wiki pages
+and closed issues (``Suggestions`` with a remote search); when Redmine cannot answer within
+a couple of seconds, the Markdown articles answer instead, so the dialogue never waits long.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 import sqlite3
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 SAMPLE_ARTICLES = Path(__file__).resolve().parent / "articles"
 MAX_SUGGESTIONS = 3
@@ -36,6 +45,7 @@ class Article:
     language: str  # "en" | "zh_Hans"
     title: str
     body: str
+    url: str = ""  # where the article lives, when it is not one of ours (a Redmine page)
 
     @property
     def excerpt(self) -> str:
@@ -56,6 +66,18 @@ def read_article(path: Path) -> Article:
 def _spaced(text: str) -> str:
     """CJK characters as separate tokens (FTS5's unicode61 keeps a CJK run as one token)."""
     return _CJK.sub(lambda m: f" {m.group(0)} ", text)
+
+
+def search_terms(text: str, limit: int = 5) -> list[str]:
+    """The summary's telling words, longest first, then its Chinese two-character phrases:
+    what a keyword search (Redmine reads at most five tokens) should look for."""
+    words = sorted(
+        {w.lower() for w in _WORD.findall(text)} - _STOPWORDS, key=lambda w: (-len(w), w)
+    )
+    pairs = dict.fromkeys(
+        run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)
+    )
+    return (words + list(pairs))[:limit]
 
 
 def _query(text: str) -> str:
@@ -111,3 +133,37 @@ class DocsIndex:
             if len(found) == limit:
                 break
         return found
+
+
+# A remote search: the summary and how many articles at most, best first.
+RemoteSearch = Callable[[str, int], Awaitable[list[Article]]]
+REMOTE_TIMEOUT = 2.0  # seconds: the offer comes between two questions, it must not stall
+
+
+class Suggestions:
+    """What the dialogue asks for articles: the remote search when there is one and it
+    answers in time, the local index otherwise."""
+
+    def __init__(
+        self,
+        local: DocsIndex,
+        remote: RemoteSearch | None = None,
+        *,
+        timeout: float = REMOTE_TIMEOUT,
+    ) -> None:
+        self.local = local
+        self.remote = remote
+        self.timeout = timeout
+
+    async def search(
+        self, text: str, language: str, limit: int = MAX_SUGGESTIONS
+    ) -> list[Article]:
+        if self.remote is not None:
+            try:
+                return await asyncio.wait_for(self.remote(text, limit), self.timeout)
+            except Exception as exc:  # a suggestion must never break the dialogue
+                log.warning(
+                    "documentation search unavailable (%s); using the local articles",
+                    type(exc).__name__,
+                )
+        return self.local.search(text, language, limit)

@@ -29,10 +29,12 @@ from intake.bot.notifier import TelegramNotifier
 from intake.bot.polling import InboxPolling
 from intake.bot.webhook import InboxWebhook
 from intake.config import Settings, secrets_of
+from intake.docs import DocsIndex, Suggestions
 from intake.storage.db import open_db, utcnow
 from intake.tickets.local import default_due_at
 from intake.tickets.paging import OnCall, Paging
 from intake.tickets.redmine.config import RedmineSettings
+from intake.tickets.redmine.docs_search import RedmineDocsSearch
 from intake.tickets.setup import Ticketing, create_ticketing
 from intake.tickets.sink import TicketSink
 
@@ -108,6 +110,16 @@ def build_services(
     )
 
 
+def suggestions_of(services: Services) -> Suggestions:
+    """The articles offered after the summary: Redmine's wiki pages and closed issues when
+    Redmine is configured (the sample articles when it cannot answer), else the samples."""
+    local = DocsIndex.from_folder()
+    t = services.ticketing
+    if t.client is None or t.settings is None:
+        return Suggestions(local)
+    return Suggestions(local, RedmineDocsSearch(t.client, t.settings.project))
+
+
 def oncall_of(settings: Settings) -> OnCall:
     return OnCall(
         staff_chat_id=settings.staff_chat_id,
@@ -152,6 +164,7 @@ class BotRunner:
             i18n=self._i18n,
             redmine=s.ticketing.client,
             filer=s.ticketing.filer,
+            docs=suggestions_of(s),
             paging=s.paging,
         )
         s.notifier.bot = self.bot
@@ -256,6 +269,7 @@ def create_webhook_app(
         options=services.options,
         redmine=services.ticketing.client,
         filer=services.ticketing.filer,
+        docs=suggestions_of(services),
         paging=services.paging,
     )
     endpoint = InboxWebhook(dp, bot, services.db, secret=secret)

@@ -15,7 +15,7 @@ from intake import dialogue
 from intake.bot.flow import Flow
 from intake.bot.html import fill
 from intake.bot.keyboards import Keyboard, Nav, nav_button
-from intake.docs import Article, DocsIndex
+from intake.docs import Article, Suggestions
 from intake.storage import docs as docs_store
 from intake.storage import records
 
@@ -54,10 +54,12 @@ def create_router() -> Router:
     return router
 
 
-async def offer_articles(flow: Flow, message: Message, docs: DocsIndex | None, text: str) -> None:
+async def offer_articles(
+    flow: Flow, message: Message, docs: Suggestions | None, text: str
+) -> None:
     """Offer the articles matching ``text``, if any (recorded for the staff's count)."""
     conversation_id = flow.session.conversation_id
-    found = docs.search(text, flow.locale) if docs is not None else []
+    found = await docs.search(text, flow.locale) if docs is not None else []
     if not found or conversation_id is None:
         return
     docs_store.record_offer(flow.db, conversation_id, [a.slug for a in found])
@@ -70,8 +72,10 @@ async def offer_articles(flow: Flow, message: Message, docs: DocsIndex | None, t
 def offer_text(found: list[Article]) -> str:
     parts = [_("📚 Before we go on: these articles may already answer it.")]
     for article in found:
-        parts.append(
-            fill("<b>{title}</b>\n{excerpt}", title=article.title, excerpt=article.excerpt)
-        )
+        if article.url:  # a Redmine wiki page or closed issue: the title links to it
+            template = '<b><a href="{url}">{title}</a></b>\n{excerpt}'
+        else:
+            template = "<b>{title}</b>\n{excerpt}"
+        parts.append(fill(template, url=article.url, title=article.title, excerpt=article.excerpt))
     parts.append(_("Or simply answer the next question to continue with your ticket."))
     return "\n\n".join(parts)

@@ -18,7 +18,7 @@ from intake.bot.keyboards import Keyboard, Lang, Nav, Pick, nav_button
 from intake.bot.prompts import sentences
 from intake.bot.routers.docs import offer_articles
 from intake.bot.states import Intake
-from intake.docs import DocsIndex
+from intake.docs import Suggestions
 from intake.draft import DESCRIPTION_MAX
 from intake.language import suggest_switch
 from intake.storage import records
@@ -65,7 +65,7 @@ def create_router() -> Router:
 
     @router.message(StateFilter(Intake.welcome), text)
     @router.message(StateFilter(Intake.summary), text)
-    async def summary(message: Message, flow: Flow, docs: DocsIndex | None = None) -> None:
+    async def summary(message: Message, flow: Flow, docs: Suggestions | None = None) -> None:
         value = await accepted(flow, message, "summary")
         if value is None:
             return

@@ -231,6 +231,33 @@ class RedmineClient:
             )
         ]
 
+    async def search(
+        self,
+        project: str | int,
+        query: str,
+        *,
+        types: Iterable[str] = ("issues", "wiki_pages"),
+        all_words: bool = False,
+        titles_only: bool = False,
+        limit: int = 25,
+    ) -> list[dict[str, Any]]:
+        """Redmine's search inside one project: results (``id``, ``title``, ``type``, ``url``,
+        ``description``, ``datetime``), newest first.
+
+        Redmine reads a flag as "on" when the parameter is present at all (even ``=0``), so
+        a flag that is off is sent empty (``all_words=``: any word) and an object type that
+        is not wanted is left out. ``open_issues`` is never sent: it would keep the open
+        issues only; a closed issue's ``type`` is ``issue-closed``. Redmine takes at most
+        five words of the query.
+        """
+        params: dict[str, Any] = {"q": query, "limit": limit, "offset": 0}
+        params.update({t: 1 for t in types})
+        params["all_words"] = 1 if all_words else ""
+        params["titles_only"] = 1 if titles_only else ""
+        path = f"/projects/{quote(str(project))}/search.json"
+        body = await self.request("GET", path, params=params)
+        return list(body.get("results", [])) if body else []
+
     async def add_relation(self, issue_id: int, to_issue_id: int, relation_type: str) -> None:
         """``issue_id`` <relation_type> ``to_issue_id``, e.g. 12 duplicates 11."""
         await self.request(

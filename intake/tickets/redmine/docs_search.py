@@ -1,0 +1,51 @@
+"""Documentation first, from Redmine: the project's wiki pages and closed issues as articles.
+
+Redmine's search matches any of the words (``LIKE``) and orders by date, so the results are
+ranked here by how many of the summary's words they contain, the title counting double; a
+result that shares no word with the summary is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from intake.docs import Article, search_terms
+from intake.tickets.redmine.client import RedmineClient
+
+# What Redmine calls the object types we offer: a wiki page, a closed issue.
+OFFERED_TYPES = ("wiki-page", "issue-closed")
+# Redmine's result titles: "Support #12 (Closed): Subject", "Wiki: Page_title".
+_ISSUE_PREFIX = re.compile(r"^[^#]*#\d+(?: \([^)]*\))?: ")
+_WIKI_PREFIX = re.compile(r"^[^:]{1,40}: ")
+
+
+class RedmineDocsSearch:
+    """A remote search for ``intake.docs.Suggestions`` over one Redmine project."""
+
+    def __init__(self, client: RedmineClient, project: str) -> None:
+        self.client = client
+        self.project = project
+
+    async def __call__(self, text: str, limit: int) -> list[Article]:
+        terms = search_terms(text)
+        if not terms:
+            return []
+        results = await self.client.search(self.project, " ".join(terms))
+        scored = []
+        for position, result in enumerate(results):
+            if result.get("type") not in OFFERED_TYPES:
+                continue
+            title = _title(str(result.get("type")), str(result.get("title", "")))
+            body = str(result.get("description") or "")
+            score = sum(2 * (t in title.lower()) + (t in body.lower()) for t in terms)
+            if score:
+                slug = f"redmine:{result.get('type')}:{result.get('id')}"
+                article = Article(slug, "", title, body, url=str(result.get("url") or ""))
+                scored.append((-score, position, article))
+        return [article for *_rank, article in sorted(scored)[:limit]]
+
+
+def _title(kind: str, title: str) -> str:
+    if kind == "wiki-page":
+        return _WIKI_PREFIX.sub("", title, count=1).replace("_", " ").strip()
+    return _ISSUE_PREFIX.sub("", title, count=1).strip()
