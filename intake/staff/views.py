@@ -30,6 +30,7 @@ from intake.staff.keys import (
     site_host,
 )
 from intake.staff.thumbs import make_thumbnail
+from intake.storage import docs as docs_store
 from intake.storage import review, ticket_queue, watch
 from intake.tickets.sink import receipt_number
 
@@ -249,6 +250,8 @@ async def conversations(request: web.Request) -> dict[str, Any]:
         "prev_url": page_url(page.page - 1) if page.page > 1 else None,
         "next_url": page_url(page.page + 1) if page.page < page.pages else None,
         "back_query": urlencode({**kept, "page": page.page}),
+        # Documentation first: intakes that ended because an offered article answered.
+        "solved_by_article": docs_store.solved_count(request.app[DB_KEY]),
     }
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from intake.staff.present import due_state, duration_text, reason_text
+from intake.storage import docs as docs_store
 from intake.storage import ticket_queue
 from tests.factories import iso
 from tests.staff.conftest import NOW
@@ -120,3 +121,12 @@ async def test_the_customers_other_conversations_are_linked(signed_in, seeded, s
     assert "报表导出失败" in html
     alone = await (await signed_in.get(f"/conversations/{seeded.english}")).text()
     assert "this is their only conversation" in alone
+
+
+async def test_the_conversations_page_counts_intakes_solved_by_an_article(signed_in, db, seeded):
+    line = 'id="solved-by-article">0 intakes ended solved'
+    assert line in await (await signed_in.get("/conversations")).text()
+    docs_store.record_offer(db, seeded.chinese, ["login-sso"])
+    docs_store.record_answer(db, seeded.chinese, "solved")
+    html = await (await signed_in.get("/conversations")).text()
+    assert 'id="solved-by-article">1 intake ended solved by a suggested article' in html
