@@ -297,6 +297,10 @@ class Session:
     language_offered: bool = False
     answered_album: str = ""  # media_group_id already explained (one note per album)
     prompt_id: int | None = None  # the message holding the current step's buttons
+    # Offers beside the prompt (articles, the language switch): their buttons stay while the
+    # step asked after them is current, and come off when the dialogue moves past it.
+    offers: list[int] = field(default_factory=list)
+    offers_step: str | None = None  # that step
     answers: dict[str, str] = field(default_factory=dict)  # message id -> field it answered
     long_part: str = ""  # "<step>:<date>" of a refused over-long part of a split paste
     receipt: str = ""

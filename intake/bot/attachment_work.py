@@ -44,6 +44,8 @@ class AttachmentWork:
         self.db = db
         self.checker = checker
         self._tasks: dict[int, asyncio.Task[Verdict]] = {}
+        # chat id -> the verdict message that carries "Done with files" (only the newest does)
+        self._done_button: dict[int, int] = {}
 
     def start(self, bot: Bot, incoming: IncomingFile, announce: Announce) -> None:
         task = asyncio.create_task(self._run(bot, incoming, announce))
@@ -68,6 +70,20 @@ class AttachmentWork:
         except Exception:
             logger.exception("attachment %s: could not tell the user", incoming.attachment_id)
         return verdict
+
+    async def move_done_button(self, bot: Bot, chat_id: int, message_id: int) -> None:
+        """A new verdict carries the Done button: the one before gives it up (silently)."""
+        previous = self._done_button.get(chat_id)
+        self._done_button[chat_id] = message_id
+        if previous is not None and previous != message_id:
+            await _take_buttons_off(bot, chat_id, previous)
+
+    async def retire_done_button(self, bot: Bot, chat_id: int, *, keep: int | None = None) -> None:
+        """The attachments step is over: no verdict keeps its Done button (but ``keep``, the
+        tapped message, which becomes the next prompt)."""
+        previous = self._done_button.pop(chat_id, None)
+        if previous is not None and previous != keep:
+            await _take_buttons_off(bot, chat_id, previous)
 
     async def _download_and_check(self, bot: Bot, incoming: IncomingFile) -> Verdict:
         try:
@@ -126,3 +142,12 @@ class AttachmentWork:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _take_buttons_off(bot: Bot, chat_id: int, message_id: int) -> None:
+    try:
+        await bot.edit_message_reply_markup(
+            chat_id=chat_id, message_id=message_id, reply_markup=None
+        )
+    except TelegramBadRequest as exc:  # gone, or already without buttons
+        logger.debug("could not take the buttons off %s: %s", message_id, exc)

@@ -191,6 +191,7 @@ class Flow:
         text, markup = await self.prompt(step)
         current_step.set(step)
         await self._send_prompt(target, text, markup, edit=edit, replace=replace)
+        await self._retire_offers(step)
 
     async def _send_prompt(
         self,
@@ -208,6 +209,24 @@ class Flow:
         if previous is not None:
             await self.retire(previous, delete=replace)
         self.changed(prompt_id=sent.message_id)
+
+    def add_offer(self, sent: Message | None) -> None:
+        """``sent`` holds buttons beside the prompt (see ``Session.offers``)."""
+        if sent is not None:
+            self.changed(offers=[*self.session.offers, sent.message_id], offers_step=None)
+
+    async def _retire_offers(self, step: str) -> None:
+        session = self.session
+        if not session.offers:
+            return
+        if session.offers_step is None:  # the step asked right after the offers
+            self.changed(offers_step=step)
+            return
+        if session.offers_step == step:
+            return
+        for message_id in session.offers:
+            await self.retire(message_id)
+        self.changed(offers=[], offers_step=None)
 
     async def retire(self, message_id: int, *, delete: bool = False) -> None:
         """Take the buttons off a message (or delete it): its question is behind the user."""

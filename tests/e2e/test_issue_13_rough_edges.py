@@ -411,3 +411,40 @@ async def test_a_long_paste_at_the_attachments_step_leaves_one_message(intake):
     await user.wait_for("Added to the description", new=True)
     await intake.emulator.settle()
     assert len([m for m in visible(user) if m.message_id > first_part]) == 1
+
+
+async def test_an_ignored_article_offer_keeps_its_buttons_one_step_then_loses_them(intake):
+    user = intake.user()
+    await reach_step(user, "summary")
+    await user.send_text("Export to CSV fails for big reports")
+    offer = await user.wait_for("these articles may already answer it")
+    await user.wait_for(EN["browser"])
+    await intake.emulator.settle()
+    assert user.chat.messages[offer.message_id].buttons  # one tap away while it is current
+    await user.tap("Chrome")
+    await user.wait_for(EN["version"], new=True)
+    await intake.emulator.settle()
+    assert not user.chat.messages[offer.message_id].buttons  # the dialogue moved past it
+
+
+async def test_verdicts_leave_no_done_buttons_behind(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.tap(lambda b: "Attachments" in b.text)
+    prompt = await user.wait_for(EN["attachments"], new=True)
+    log = b"2026-11-27 09:00:01 ERROR export failed: timeout in ReportWriter\n"
+    await user.send_document(log, "one.log", "text/plain")
+    first = await user.wait_for("one.log", timeout=20)
+    await user.send_document(log, "two.log", "text/plain")
+    second = await user.wait_for("two.log", timeout=20)
+    await intake.emulator.settle()
+
+    def buttons(message) -> bool:
+        return bool(user.chat.messages[message.message_id].buttons)
+
+    assert not buttons(first) and buttons(second)  # one Done button, not one per file
+    await user.tap(lambda b: "Done" in b.text, message=second)
+    review = await user.wait_for(EN["review"])
+    await intake.emulator.settle()
+    assert not buttons(first) and not buttons(prompt)  # the step is behind the user
+    assert review.message_id == second.message_id  # the tapped verdict became the review

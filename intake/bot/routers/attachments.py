@@ -81,7 +81,9 @@ def create_router() -> Router:
         incoming = IncomingFile(
             attachment_id, flow.chat_id, file_id, name, mime, message.caption, bool(message.photo)
         )
-        attachment_work.start(bot, incoming, announcer(bot, flow.i18n, flow.locale))
+        attachment_work.start(
+            bot, incoming, announcer(bot, flow.i18n, flow.locale, attachment_work)
+        )
 
     @router.message(StateFilter(Intake.attachments), TextAnswer())
     async def on_text(message: Message, flow: Flow) -> None:
@@ -100,8 +102,12 @@ def create_router() -> Router:
         StateFilter(Intake.attachments),
         Nav.filter((F.step == "attachments") & (F.action == "done")),
     )
-    async def done(callback: CallbackQuery, flow: Flow) -> None:
+    async def done(
+        callback: CallbackQuery, flow: Flow, bot: Bot, attachment_work: AttachmentWork
+    ) -> None:
         await callback.answer()
+        tapped = callback.message.message_id if callback.message is not None else None
+        await attachment_work.retire_done_button(bot, flow.chat_id, keep=tapped)
         await flow.forward("attachments", callback, edit=True)
 
     return router
@@ -130,8 +136,9 @@ def describe_file(message: Message) -> tuple[str, str | None, int | None, str, s
     return name, "image/jpeg", photo.file_size, photo.file_id, photo.file_unique_id
 
 
-def announcer(bot: Bot, i18n: I18n, locale: str):
-    """Tell the user one file's verdict, in their language, with the Done button."""
+def announcer(bot: Bot, i18n: I18n, locale: str, work: AttachmentWork):
+    """Tell the user one file's verdict, in their language, with the Done button (which the
+    verdict before gives up: one Done button among the verdicts, not one per file)."""
 
     async def announce(incoming: IncomingFile, verdict: Verdict) -> None:
         with i18n.use_locale(locale):
@@ -142,6 +149,7 @@ def announcer(bot: Bot, i18n: I18n, locale: str):
                 )
             )
             markup = single_row(nav_button(_("✅ Done with files"), "attachments", "done"))
-        await bot.send_message(incoming.chat_id, text, reply_markup=markup)
+        sent = await bot.send_message(incoming.chat_id, text, reply_markup=markup)
+        await work.move_done_button(bot, incoming.chat_id, sent.message_id)
 
     return announce

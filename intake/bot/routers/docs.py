@@ -66,7 +66,7 @@ async def offer_articles(
     builder = Keyboard()
     builder.row(nav_button(_("✅ This solved it"), "docs", "solved"))
     builder.row(nav_button(_("➡️ Continue with my ticket"), "docs", "continue"))
-    await flow.reply(message, offer_text(found), builder.as_markup())
+    flow.add_offer(await flow.reply(message, offer_text(found), builder.as_markup()))
 
 
 def offer_text(found: list[Article]) -> str:

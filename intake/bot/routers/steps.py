@@ -466,7 +466,7 @@ async def offer_language(flow: Flow, message: Message, text: str) -> None:
             "It looks like you prefer {language}. Tap below to continue in {language}; "
             "nothing you entered is lost."
         ).format(language=language)
-    await flow.reply(message, offer, builder.as_markup())
+    flow.add_offer(await flow.reply(message, offer, builder.as_markup()))
 
 
 async def update_answer(flow: Flow, message: Message, answered: str) -> None:
