@@ -2,16 +2,22 @@
 
     python bench/dialogue.py --users 50
     python bench/dialogue.py --users 50 --stored 10000    # + memory with 10,000 stored
+    python bench/dialogue.py --users 50 --stored 10000 --split   # emulator in a child
 
 Each simulated user completes one whole intake (14 inputs: /start to the receipt) and waits
 for each answer, as people do. The echo bot runs the same number of inputs per user. Both
-share one process and loop with the emulator, so the figures are floors.
+share one process and loop with the emulator, so the figures are floors. With ``--split``
+the emulator and its simulated people run in a child process (this script with
+``--emulator-child``), as ``bench/echo_emulator.py --split`` does, for both bots side by
+side: the bot's CPU per update is then the bot's alone, and the memory above the floor of
+a process that only imports aiogram is the bot's own.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import resource
@@ -225,11 +231,168 @@ async def main(users: int, stored: int, repeat: int) -> None:
         )
 
 
+# --- the emulator in its own process ---------------------------------------------------------
+
+
+async def emulator_child(kind: str, users: int, first_update_id: int, first_user: int) -> None:
+    """The child: an emulator and its people. Prints its URL, waits for the bot, warms up,
+    waits for "go" on stdin (the parent starts its CPU clock), runs, prints the report."""
+    step, per_user = (intake_step, len(SCRIPT)) if kind == "intake" else (echo_step, len(SCRIPT))
+    emu = BotAPIEmulator(first_update_id=first_update_id)
+    await emu.start()
+    print(json.dumps({"base_url": emu.base_url, "token": emu.token}), flush=True)
+    try:
+        await emu.wait_for_bot(timeout=120)
+        warm_first = first_user + 90_000
+        await run_load(
+            emu, users=min(users, 5), per_user=per_user, step=step, first_user_id=warm_first
+        )
+        print(json.dumps({"warm": True}), flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+        cpu = time.process_time()
+        report = await run_load(
+            emu, users=users, per_user=per_user, step=step, first_user_id=first_user
+        )
+        result = {
+            "updates": report.updates,
+            "elapsed": report.elapsed,
+            "p50": report.p50,
+            "p99": report.p99,
+            "failures": [str(f) for f in report.failures[:5]],
+            "emulator_cpu": time.process_time() - cpu,
+        }
+        print(json.dumps(result), flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)  # "stop"
+    finally:
+        await emu.stop()
+
+
+async def split_round(kind: str, users: int, db_path: Path, round_: int) -> dict[str, float]:
+    """One bot (``kind``) in this process against an emulator child; the child's report plus
+    this process's CPU per update."""
+    first_update_id = 1
+    if kind == "intake":
+        db = open_db(db_path)
+        first_update_id = records.last_update_id(db) + 1
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        __file__,
+        "--emulator-child",
+        kind,
+        "--users",
+        str(users),
+        "--first-update-id",
+        str(first_update_id),
+        "--first-user",
+        str(5_000_000 + round_ * 100_000),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stdin is not None
+
+    async def line() -> dict:
+        assert child.stdout is not None
+        return json.loads(await asyncio.wait_for(child.stdout.readline(), 600))
+
+    hello = await line()
+    try:
+        if kind == "intake":
+            services = build_services(Settings(INTAKE_DATABASE=db_path), db=db)
+            runner = BotRunner(services, hello["token"], hello["base_url"])
+            await runner.start(polling_timeout=1)
+            try:
+                result, cpu = await _measured(child, line)
+            finally:
+                await runner.stop()
+                await services.aclose()
+        else:
+            async with create_bot(hello["base_url"]) as bot, polling(echo_dispatcher(), bot):
+                result, cpu = await _measured(child, line)
+    finally:
+        child.stdin.write(b"stop\n")
+        await child.stdin.drain()
+        await child.wait()
+    result["bot_cpu_per_update"] = cpu / max(result["updates"], 1)
+    return result
+
+
+async def _measured(child: asyncio.subprocess.Process, line) -> tuple[dict, float]:
+    assert child.stdin is not None
+    await line()  # warmed up
+    cpu = time.process_time()
+    child.stdin.write(b"go\n")
+    await child.stdin.drain()
+    result = await line()
+    return result, time.process_time() - cpu
+
+
+def _split_summary(label: str, r: dict) -> str:
+    rate = r["updates"] / r["elapsed"]
+    return (
+        f"{label}: {r['updates']} updates in {r['elapsed']:.2f}s = {rate:.0f} updates/s, "
+        f"p50 {r['p50'] * 1000:.1f} ms, p99 {r['p99'] * 1000:.1f} ms, bot CPU "
+        f"{r['bot_cpu_per_update'] * 1e6:.0f} us/update, emulator CPU {r['emulator_cpu']:.2f}s, "
+        f"{len(r['failures'])} failed"
+    )
+
+
+async def main_split(users: int, stored: int, repeat: int) -> None:
+    pin_response_models()
+    with tempfile.TemporaryDirectory() as tmp:
+        db_path = Path(tmp) / "bench.sqlite3"
+        if stored:
+            seconds = store_conversations(db_path, stored)
+            print(f"stored {stored} completed conversations in {seconds:.1f}s")
+        echoes, intakes = [], []
+        for round_ in range(repeat):
+            echo = await split_round("echo", users, db_path, round_)
+            print(_split_summary(f"round {round_ + 1} bare echo bot", echo))
+            intake = await split_round("intake", users, db_path, round_)
+            print(_split_summary(f"round {round_ + 1} full intake  ", intake))
+            for failure in intake["failures"] + echo["failures"]:
+                print("failed:", failure)
+            echoes.append(echo)
+            intakes.append(intake)
+
+        def median(rows: list[dict], key) -> float:
+            return statistics.median(key(r) for r in rows)
+
+        rate = lambda r: r["updates"] / r["elapsed"]  # noqa: E731
+        cpu = lambda r: r["bot_cpu_per_update"]  # noqa: E731
+        echo_rate, intake_rate = median(echoes, rate), median(intakes, rate)
+        echo_cpu, intake_cpu = median(echoes, cpu), median(intakes, cpu)
+        print(
+            f"median of {repeat}, emulator in its own process: echo {echo_rate:.0f} updates/s, "
+            f"full intake {intake_rate:.0f} updates/s, ratio {intake_rate / echo_rate:.2f}x; "
+            f"bot CPU per update echo {echo_cpu * 1e6:.0f} us, intake {intake_cpu * 1e6:.0f} us, "
+            f"ratio {echo_cpu / intake_cpu:.2f}x (target >= 0.5x)"
+        )
+        now, floor = rss_mb(), bare_aiogram_rss_mb()
+        print(
+            f"bot process resident memory {now:.0f} MB; a process that only imports aiogram "
+            f"{floor:.0f} MB; above the floor {now - floor:.0f} MB with {stored} stored "
+            "conversations (target <= 40 MB)"
+        )
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--stored", type=int, default=0, help="conversations to store first")
     parser.add_argument("--repeat", type=int, default=3, help="rounds; medians are printed")
+    parser.add_argument(
+        "--split", action="store_true", help="run the emulator and its people in a child process"
+    )
+    parser.add_argument("--emulator-child", choices=("intake", "echo"), help=argparse.SUPPRESS)
+    parser.add_argument("--first-update-id", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--first-user", type=int, default=5_000_000, help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    asyncio.run(main(args.users, args.stored, args.repeat))
+    if args.emulator_child:
+        asyncio.run(
+            emulator_child(args.emulator_child, args.users, args.first_update_id, args.first_user)
+        )
+    elif args.split:
+        asyncio.run(main_split(args.users, args.stored, args.repeat))
+    else:
+        asyncio.run(main(args.users, args.stored, args.repeat))
