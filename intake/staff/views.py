@@ -30,7 +30,7 @@ from intake.staff.keys import (
     site_host,
 )
 from intake.staff.thumbs import make_thumbnail
-from intake.storage import review, ticket_queue, watch
+from intake.storage import attachments, review, ticket_queue, watch
 from intake.tickets.sink import receipt_number
 
 PageHandler = Callable[[web.Request], Awaitable[dict[str, Any]]]
@@ -320,10 +320,10 @@ async def export(request: web.Request) -> web.StreamResponse:
 # --- attachments ---------------------------------------------------------------------------
 
 
-def _attachment(request: web.Request) -> tuple[review.Attachment, bytes]:
+def _attachment(request: web.Request) -> tuple[attachments.Attachment, bytes]:
     db = request.app[DB_KEY]
-    attachment = review.get_attachment(db, _id(request))
-    data = review.attachment_data(db, _id(request)) if attachment else None
+    attachment = attachments.get_attachment(db, _id(request))
+    data = attachments.attachment_data(db, _id(request)) if attachment else None
     if attachment is None or data is None:
         raise web.HTTPNotFound(text="No such file.")
     return attachment, data

@@ -22,7 +22,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from intake.storage.tickets import iso
+from intake.storage import attachments, conversations
+from intake.storage.attachments import Attachment
+from intake.storage.db import iso, utcnow, write_tx
 
 STATUSES = ("in_progress", "submitted", "queued", "filed", "failed", "cancelled")
 TICKET_STATUSES = ("stored", "queued", "filing", "filed", "failed")
@@ -113,23 +115,6 @@ class Message:
     language: str | None
     created_at: str
     language_switch: bool = False  # the dialogue language changed at this message
-
-
-@dataclass(frozen=True)
-class Attachment:
-    id: int
-    conversation_id: int
-    kind: str
-    file_name: str | None
-    mime_type: str | None
-    size: int | None
-    caption: str | None
-    verdict: str
-    verdict_language: str | None
-    verdict_reason: str | None
-    verdict_excerpt: str | None
-    created_at: str
-    has_blob: bool
 
 
 @dataclass(frozen=True)
@@ -487,18 +472,6 @@ def _ticket(row: dict[str, Any]) -> Ticket:
     )
 
 
-_ATTACHMENT_SQL = """
-    SELECT a.id, a.conversation_id, a.kind, a.file_name, a.mime_type, a.size, a.caption,
-           a.verdict, a.verdict_language, a.verdict_reason, a.verdict_excerpt, a.created_at,
-           EXISTS (SELECT 1 FROM attachment_blobs b WHERE b.attachment_id = a.id) AS has_blob
-    FROM attachments a
-"""
-
-
-def _attachment(row: dict[str, Any]) -> Attachment:
-    return Attachment(**{**row, "has_blob": bool(row["has_blob"])})
-
-
 def _messages(db: Database, conversation_id: int) -> list[Message]:
     messages = []
     previous: str | None = None
@@ -560,12 +533,7 @@ def get_conversation(db: Database, conversation_id: int) -> ConversationDetail |
         impact=ticket.impact if ticket and ticket.impact else row["impact"],
         customer=_customer(row) if row["u_id"] is not None else Customer(id=row["user_id"]),
         messages=_messages(db, conversation_id),
-        attachments=[
-            _attachment(a)
-            for a in db.query(
-                f"{_ATTACHMENT_SQL} WHERE a.conversation_id = ? ORDER BY a.id", [conversation_id]
-            )
-        ],
+        attachments=attachments.conversation_attachments(db, conversation_id),
         ticket=ticket,
         collected=collected,
         collected_source=source,
@@ -586,18 +554,6 @@ def _other_conversations(
             [user_id, conversation_id, limit],
         )
     ]
-
-
-def get_attachment(db: Database, attachment_id: int) -> Attachment | None:
-    rows = list(db.query(f"{_ATTACHMENT_SQL} WHERE a.id = ?", [attachment_id]))
-    return _attachment(rows[0]) if rows else None
-
-
-def attachment_data(db: Database, attachment_id: int) -> bytes | None:
-    row = db.execute(
-        "SELECT data FROM attachment_blobs WHERE attachment_id = ?", [attachment_id]
-    ).fetchone()
-    return bytes(row[0]) if row else None
 
 
 def list_tickets(
@@ -631,22 +587,13 @@ def retry_ticket(db: Database, ticket_id: int, *, now: datetime | None = None) -
     ``intake.storage.tickets.requeue`` does. False when the ticket is not retryable (being
     filed, filed, stored locally, or unknown).
     """
-    stamp = iso(now or datetime.now(UTC))
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    stamp = iso(now or utcnow())
+    with write_tx(db):
         cursor = db.execute(
             "UPDATE tickets SET status = 'queued', next_attempt_at = ?, updated_at = ? "
             "WHERE id = ? AND status IN ('queued', 'failed')",
             [stamp, stamp, ticket_id],
         )
         if cursor.rowcount:
-            db.execute(
-                "UPDATE conversations SET status = 'queued', updated_at = ? "
-                "WHERE id = (SELECT conversation_id FROM tickets WHERE id = ?)",
-                [stamp, ticket_id],
-            )
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
+            conversations.follow_ticket(db, ticket_id, "queued", stamp)
     return bool(cursor.rowcount)
