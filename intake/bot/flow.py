@@ -312,7 +312,7 @@ class Flow:
         """A new intake: a new conversation, an empty draft, the welcome step."""
         previous = self.session.conversation_id
         if previous is not None and await self.step() not in (None, "done"):
-            conversations.update_conversation(self.db, previous, status="cancelled")  # abandoned
+            conversations.end_conversation(self.db, previous, "cancelled")  # abandoned
         conversation_id = conversations.start_conversation(
             self.db, self.user_id, self.chat_id, self.locale
         )

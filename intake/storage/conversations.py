@@ -41,14 +41,12 @@ def latest_conversation(db: Database, user_id: int) -> tuple[int, str] | None:
 
 
 def update_conversation(db: Database, conversation_id: int, **values: Any) -> None:
-    """Set summary, impact, language, status...; ends it when status is final."""
-    allowed = {"status", "language", "summary", "impact", "has_refused"}
+    """Set summary, impact, language (the status has its own functions below)."""
+    allowed = {"language", "summary", "impact"}
     unknown = set(values) - allowed
     if unknown:
         raise ValueError(f"unknown conversation columns: {sorted(unknown)}")
     values["updated_at"] = iso(utcnow())
-    if values.get("status") in FINAL:
-        values["ended_at"] = values["updated_at"]
     columns = ", ".join(f"{name} = ?" for name in values)
     db.execute(
         f"UPDATE conversations SET {columns} WHERE id = ?",

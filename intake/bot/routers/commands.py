@@ -135,7 +135,7 @@ async def cancel_current(flow: Flow) -> None:
     conversation_id = await flow.conversation_id()
     step = await flow.step()
     if conversation_id is not None and step not in (None, "done"):
-        conversations.update_conversation(flow.db, conversation_id, status="cancelled")
+        conversations.end_conversation(flow.db, conversation_id, "cancelled")
     flow.clear()
 
 

@@ -31,7 +31,7 @@ def create_router() -> Router:
             await flow.repeat(callback, _("That button no longer works."))
             return
         docs_store.record_answer(flow.db, conversation_id, "solved")
-        conversations.update_conversation(flow.db, conversation_id, status="solved")
+        conversations.end_conversation(flow.db, conversation_id, "solved")
         prompt = flow.session.prompt_id
         flow.clear()
         if prompt is not None:
