@@ -6,7 +6,7 @@ import json
 from datetime import date, timedelta
 
 from intake.storage import review
-from intake.storage.review import ConversationFilter, list_conversations
+from intake.storage.search import ConversationFilter, list_conversations
 from tests.factories import T0, add_message, iso, make_conversation, make_ticket, make_user
 from tests.staff.conftest import NOW
 
