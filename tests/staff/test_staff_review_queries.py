@@ -129,7 +129,7 @@ def test_detail_has_ticket_collected_values_and_attachments(seeded):
     assert detail.collected_source == "ticket"
     assert [a.verdict for a in detail.attachments] == ["accepted", "refused"]
     assert all(a.has_blob for a in detail.attachments)
-    assert ("Intake:description", [detail.messages[3].text]) in detail.answers_by_step
+    assert ("description", [detail.messages[3].text]) in detail.answers_by_step
 
 
 def test_in_progress_conversation_shows_the_draft_from_the_dialogue_state(seeded):
