@@ -1,4 +1,4 @@
-"""Record functions: what the bot writes for every update."""
+"""What the bot stores for every update: the inbox (updates) and the user (users)."""
 
 from intake.storage import updates as inbox
 from intake.storage import users
