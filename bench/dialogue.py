@@ -39,7 +39,7 @@ from intake.emulator.server import BotAPIEmulator
 from intake.emulator.testing import create_bot, polling
 from intake.emulator.users import SimulatedUser
 from intake.runtime import BotRunner, build_services
-from intake.storage import records
+from intake.storage import conversations, messages, updates, users
 from intake.storage.db import open_db
 from intake.tickets.local import LocalSink
 
@@ -127,11 +127,11 @@ def store_conversations(db_path: Path, count: int) -> float:
     for i in range(count):
         user_id = 10_000_000 + i
         locale = "zh_Hans" if i % 2 else "en"
-        records.touch_user(db, user_id, language_code="zh" if i % 2 else "en", first_name=f"U{i}")
-        conversation = records.start_conversation(db, user_id, user_id, locale)
+        users.touch_user(db, user_id, language_code="zh" if i % 2 else "en", first_name=f"U{i}")
+        conversation = conversations.start_conversation(db, user_id, user_id, locale)
         for n in range(14):
             for direction in ("in", "out"):
-                records.record_message(
+                messages.record_message(
                     db,
                     conversation_id=conversation,
                     user_id=user_id,
@@ -157,7 +157,7 @@ def store_conversations(db_path: Path, count: int) -> float:
 async def run_intake(users: int, db_path: Path, round_: int = 0) -> tuple[object, float]:
     db = open_db(db_path)
     # A later round on the same database: new update ids and new people, as in real life.
-    emu = BotAPIEmulator(first_update_id=records.last_update_id(db) + 1)
+    emu = BotAPIEmulator(first_update_id=updates.last_update_id(db) + 1)
     await emu.start()
     services = build_services(Settings(INTAKE_DATABASE=db_path), db=db)
     first_user = 5_000_000 + round_ * 100_000
@@ -273,7 +273,7 @@ async def split_round(kind: str, users: int, db_path: Path, round_: int) -> dict
     first_update_id = 1
     if kind == "intake":
         db = open_db(db_path)
-        first_update_id = records.last_update_id(db) + 1
+        first_update_id = updates.last_update_id(db) + 1
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         __file__,

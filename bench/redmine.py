@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from intake.draft import AttachmentRef, TicketDraft  # noqa: E402
+from intake.storage import attachments as attachment_store  # noqa: E402
+from intake.storage import conversations, messages, users  # noqa: E402
 from intake.storage.db import open_db  # noqa: E402
 from intake.tickets.effects import Effects  # noqa: E402
 from intake.tickets.outbox import Outbox  # noqa: E402
@@ -54,41 +56,43 @@ def env_file(arg: str | None) -> str:
 
 
 def queue(db, n: int, attachments: int) -> None:
-    now = datetime.now(UTC).isoformat()
+    """Queue ``n`` tickets, each with a short dialogue and ``attachments`` log files, written
+    by the storage functions the bot calls."""
     sink = RedmineSink(db)
     for i in range(n):
         uid = 10_000 + i
-        db.execute(
-            "INSERT INTO users (id, username, first_name, language, first_seen, "
-            "last_seen) VALUES (?, ?, 'Bench', 'en', ?, ?)",
-            (uid, f"b{i}", now, now),
-        )
-        conv = db.execute(
-            "INSERT INTO conversations (user_id, chat_id, language, started_at, "
-            "updated_at) VALUES (?, ?, 'en', ?, ?)",
-            (uid, uid, now, now),
-        ).lastrowid
+        users.touch_user(db, uid, language_code="en", first_name="Bench", username=f"b{i}")
+        conv = conversations.start_conversation(db, uid, uid, "en")
         for direction, text in (
             ("in", "The orders page shows 502"),
             ("out", "Which browser?"),
             ("in", "Firefox 121 on Ubuntu"),
         ):
-            db.execute(
-                "INSERT INTO messages (conversation_id, user_id, chat_id, direction, "
-                "kind, text, language, created_at) VALUES (?, ?, ?, ?, 'text', ?, 'en', ?)",
-                (conv, uid, uid, direction, text, now),
+            messages.record_message(
+                db,
+                conversation_id=conv,
+                user_id=uid,
+                chat_id=uid,
+                direction=direction,
+                kind="text",
+                text=text,
+                language="en",
             )
         refs = []
         for k in range(attachments):
             data = (f"log line {k}\n" * 200).encode()
-            aid = db.execute(
-                "INSERT INTO attachments (conversation_id, user_id, kind, file_name, "
-                "mime_type, size, verdict, created_at) VALUES (?, ?, 'document', ?, "
-                "'text/plain', ?, 'accepted', ?)",
-                (conv, uid, f"app{k}.log", len(data), now),
-            ).lastrowid
-            db.execute(
-                "INSERT INTO attachment_blobs (attachment_id, data) VALUES (?, ?)", (aid, data)
+            aid = attachment_store.add_attachment(
+                db,
+                conversation_id=conv,
+                user_id=uid,
+                kind="document",
+                file_name=f"app{k}.log",
+                mime_type="text/plain",
+                size=len(data),
+                data=data,
+            )
+            attachment_store.set_attachment_verdict(
+                db, aid, verdict="accepted", language="en", reason="", excerpt="", elapsed_ms=0
             )
             refs.append(AttachmentRef(aid, f"app{k}.log", len(data), "text/plain", "accepted"))
         draft = TicketDraft(

@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from intake.storage import review
+from intake.storage import review, search
 from intake.storage.db import open_db
-from intake.storage.review import ConversationFilter
+from intake.storage.search import ConversationFilter
 
 EN_WORDS = (
     "the page shows an error after I sign in and the dashboard stays blank orders fail "
@@ -222,7 +222,7 @@ def main() -> int:
 
         def listing(**filters: object) -> Callable[[], object]:
             page = int(filters.pop("page", 1))  # type: ignore[arg-type]
-            return lambda: review.list_conversations(
+            return lambda: search.list_conversations(
                 db,
                 ConversationFilter(**filters),
                 page=page,

@@ -1,7 +1,9 @@
-"""Small factories that insert rows the way the bot stores them (any test area may use them).
+"""Small factories that write rows the way the bot stores them (any test area may use them).
 
-Each takes the database first and keyword overrides; timestamps are ISO 8601 UTC text.
-They write SQL directly on purpose: they build fixtures for readers, not a second writer API.
+Each takes the database first and keyword overrides. Users, conversations, messages and
+attachments are written by the storage functions the bot calls, at a fixed time; a state the
+bot reaches later (a conversation that followed its ticket, a ticket part-way through the
+outbox) is then set on the row, as a fixture for readers.
 """
 
 from __future__ import annotations
@@ -13,49 +15,52 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from intake.storage import attachments, conversations, messages, users
+from intake.storage.db import iso
+
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 _ids = itertools.count(1000)
 
 
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+def _when(value: datetime | str | None, default: datetime) -> datetime:
+    if value is None:
+        return default
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def make_user(db: Database, **overrides: Any) -> int:
     user_id = overrides.pop("id", None) or next(_ids)
-    row = {
-        "id": user_id,
-        "username": f"user{user_id}",
-        "first_name": "Ada",
-        "last_name": "Lovelace",
-        "telegram_language": "en",
-        "language": "en",
-        "redmine_login": None,
-        "first_seen": iso(T0),
-        "last_seen": iso(T0),
-    }
-    row.update(overrides)
-    db["users"].insert(row)
+    users.touch_user(
+        db,
+        user_id,
+        language_code=overrides.pop("telegram_language", "en"),
+        first_name=overrides.pop("first_name", "Ada"),
+        last_name=overrides.pop("last_name", "Lovelace"),
+        username=overrides.pop("username", f"user{user_id}"),
+        now=T0,
+    )
+    if "language" in overrides:
+        users.set_user_language(db, user_id, overrides.pop("language"))
+    if "redmine_login" in overrides:
+        users.set_user_redmine_login(db, user_id, overrides.pop("redmine_login"))
+    if overrides:
+        db["users"].update(user_id, overrides)
     return user_id
 
 
 def make_conversation(db: Database, user_id: int | None = None, **overrides: Any) -> int:
     user_id = user_id if user_id is not None else make_user(db)
-    started = overrides.pop("started_at", iso(T0))
-    row = {
-        "user_id": user_id,
-        "chat_id": user_id,
-        "status": "in_progress",
-        "language": "en",
-        "started_at": started,
-        "updated_at": started,
-        "ended_at": None,
-        "summary": None,
-        "impact": None,
-        "has_refused": 0,
-    }
-    row.update(overrides)
-    return db["conversations"].insert(row).last_pk
+    started = _when(overrides.pop("started_at", None), T0)
+    conversation_id = conversations.start_conversation(
+        db,
+        user_id,
+        overrides.pop("chat_id", user_id),
+        overrides.pop("language", "en"),
+        now=started,
+    )
+    if overrides:  # summary, impact, a later status: what the dialogue and its ticket set
+        db["conversations"].update(conversation_id, overrides)
+    return conversation_id
 
 
 def add_message(
@@ -70,20 +75,18 @@ def add_message(
     created_at: datetime | str | None = None,
 ) -> int:
     conversation = db["conversations"].get(conversation_id)
-    if isinstance(created_at, datetime):
-        created_at = iso(created_at)
-    row = {
-        "conversation_id": conversation_id,
-        "user_id": conversation["user_id"],
-        "chat_id": conversation["chat_id"],
-        "direction": direction,
-        "kind": kind,
-        "text": text,
-        "step": step,
-        "language": language or conversation["language"],
-        "created_at": created_at or conversation["started_at"],
-    }
-    return db["messages"].insert(row).last_pk
+    return messages.record_message(
+        db,
+        conversation_id=conversation_id,
+        user_id=conversation["user_id"],
+        chat_id=conversation["chat_id"],
+        direction=direction,
+        kind=kind,
+        text=text,
+        step=step,
+        language=language or conversation["language"],
+        now=_when(created_at, datetime.fromisoformat(conversation["started_at"])),
+    )
 
 
 def add_dialogue(
@@ -94,7 +97,8 @@ def add_dialogue(
     start: datetime = T0,
     language: str | None = None,
 ) -> list[int]:
-    """Insert (direction, text, step) turns one minute apart."""
+    """Insert (direction, text, step) turns one minute apart; a step is named as the bot
+    records it ("summary", not the FSM state "Intake:summary")."""
     return [
         add_message(
             db,
@@ -162,27 +166,31 @@ def add_attachment(
     db: Database, conversation_id: int, data: bytes | None = None, **overrides: Any
 ) -> int:
     conversation = db["conversations"].get(conversation_id)
-    row = {
-        "conversation_id": conversation_id,
-        "ticket_id": None,
-        "user_id": conversation["user_id"],
-        "kind": "document",
-        "file_id": "file-id",
-        "file_unique_id": "unique-id",
-        "file_name": "log.txt",
-        "mime_type": "text/plain",
-        "size": len(data) if data is not None else None,
-        "caption": None,
-        "verdict": "accepted",
-        "verdict_language": "en",
-        "verdict_reason": None,
-        "verdict_excerpt": None,
-        "checked_ms": 5,
-        "external_id": None,
-        "created_at": conversation["started_at"],
-    }
-    row.update(overrides)
-    attachment_id = db["attachments"].insert(row).last_pk
-    if data is not None:
-        db["attachment_blobs"].insert({"attachment_id": attachment_id, "data": data})
+    attachment_id = attachments.add_attachment(
+        db,
+        conversation_id=conversation_id,
+        user_id=conversation["user_id"],
+        kind=overrides.pop("kind", "document"),
+        file_name=overrides.pop("file_name", "log.txt"),
+        mime_type=overrides.pop("mime_type", "text/plain"),
+        size=overrides.pop("size", len(data) if data is not None else None),
+        file_id=overrides.pop("file_id", "file-id"),
+        file_unique_id=overrides.pop("file_unique_id", "unique-id"),
+        caption=overrides.pop("caption", None),
+        data=data,
+        now=_when(
+            overrides.pop("created_at", None), datetime.fromisoformat(conversation["started_at"])
+        ),
+    )
+    attachments.set_attachment_verdict(
+        db,
+        attachment_id,
+        verdict=overrides.pop("verdict", "accepted"),
+        language=overrides.pop("verdict_language", "en"),
+        reason=overrides.pop("verdict_reason", None) or "",
+        excerpt=overrides.pop("verdict_excerpt", None) or "",
+        elapsed_ms=overrides.pop("checked_ms", 5),
+    )
+    if overrides:  # ticket_id, external_id: set when a ticket takes it, a filer uploads it
+        db["attachments"].update(attachment_id, overrides)
     return attachment_id

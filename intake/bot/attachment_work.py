@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from intake.attachments.checker import AttachmentChecker
 from intake.attachments.policy import Verdict
-from intake.storage import records
+from intake.storage import attachments
 
 logger = logging.getLogger(__name__)
 
@@ -92,11 +92,11 @@ class AttachmentWork:
             reason = "too_large" if "too big" in str(exc) else "download_failed"
             return Verdict("unchecked", None, "", reason, f"Download failed: {exc}", 0)
         data = buffer.read() if buffer is not None else b""
-        records.store_attachment_blob(self.db, incoming.attachment_id, data)
+        attachments.store_attachment_blob(self.db, incoming.attachment_id, data)
         return await self.checker.check(data, incoming.file_name, incoming.mime_type)
 
     def _record(self, attachment_id: int, verdict: Verdict) -> None:
-        records.set_attachment_verdict(
+        attachments.set_attachment_verdict(
             self.db,
             attachment_id,
             verdict=verdict.verdict,
@@ -112,29 +112,27 @@ class AttachmentWork:
         running = [self._tasks[i] for i in attachment_ids if i in self._tasks]
         if running:
             await asyncio.gather(*running, return_exceptions=True)
-        verdicts = records.attachment_verdicts(self.db, attachment_ids)
+        verdicts = attachments.attachment_verdicts(self.db, attachment_ids)
         for attachment_id in attachment_ids:
             if verdicts.get(attachment_id) != "pending":
                 continue
-            row = records.get_attachment_row(self.db, attachment_id) or {}
-            data = records.attachment_blob(self.db, attachment_id)
-            if data is None and row.get("file_id"):
+            row = attachments.get_attachment(self.db, attachment_id)
+            data = attachments.attachment_data(self.db, attachment_id)
+            if data is None and row is not None and row.file_id:
                 incoming = IncomingFile(
                     attachment_id,
                     chat_id,
-                    row["file_id"],
-                    row.get("file_name") or "file",
-                    row.get("mime_type"),
-                    row.get("caption"),
+                    row.file_id,
+                    row.file_name or "file",
+                    row.mime_type,
+                    row.caption,
                 )
                 await self.check_now(bot, incoming)
                 continue
-            if data is None:
+            if data is None or row is None:
                 verdict = Verdict("unchecked", None, "", "download_failed", "No bytes.", 0)
             else:
-                verdict = await self.checker.check(
-                    data, row.get("file_name"), row.get("mime_type")
-                )
+                verdict = await self.checker.check(data, row.file_name, row.mime_type)
             self._record(attachment_id, verdict)
 
     async def aclose(self) -> None:

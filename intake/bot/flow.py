@@ -27,7 +27,7 @@ from intake.bot.middlewares import current_conversation, current_step
 from intake.bot.states import state_of, step_of
 from intake.dialogue import Session
 from intake.draft import TicketDraft
-from intake.storage import records
+from intake.storage import attachments, conversations, messages, users
 from intake.tickets.notices import CHANNEL
 
 logger = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ class Flow:
     async def draft(self) -> TicketDraft:
         draft = self.session.draft
         if draft.attachments:
-            verdicts = records.attachment_verdicts(
+            verdicts = attachments.attachment_verdicts(
                 self.db, [ref.attachment_id for ref in draft.attachments]
             )
             for ref in draft.attachments:
@@ -322,7 +322,7 @@ class Flow:
         )
 
     def welcome_prompt(self) -> prompts.Prompt:
-        user = records.get_user(self.db, self.user_id)
+        user = users.get_user(self.db, self.user_id)
         return prompts.welcome(self.locale, user.first_name if user else None)
 
     # --- conversations and language --------------------------------------------------
@@ -331,14 +331,14 @@ class Flow:
         """A new intake: a new conversation, an empty draft, the welcome step."""
         previous = self.session.conversation_id
         if previous is not None and await self.step() not in (None, "done"):
-            records.update_conversation(self.db, previous, status="cancelled")  # abandoned
-        conversation_id = records.start_conversation(
+            conversations.end_conversation(self.db, previous, "cancelled")  # abandoned
+        conversation_id = conversations.start_conversation(
             self.db, self.user_id, self.chat_id, self.locale
         )
         if inbound_message_id is not None:
-            records.move_message(self.db, inbound_message_id, conversation_id)
+            messages.move_message(self.db, inbound_message_id, conversation_id)
         current_conversation.set((self.chat_id, conversation_id, self.locale))
-        user = records.get_user(self.db, self.user_id)
+        user = users.get_user(self.db, self.user_id)
         # A login linked on an earlier ticket is offered again ("Keep"), never used silently.
         draft = TicketDraft(redmine_login=(user.redmine_login or "") if user else "")
         self.session = Session(conversation_id=conversation_id, draft=draft)
@@ -349,9 +349,9 @@ class Flow:
         return conversation_id
 
     async def set_language(self, locale: str) -> None:
-        records.set_user_language(self.db, self.user_id, locale)
+        users.set_user_language(self.db, self.user_id, locale)
         conversation_id = self.session.conversation_id
         if conversation_id is not None:
-            records.update_conversation(self.db, conversation_id, language=locale)
+            conversations.update_conversation(self.db, conversation_id, language=locale)
         self.i18n.current_locale = locale
         current_conversation.set((self.chat_id, conversation_id, locale))

@@ -34,7 +34,7 @@ from intake import failpoints
 from intake.bot.inbox import already_applied, payload_of
 from intake.bot.states import step_of
 from intake.i18n import resolve_locale
-from intake.storage import records
+from intake.storage import conversations, messages, users
 from intake.storage import updates as inbox
 from intake.storage.fsm import current_update_id
 
@@ -124,7 +124,7 @@ class UpdateRecorder(BaseMiddleware):
             # not for any handler, which all expect a person and their dialogue.
             logger.info("update %s has no human sender; not handled", event.update_id)
             return None
-        user_row = records.touch_user(
+        user_row = users.touch_user(
             self.db,
             user.id,
             language_code=user.language_code,
@@ -136,14 +136,14 @@ class UpdateRecorder(BaseMiddleware):
         chat = data.get("event_chat")
         if chat is not None and chat.type != "private":
             return await handler(event, data)  # groups are not conversations: not recorded
-        latest = records.latest_conversation(self.db, user.id)
+        latest = conversations.latest_conversation(self.db, user.id)
         data["conversation_id"] = latest[0] if latest else None
         current_conversation.set(
             (chat.id if chat else user.id, data["conversation_id"], user_row.language)
         )
         step = step_of(data.get("raw_state"))
         current_step.set(step)
-        replayed = data.get("inbox_replay") and records.inbound_message_for_update(
+        replayed = data.get("inbox_replay") and messages.inbound_message_for_update(
             self.db, event.update_id
         )
         data["inbound_message_id"] = replayed or self._record_inbound(
@@ -167,7 +167,7 @@ class UpdateRecorder(BaseMiddleware):
             message_id = update.edited_message.message_id
         else:
             return None
-        return records.record_message(
+        return messages.record_message(
             self.db,
             conversation_id=data["conversation_id"],
             user_id=user.id,
@@ -272,8 +272,8 @@ class OutgoingRecorder(BaseRequestMiddleware):
         if known is not None and known[0] == chat_id:
             _, conversation_id, language = known
         else:
-            conversation_id, language = records.conversation_for_chat(self.db, chat_id)
-        records.record_message(
+            conversation_id, language = conversations.conversation_for_chat(self.db, chat_id)
+        messages.record_message(
             self.db,
             conversation_id=conversation_id,
             user_id=None,

@@ -24,7 +24,7 @@ from sqlite_utils import Database
 
 from intake.bot.middlewares import current_conversation
 from intake.bot.routers.paging import ack_keyboard
-from intake.storage import records
+from intake.storage import conversations
 from intake.tickets.outbox import GiveUp, Retry
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,9 @@ class TelegramNotifier:
         if self.bot is None:
             raise Retry("the bot is not running", after=5.0)
         if conversation_id is not None:
-            user = records.conversation_language(self.db, conversation_id) if self.db else None
+            user = (
+                conversations.conversation_language(self.db, conversation_id) if self.db else None
+            )
             current_conversation.set((chat_id, conversation_id, user or "en"))
         try:
             return await send(self.bot)

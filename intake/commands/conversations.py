@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     from intake.staff.export import conversation_to_json, conversation_to_text
     from intake.staff.present import IMPACT_LABELS, STATUS_LABELS, label, utc_text
     from intake.storage.db import open_db
-    from intake.storage.review import ConversationFilter, get_conversation, list_conversations
+    from intake.storage.review import get_conversation
+    from intake.storage.search import ConversationFilter, list_conversations
 
     db = open_db(database_path(args.database))
     if args.action == "list":

@@ -27,7 +27,7 @@ from intake.playground.staff_account import (
     sign_in_lines,
 )
 from intake.runtime import BotRunner, Services, build_services
-from intake.storage.records import last_update_id
+from intake.storage.updates import last_update_id
 from intake.tickets.local import LocalSink
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from intake.emulator.server import BotAPIEmulator
 from intake.emulator.users import SimulatedUser
-from intake.storage.records import get_user
+from intake.storage.users import get_user
 
 # Telegram's own language codes for the two app languages the playground offers.
 LANGUAGE_CODES = {"en": "en", "zh": "zh-hans"}

@@ -27,6 +27,9 @@ from intake.storage.review import ConversationDetail
 
 FORMAT = "orangesky-intake.conversation/1"
 
+# Telegram's file id and the filer's upload mark are for the bot, not for a staff export.
+_INTERNAL_ATTACHMENT_FIELDS = frozenset({"file_id", "external_id"})
+
 
 def conversation_to_dict(detail: ConversationDetail) -> dict[str, Any]:
     return {
@@ -45,7 +48,10 @@ def conversation_to_dict(detail: ConversationDetail) -> dict[str, Any]:
         "collected": detail.collected,
         "collected_source": detail.collected_source,
         "messages": [asdict(m) for m in detail.messages],
-        "attachments": [asdict(a) for a in detail.attachments],
+        "attachments": [
+            {k: v for k, v in asdict(a).items() if k not in _INTERNAL_ATTACHMENT_FIELDS}
+            for a in detail.attachments
+        ],
         "ticket": asdict(detail.ticket) if detail.ticket else None,
     }
 

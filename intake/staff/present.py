@@ -164,7 +164,8 @@ def now_utc() -> datetime:
 
 
 def step_label(step: str | None) -> str:
-    """'Intake:summary' -> 'summary' (the state group says nothing new to staff)."""
+    """The recorded step for staff: 'os_version' -> 'os version' (an FSM state name such as
+    'Intake:summary' loses its group)."""
     if not step:
         return ""
     return step.rsplit(":", 1)[-1].replace("_", " ")

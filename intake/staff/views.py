@@ -1,6 +1,6 @@
 """Staff pages: sign-in and out, conversations, one conversation, attachments, tickets.
 
-Handlers parse the request, call intake.storage.review, and render; no SQL here.
+Handlers parse the request, call intake.storage.review and search, and render; no SQL here.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from intake.staff.keys import (
     site_host,
 )
 from intake.staff.thumbs import make_thumbnail
+from intake.storage import attachments, review, search, ticket_queue, watch
 from intake.storage import docs as docs_store
-from intake.storage import review, ticket_queue, watch
 from intake.tickets.sink import receipt_number
 
 PageHandler = Callable[[web.Request], Awaitable[dict[str, Any]]]
@@ -207,8 +207,8 @@ def _plain(text: str) -> str:
     return _CONTROLS.sub(" ", text).strip()
 
 
-def parse_filters(query: MultiMapping[str]) -> review.ConversationFilter:
-    return review.ConversationFilter(
+def parse_filters(query: MultiMapping[str]) -> search.ConversationFilter:
+    return search.ConversationFilter(
         query=_plain(query.get("q", ""))[:200],
         language=_choice(query.get("language"), review.LANGUAGES),
         status=_choice(query.get("status"), review.STATUSES),
@@ -230,7 +230,7 @@ def _page_number(query: MultiMapping[str]) -> int:
 @page("conversations.html")
 async def conversations(request: web.Request) -> dict[str, Any]:
     filters = parse_filters(request.query)
-    page = review.list_conversations(
+    page = search.list_conversations(
         request.app[DB_KEY],
         filters,
         page=_page_number(request.query),
@@ -323,10 +323,10 @@ async def export(request: web.Request) -> web.StreamResponse:
 # --- attachments ---------------------------------------------------------------------------
 
 
-def _attachment(request: web.Request) -> tuple[review.Attachment, bytes]:
+def _attachment(request: web.Request) -> tuple[attachments.Attachment, bytes]:
     db = request.app[DB_KEY]
-    attachment = review.get_attachment(db, _id(request))
-    data = review.attachment_data(db, _id(request)) if attachment else None
+    attachment = attachments.get_attachment(db, _id(request))
+    data = attachments.attachment_data(db, _id(request)) if attachment else None
     if attachment is None or data is None:
         raise web.HTTPNotFound(text="No such file.")
     return attachment, data

@@ -6,7 +6,7 @@ import json
 
 from sqlite_utils import Database
 
-from intake.storage.records import now_iso
+from intake.storage.db import now_iso
 
 
 def record_offer(db: Database, conversation_id: int, slugs: list[str]) -> None:

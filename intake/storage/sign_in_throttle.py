@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
-from intake.storage.tickets import iso
+from intake.storage.db import iso
 
 FREE_FAILURES = 3
 BASE_DELAY = timedelta(seconds=1)

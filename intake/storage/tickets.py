@@ -1,5 +1,7 @@
-"""All SQL about tickets: creating one on submit, the outbox's claims and outcomes, and the
-attachments and transcript a filer reads.
+"""All SQL about tickets: creating one on submit, the outbox's claims and outcomes.
+
+The conversation follows its ticket through ``intake.storage.conversations``; a filer reads the
+attachments and transcript from ``attachments`` and ``messages``.
 
 Times are stored as ISO 8601 UTC strings with a fixed width, so string order is time order and
 ``next_attempt_at <= now`` works in SQL.
@@ -16,6 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from intake.draft import TicketDraft
+from intake.storage import conversations
 from intake.storage.db import iso, utcnow, write_tx
 from intake.tickets.sink import receipt_number
 
@@ -72,32 +75,6 @@ class TicketRow:
     @property
     def due(self) -> datetime | None:
         return parse_iso(self.due_at)
-
-
-@dataclass(frozen=True)
-class AttachmentRow:
-    id: int
-    kind: str
-    file_name: str | None
-    mime_type: str | None
-    size: int | None
-    caption: str | None
-    verdict: str
-    verdict_language: str | None
-    verdict_reason: str | None
-    verdict_excerpt: str | None
-    external_id: str | None
-    created_at: str
-
-
-@dataclass(frozen=True)
-class MessageRow:
-    id: int
-    direction: str  # in | out
-    kind: str
-    text: str | None
-    language: str | None
-    created_at: str
 
 
 _tx = write_tx  # one transaction idiom for the whole storage package
@@ -179,11 +156,7 @@ def create_ticket(
                     WHERE conversation_id = ? AND id IN ({marks})""",
                 (ticket_id, conversation_id, *ids),
             )
-        # A ticket kept locally is simply "submitted" for the staff page.
-        db.execute(
-            "UPDATE conversations SET status = ?, updated_at = ?, ended_at = ? WHERE id = ?",
-            ("submitted" if status == "stored" else status, stamp, stamp, conversation_id),
-        )
+        conversations.submitted(db, conversation_id, status, stamp)
     return _written(db, ticket_id)
 
 
@@ -306,7 +279,7 @@ def mark_filed(
                WHERE id = ?""",
             (external_id, external_url, stamp, stamp, note, ticket_id),
         )
-        _sync_conversation(db, ticket_id, "filed", stamp)
+        conversations.follow_ticket(db, ticket_id, "filed", stamp)
     return _written(db, ticket_id)
 
 
@@ -338,7 +311,7 @@ def mark_failed(
                    next_attempt_at = NULL, updated_at = ? WHERE id = ?""",
             (reason[:1000], stamp, ticket_id),
         )
-        _sync_conversation(db, ticket_id, "failed", stamp)
+        conversations.follow_ticket(db, ticket_id, "failed", stamp)
     return _written(db, ticket_id)
 
 
@@ -351,7 +324,7 @@ def requeue(db: Database, ticket_id: int, *, now: datetime | None = None) -> Tic
                WHERE id = ? AND status = 'failed'""",
             (stamp, stamp, ticket_id),
         )
-        _sync_conversation(db, ticket_id, "queued", stamp)
+        conversations.follow_ticket(db, ticket_id, "queued", stamp)
     return _written(db, ticket_id)
 
 
@@ -398,57 +371,3 @@ def record_redmine_status(db: Database, ticket_id: int, name: str, *, closed: bo
 def mark_notified_queued(db: Database, ticket_id: int) -> None:
     with _tx(db):
         db.execute("UPDATE tickets SET notified_queued = 1 WHERE id = ?", (ticket_id,))
-
-
-def _sync_conversation(db: Database, ticket_id: int, status: str, stamp: str) -> None:
-    db.execute(
-        """UPDATE conversations SET status = ?, updated_at = ?
-           WHERE id = (SELECT conversation_id FROM tickets WHERE id = ?)""",
-        (status, stamp, ticket_id),
-    )
-
-
-# -- what a filer reads -----------------------------------------------------------------------
-
-
-def ticket_attachments(
-    db: Database, ticket_id: int, *, kind: str | None = None
-) -> list[AttachmentRow]:
-    """The ticket's attachment rows in the order they came (no bytes)."""
-    sql = "SELECT * FROM attachments WHERE ticket_id = ?"
-    params: tuple = (ticket_id,)
-    if kind:
-        sql += " AND kind = ?"
-        params = (ticket_id, kind)
-    return [_build(AttachmentRow, r) for r in db.query(sql + " ORDER BY id", params)]
-
-
-def get_attachment(db: Database, attachment_id: int) -> AttachmentRow | None:
-    row = _one(db, "SELECT * FROM attachments WHERE id = ?", (attachment_id,))
-    return _build(AttachmentRow, row) if row else None
-
-
-def attachment_data(db: Database, attachment_id: int) -> bytes | None:
-    row = _one(db, "SELECT data FROM attachment_blobs WHERE attachment_id = ?", (attachment_id,))
-    return bytes(row["data"]) if row else None
-
-
-def set_attachment_external_id(db: Database, attachment_id: int, external_id: str) -> None:
-    with _tx(db):
-        db.execute(
-            "UPDATE attachments SET external_id = ? WHERE id = ?", (external_id, attachment_id)
-        )
-
-
-def transcript(db: Database, conversation_id: int) -> list[MessageRow]:
-    """The conversation's messages, both directions, oldest first."""
-    return [
-        _build(MessageRow, r)
-        for r in db.query(
-            "SELECT * FROM messages WHERE conversation_id = ? ORDER BY id", (conversation_id,)
-        )
-    ]
-
-
-def user_row(db: Database, user_id: int) -> dict[str, Any] | None:
-    return _one(db, "SELECT * FROM users WHERE id = ?", (user_id,))

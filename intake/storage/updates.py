@@ -133,3 +133,15 @@ def status_of(db: Database, bot_id: int, update_id: int) -> str | None:
         "SELECT status FROM updates WHERE bot_id = ? AND update_id = ?", [bot_id, update_id]
     ).fetchone()
     return row[0] if row else None
+
+
+def last_update_id(db: Database, bot_id: int | None = None) -> int:
+    """The highest update_id stored (for one bot, if given), 0 if none: a restarted local
+    Bot API must start above it."""
+    if bot_id is None:
+        row = db.execute("SELECT MAX(update_id) FROM updates").fetchone()
+    else:
+        row = db.execute(
+            "SELECT MAX(update_id) FROM updates WHERE bot_id = ?", [bot_id]
+        ).fetchone()
+    return int(row[0] or 0)

@@ -29,8 +29,8 @@ from sqlite_utils import Database
 
 from intake.impact.levels import get_level
 from intake.storage import outbox as queue
-from intake.storage import records
 from intake.storage import tickets as store
+from intake.storage import users
 from intake.storage.db import utcnow
 from intake.storage.outbox import OutboxItem
 from intake.storage.tickets import TicketRow
@@ -415,7 +415,7 @@ class Effects:
 
     def _localized(self, ticket: TicketRow) -> TicketRow:
         """The user may have switched language since submitting: speak the current one."""
-        user = records.get_user(self.db, ticket.user_id)
+        user = users.get_user(self.db, ticket.user_id)
         if user is None or user.language == ticket.language:
             return ticket
         return dataclasses.replace(ticket, language=user.language)

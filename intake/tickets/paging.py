@@ -33,8 +33,8 @@ from intake.impact.format import format_due
 from intake.impact.sla import first_response_due
 from intake.storage import outbox as queue
 from intake.storage import paging as pages
-from intake.storage import records
 from intake.storage import tickets as store
+from intake.storage import users
 from intake.storage.db import utcnow, write_tx
 from intake.storage.outbox import OutboxItem
 from intake.storage.tickets import TicketRow
@@ -355,7 +355,7 @@ class Paging:
         ticket = store.get_ticket(self.db, int(item.data["ticket_id"]))
         if ticket is None:
             return
-        user = records.get_user(self.db, ticket.user_id)
+        user = users.get_user(self.db, ticket.user_id)
         language = user.language if user else ticket.language
         text = gettext(language, ENGINEER_ON_IT, receipt=ticket.receipt)
         await self.messenger.send(
@@ -453,7 +453,7 @@ async def find_linked_user(
 
 
 def customer_label(db: Database, ticket: TicketRow) -> str:
-    user = records.get_user(db, ticket.user_id)
+    user = users.get_user(db, ticket.user_id)
     if user and user.username:
         return f"{user.first_name or ''} (@{user.username})"
     return str(ticket.user_id)

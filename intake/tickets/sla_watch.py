@@ -23,8 +23,8 @@ from intake.impact.levels import get_level
 from intake.impact.watch import describe, time_left, warning_at
 from intake.storage import outbox as queue
 from intake.storage import paging as pages
-from intake.storage import records
 from intake.storage import tickets as store
+from intake.storage import users
 from intake.storage.db import utcnow
 from intake.storage.outbox import OutboxItem
 from intake.storage.tickets import TicketRow
@@ -123,7 +123,7 @@ def warning_text(
 
 
 def customer(db: Database, ticket: TicketRow) -> str:
-    user = records.get_user(db, ticket.user_id)
+    user = users.get_user(db, ticket.user_id)
     name = " ".join((user.first_name or "").split()) if user else ""
     if user and user.username:
         return f"{name} (@{user.username})".strip()

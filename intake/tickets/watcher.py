@@ -31,8 +31,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from intake.storage import outbox as queue
-from intake.storage import records, watch
 from intake.storage import tickets as store
+from intake.storage import users, watch
 from intake.storage.db import iso, utcnow, write_tx
 from intake.storage.outbox import OutboxItem
 from intake.storage.tickets import TicketRow
@@ -299,7 +299,7 @@ class WatchEffects:
         ticket = store.get_ticket(self.db, int(item.data["ticket_id"]))
         if ticket is None:
             raise GiveUp("the ticket no longer exists", error_class="gone")
-        user = records.get_user(self.db, ticket.user_id)
+        user = users.get_user(self.db, ticket.user_id)
         return ticket, (user.language if user else ticket.language)
 
     async def _once(self, item: OutboxItem, part: int, send: Callable[[], Any]) -> None:

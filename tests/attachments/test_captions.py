@@ -14,7 +14,7 @@ import pytest
 from intake.attachments import policy
 from intake.attachments.checker import AttachmentChecker
 from intake.bot.attachment_work import AttachmentWork
-from intake.storage import records
+from intake.storage import attachments
 from tests import factories as db_factories
 
 
@@ -44,4 +44,4 @@ async def test_a_files_verdict_ignores_its_caption(fresh_db, data, caption, verd
     )
     work = AttachmentWork(fresh_db, PolicyInProcess())  # type: ignore[arg-type]
     await work.settle(None, 1, [attachment_id])  # type: ignore[arg-type]
-    assert records.attachment_verdicts(fresh_db, [attachment_id]) == {attachment_id: verdict}
+    assert attachments.attachment_verdicts(fresh_db, [attachment_id]) == {attachment_id: verdict}

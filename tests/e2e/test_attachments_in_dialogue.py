@@ -4,7 +4,7 @@ several files are checked at once, and limits are told before anything is downlo
 import pytest
 
 from intake.emulator.users import Document, Photo
-from intake.storage import records
+from intake.storage import attachments
 from tests.attachments import factories
 from tests.e2e.steps import ZH, has_chinese, reach_step
 
@@ -29,7 +29,7 @@ async def test_an_english_log_is_accepted_and_listed_on_the_review(intake):
     assert "✅app.log" in review.text
     rows = list(intake.services.db.query("SELECT verdict, size FROM attachments"))
     assert rows == [{"verdict": "accepted", "size": len(log)}]
-    assert records.attachment_blob(intake.services.db, 1) == log
+    assert attachments.attachment_data(intake.services.db, 1) == log
 
 
 async def test_a_chinese_text_file_is_refused_with_the_reason(intake):
@@ -140,5 +140,5 @@ async def test_a_check_cut_short_by_a_restart_is_finished_before_sending(intake)
     await user.tap(lambda b: "Confirm and send" in b.text)
     await user.wait_for("OS-", timeout=20)
     assert sent.file is not None
-    assert records.attachment_blob(db, 1) == log
+    assert attachments.attachment_data(db, 1) == log
     assert next(db.query("SELECT verdict FROM attachments"))["verdict"] == "accepted"

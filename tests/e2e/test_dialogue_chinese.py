@@ -2,8 +2,8 @@
 
 import pytest
 
-from intake.storage import records
 from intake.storage import tickets as store
+from intake.storage import users
 from tests.e2e.steps import ZH, complete_intake, has_chinese
 
 
@@ -13,7 +13,7 @@ async def test_any_zh_language_code_gets_chinese_at_first_contact(intake, langua
     await user.send_text("你好")
     welcome = await user.next_message()
     assert has_chinese(welcome.text)
-    assert records.get_user(intake.services.db, user.id).language == "zh_Hans"
+    assert users.get_user(intake.services.db, user.id).language == "zh_Hans"
 
 
 async def test_a_chinese_user_completes_the_intake_in_chinese(intake):

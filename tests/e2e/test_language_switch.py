@@ -2,7 +2,7 @@
 
 import pytest
 
-from intake.storage import records
+from intake.storage import users
 from tests.e2e.steps import ZH, has_chinese, reach_step
 
 
@@ -12,7 +12,7 @@ async def test_switching_to_chinese_re_asks_the_step_and_keeps_the_draft(intake,
     await reach_step(user, step)
     await user.tap(lambda b: "中文" in b.text)
     asked = await user.wait_for(lambda m: has_chinese(m.text), new=True)
-    assert records.get_user(intake.services.db, user.id).language == "zh_Hans"
+    assert users.get_user(intake.services.db, user.id).language == "zh_Hans"
     if step == "browser_version":
         assert "Chrome" in asked.text
     if step == "review":
@@ -41,4 +41,4 @@ async def test_typing_chinese_in_the_english_dialogue_offers_a_switch(intake):
     )
     await user.tap(lambda b: "中文" in b.text, message=offer)
     await user.wait_for(lambda m: has_chinese(m.text) and "浏览器" in m.text, new=True)
-    assert records.get_user(intake.services.db, user.id).language == "zh_Hans"
+    assert users.get_user(intake.services.db, user.id).language == "zh_Hans"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from intake.emulator.media import TINY_PNG
-from intake.storage.records import get_user
+from intake.storage.users import get_user
 from tests.e2e.steps import EN
 from tests.playground.webchat import WebChat, button_texts, plain
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from intake.i18n import ZH
+from intake.storage import attachments
 from intake.storage import tickets as store
 
 pytestmark = pytest.mark.browser
@@ -157,7 +158,7 @@ async def test_browser_completes_a_chinese_intake_and_the_ticket_is_stored(
     assert ticket.language == ZH
     assert ticket.summary == "所有用户打开 Orangesky 都显示 502 错误"
     assert ticket.impact == "emergency"
-    [attachment] = store.ticket_attachments(db, ticket.id)
+    [attachment] = attachments.ticket_attachments(db, ticket.id)
     assert attachment.file_name == "gateway-error.log"
 
     # The staff page of the same playground shows it, signed in as the printed account.

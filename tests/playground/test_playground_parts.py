@@ -18,8 +18,8 @@ from intake.playground.staff_account import (
     sign_in_lines,
 )
 from intake.playground.view import event_view, message_view
-from intake.storage.records import touch_user
 from intake.storage.staff import SignInResult, add_staff_user, authenticate, list_staff_users
+from intake.storage.users import touch_user
 from tests.playground.factories import local_playground
 from tests.playground.webchat import WebChat
 

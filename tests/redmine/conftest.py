@@ -17,6 +17,8 @@ import pytest
 from pydantic import SecretStr
 
 from intake.draft import AttachmentRef, TicketDraft
+from intake.storage import attachments, conversations, users
+from intake.storage import messages as message_store
 from intake.storage.db import open_db
 from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.config import RedmineSettings
@@ -50,12 +52,9 @@ def db(tmp_path: Path):
     database.conn.close()
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
-
-
 class Factory:
-    """Rows a dialogue would have written: a user, a conversation, messages, attachments."""
+    """Rows a dialogue would have written, through the storage functions the bot calls: a
+    user, a conversation, messages, attachments."""
 
     def __init__(self, db) -> None:
         self.db = db
@@ -72,23 +71,23 @@ class Factory:
     ) -> int:
         self._user += 1
         uid = self._user
-        now = _now()
-        self.db.execute(
-            """INSERT INTO users (id, username, first_name, language, redmine_login,
-                   first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (uid, username, first_name, language, redmine_login, now, now),
+        users.touch_user(
+            self.db, uid, language_code=None, first_name=first_name, username=username
         )
-        cur = self.db.execute(
-            """INSERT INTO conversations (user_id, chat_id, language, started_at, updated_at)
-               VALUES (?, ?, ?, ?, ?)""",
-            (uid, uid, language, now, now),
-        )
-        conv = int(cur.lastrowid)
+        users.set_user_language(self.db, uid, language)
+        if redmine_login is not None:
+            users.set_user_redmine_login(self.db, uid, redmine_login)
+        conv = conversations.start_conversation(self.db, uid, uid, language)
         for direction, text in messages:
-            self.db.execute(
-                """INSERT INTO messages (conversation_id, user_id, chat_id, direction, kind,
-                       text, language, created_at) VALUES (?, ?, ?, ?, 'text', ?, ?, ?)""",
-                (conv, uid, uid, direction, text, language, now),
+            message_store.record_message(
+                self.db,
+                conversation_id=conv,
+                user_id=uid,
+                chat_id=uid,
+                direction=direction,
+                kind="text",
+                text=text,
+                language=language,
             )
         return conv
 
@@ -104,20 +103,26 @@ class Factory:
         reason: str | None = None,
         keep_bytes: bool = True,
     ) -> AttachmentRef:
-        conv = self.db.execute(
-            "SELECT user_id FROM conversations WHERE id = ?", (conversation_id,)
-        ).fetchone()
-        cur = self.db.execute(
-            """INSERT INTO attachments (conversation_id, user_id, kind, file_name, mime_type,
-                   size, verdict, verdict_reason, created_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (conversation_id, conv[0], kind, name, mime, len(data), verdict, reason, _now()),
+        user_id = self.db["conversations"].get(conversation_id)["user_id"]
+        aid = attachments.add_attachment(
+            self.db,
+            conversation_id=conversation_id,
+            user_id=user_id,
+            kind=kind,
+            file_name=name,
+            mime_type=mime,
+            size=len(data),
+            data=data if keep_bytes else None,
         )
-        aid = int(cur.lastrowid)
-        if keep_bytes:
-            self.db.execute(
-                "INSERT INTO attachment_blobs (attachment_id, data) VALUES (?, ?)", (aid, data)
-            )
+        attachments.set_attachment_verdict(
+            self.db,
+            aid,
+            verdict=verdict,
+            language="en" if verdict == "accepted" else None,
+            reason=reason or "",
+            excerpt="",
+            elapsed_ms=0,
+        )
         return AttachmentRef(aid, name, len(data), mime, verdict)
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from intake.storage import attachments
 from intake.storage import outbox as queue
 from intake.storage import tickets as store
 from intake.tickets.local import LocalSink
@@ -124,9 +125,11 @@ def test_redmine_draft_attachments_are_linked_to_the_ticket(db, factory, draft_f
     receipt = RedmineSink(db).submit(
         draft_factory(attachments=[ref]), conversation_id=conv, opened_at=T0
     )
-    assert [a.id for a in store.ticket_attachments(db, receipt.ticket_id)] == [ref.attachment_id]
-    assert store.get_attachment(db, other.attachment_id) is not None
-    assert store.attachment_data(db, ref.attachment_id) == b"a"
+    assert [a.id for a in attachments.ticket_attachments(db, receipt.ticket_id)] == [
+        ref.attachment_id
+    ]
+    assert attachments.get_attachment(db, other.attachment_id) is not None
+    assert attachments.attachment_data(db, ref.attachment_id) == b"a"
 
 
 def test_a_live_lease_is_never_taken_and_a_dead_one_is(db):

@@ -80,12 +80,12 @@ def seed(db: Database) -> Seeded:
         zh,
         [
             ("in", "/start", None),
-            ("out", "您好！我是 Orangesky 支持助手。请用一句话描述问题。", "Intake:summary"),
-            ("in", "无法登录控制台", "Intake:summary"),
-            ("out", "请描述发生了什么，以及您期望看到什么。", "Intake:description"),
-            ("in", "输入密码后页面一直转圈，无法登录。同事也一样。", "Intake:description"),
-            ("out", "您使用的是哪个浏览器和版本？", "Intake:browser"),
-            ("in", "Chrome 120，Windows 11", "Intake:browser"),
+            ("out", "您好！我是 Orangesky 支持助手。请用一句话描述问题。", "summary"),
+            ("in", "无法登录控制台", "summary"),
+            ("out", "请描述发生了什么，以及您期望看到什么。", "description"),
+            ("in", "输入密码后页面一直转圈，无法登录。同事也一样。", "description"),
+            ("out", "您使用的是哪个浏览器和版本？", "browser"),
+            ("in", "Chrome 120，Windows 11", "browser"),
         ],
     )
     db.execute("UPDATE messages SET kind = 'command' WHERE text = '/start'")
@@ -121,13 +121,13 @@ def seed(db: Database) -> Seeded:
         db,
         en,
         [
-            ("out", "Hello! Describe the problem in one sentence.", "Intake:summary"),
-            ("in", "Orders fail with error 502", "Intake:summary"),
-            ("out", "What happened, and what did you expect?", "Intake:description"),
+            ("out", "Hello! Describe the problem in one sentence.", "summary"),
+            ("in", "Orders fail with error 502", "summary"),
+            ("out", "What happened, and what did you expect?", "description"),
             (
                 "in",
                 f"Every checkout shows 502. Pasted from the log: {SCRIPT_PAYLOAD}",
-                "Intake:description",
+                "description",
             ),
         ],
         start=T0 + timedelta(hours=2),
@@ -163,7 +163,6 @@ def seed(db: Database) -> Seeded:
         verdict_reason="not_english",
         verdict_excerpt="错误日志：登录失败",
     )
-    db.execute("UPDATE conversations SET has_refused = 1 WHERE id = ?", [en])
 
     li = make_user(
         db,
@@ -185,8 +184,8 @@ def seed(db: Database) -> Seeded:
         db,
         sw,
         [
-            ("out", "Hello! Describe the problem in one sentence.", "Intake:summary"),
-            ("in", "Export is slow", "Intake:summary"),
+            ("out", "Hello! Describe the problem in one sentence.", "summary"),
+            ("in", "Export is slow", "summary"),
         ],
         start=T0 + timedelta(days=1),
         language="en",
@@ -196,8 +195,8 @@ def seed(db: Database) -> Seeded:
         sw,
         [
             ("in", "/language", None),
-            ("out", "已切换为中文。请描述发生了什么。", "Intake:description"),
-            ("in", "导出报表要十分钟以上", "Intake:description"),
+            ("out", "已切换为中文。请描述发生了什么。", "description"),
+            ("in", "导出报表要十分钟以上", "description"),
         ],
         start=T0 + timedelta(days=1, minutes=5),
         language="zh_Hans",
@@ -219,7 +218,7 @@ def seed(db: Database) -> Seeded:
         wip,
         "Hello! Describe the problem in one sentence.",
         direction="out",
-        step="Intake:summary",
+        step="summary",
         created_at=T0 + timedelta(days=1, hours=3),
     )
     return Seeded(
@@ -261,8 +260,8 @@ def add_locally_stored(seeded: Seeded) -> StoredLocally:
         local,
         [
             ("in", "/start", None),
-            ("out", "请用一句话描述问题。", "Intake:summary"),
-            ("in", "报表导出失败", "Intake:summary"),
+            ("out", "请用一句话描述问题。", "summary"),
+            ("in", "报表导出失败", "summary"),
         ],
         start=T0 + timedelta(days=1, hours=5),
         language="zh_Hans",

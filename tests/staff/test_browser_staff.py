@@ -27,7 +27,7 @@ PAYLOAD = '登录后报错 <script>window.pwned = 1</script><img src=x onerror="
 
 @pytest.fixture
 async def server(seeded, clock: Clock) -> AsyncIterator[str]:
-    add_message(seeded.db, seeded.chinese, PAYLOAD, step="Intake:description")
+    add_message(seeded.db, seeded.chinese, PAYLOAD, step="description")
     runner = web.AppRunner(create_staff_app(seeded.db, clock=clock))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -6,7 +6,7 @@ import json
 from datetime import date, timedelta
 
 from intake.storage import review
-from intake.storage.review import ConversationFilter, list_conversations
+from intake.storage.search import ConversationFilter, list_conversations
 from tests.factories import T0, add_message, iso, make_conversation, make_ticket, make_user
 from tests.staff.conftest import NOW
 
@@ -129,7 +129,7 @@ def test_detail_has_ticket_collected_values_and_attachments(seeded):
     assert detail.collected_source == "ticket"
     assert [a.verdict for a in detail.attachments] == ["accepted", "refused"]
     assert all(a.has_blob for a in detail.attachments)
-    assert ("Intake:description", [detail.messages[3].text]) in detail.answers_by_step
+    assert ("description", [detail.messages[3].text]) in detail.answers_by_step
 
 
 def test_in_progress_conversation_shows_the_draft_from_the_dialogue_state(seeded):

@@ -3,8 +3,8 @@
 import pytest
 
 from intake.docs import DocsIndex, read_article
+from intake.storage import conversations, users
 from intake.storage import docs as docs_store
-from intake.storage import records
 from intake.storage.db import open_db
 
 
@@ -53,8 +53,8 @@ def test_an_article_is_its_title_and_first_paragraph(tmp_path):
 
 def test_the_answer_is_recorded_for_the_staff_count():
     db = open_db()
-    user = records.touch_user(db, 1, language_code="en", first_name="A")
-    conversation = records.start_conversation(db, user.id, 1, "en")
+    user = users.touch_user(db, 1, language_code="en", first_name="A")
+    conversation = conversations.start_conversation(db, user.id, 1, "en")
     docs_store.record_offer(db, conversation, ["login-sso"])
     assert docs_store.solved_count(db) == 0
     docs_store.record_answer(db, conversation, "solved")

@@ -8,7 +8,7 @@ import pytest
 from intake.config import ConfigError, Settings, load_settings
 from intake.draft import TicketDraft
 from intake.runtime import build_services
-from intake.storage import records
+from intake.storage import conversations, users
 from intake.tickets.local import LocalSink
 from intake.tickets.redmine.config import RedmineSettings
 
@@ -22,8 +22,8 @@ def unconfigured_redmine():
 
 def submit_medium(services, opened_at):
     db = services.db
-    records.touch_user(db, 1, language_code="en")
-    conversation = records.start_conversation(db, 1, 1, "en")
+    users.touch_user(db, 1, language_code="en")
+    conversation = conversations.start_conversation(db, 1, 1, "en")
     draft = TicketDraft(summary="Export fails", impact="medium", description=["E42"])
     return services.sink.submit(draft, conversation_id=conversation, opened_at=opened_at)
 

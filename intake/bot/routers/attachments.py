@@ -18,7 +18,7 @@ from intake.bot.keyboards import Nav, nav_button, single_row
 from intake.bot.prompts import VERDICT_ICONS
 from intake.bot.states import Intake
 from intake.draft import DESCRIPTION_MAX, AttachmentRef, TicketDraft
-from intake.storage import records
+from intake.storage import attachments
 
 
 def create_router() -> Router:
@@ -35,7 +35,7 @@ def create_router() -> Router:
             await flow.repeat(message, _("Please send /start first."))
             return
         # The row first, whatever happens next: staff see every file the customer sent.
-        attachment_id = records.add_attachment(
+        attachment_id = attachments.add_attachment(
             flow.db,
             conversation_id=conversation_id,
             user_id=flow.user_id,
@@ -49,7 +49,7 @@ def create_router() -> Router:
         )
         limit = min(flow.options.download_limit_bytes, flow.options.attachment_limit_bytes)
         if size is not None and size > limit:
-            records.set_attachment_verdict(
+            attachments.set_attachment_verdict(
                 flow.db,
                 attachment_id,
                 verdict="unchecked",

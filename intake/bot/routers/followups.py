@@ -23,7 +23,7 @@ from intake.bot.flow import Flow
 from intake.bot.keyboards import Keyboard, TicketAction
 from intake.bot.routers.attachments import describe_file
 from intake.bot.states import Intake
-from intake.storage import records
+from intake.storage import attachments
 from intake.storage import tickets as store
 from intake.tickets import notices
 from intake.tickets.sink import TicketSink
@@ -74,7 +74,7 @@ def create_router() -> Router:
                 message, escape(notices.too_large_message(flow.locale, name, size, limit))
             )
             return
-        attachment_id = records.add_attachment(
+        attachment_id = attachments.add_attachment(
             flow.db,
             conversation_id=ticket.conversation_id,
             user_id=flow.user_id,

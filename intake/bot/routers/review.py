@@ -21,7 +21,7 @@ from intake.bot.states import Intake
 from intake.draft import TicketDraft
 from intake.impact import format as impact_format
 from intake.impact.levels import get_level
-from intake.storage import records
+from intake.storage import conversations
 from intake.tickets.sink import Receipt, TicketSink
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def create_router() -> Router:
         draft = await flow.draft()
         opened_at = datetime.now(UTC)
         receipt = sink.submit(draft, conversation_id=conversation_id, opened_at=opened_at)
-        records.update_conversation(
+        conversations.update_conversation(
             flow.db, conversation_id, summary=draft.summary, impact=draft.impact
         )
         flow.set_step("done")

@@ -21,7 +21,7 @@ from intake.bot.states import Intake
 from intake.docs import Suggestions
 from intake.draft import DESCRIPTION_MAX
 from intake.language import suggest_switch
-from intake.storage import records
+from intake.storage import conversations, users
 from intake.tickets import notices
 from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.sink import (
@@ -75,7 +75,7 @@ def create_router() -> Router:
         remember_answer(flow, message, "summary")
         conversation_id = await flow.conversation_id()
         if conversation_id is not None:  # staff see it in the list while the intake goes on
-            records.update_conversation(flow.db, conversation_id, summary=value)
+            conversations.update_conversation(flow.db, conversation_id, summary=value)
         await offer_language(flow, message, value)
         if dialogue.get("summary").suggests_docs and not flow.session.editing:
             await offer_articles(flow, message, docs, value)
@@ -292,7 +292,7 @@ def create_router() -> Router:
             return
         draft = await flow.draft()
         draft.redmine_login = value
-        records.set_user_redmine_login(flow.db, flow.user_id, value)
+        users.set_user_redmine_login(flow.db, flow.user_id, value)
         await flow.save(draft)
         await flow.reply(message, plain(notices.login_message(flow.locale, value, True)))
         await flow.forward("account", message)
@@ -492,7 +492,7 @@ async def update_answer(flow: Flow, message: Message, answered: str) -> None:
         setattr(draft, name, value)
     await flow.save(draft)
     if name == "summary" and flow.session.conversation_id is not None:
-        records.update_conversation(flow.db, flow.session.conversation_id, summary=value)
+        conversations.update_conversation(flow.db, flow.session.conversation_id, summary=value)
     await flow.reply(
         message,
         fill(

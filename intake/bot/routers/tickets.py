@@ -22,7 +22,7 @@ from intake.bot.keyboards import Keyboard, TicketAction
 from intake.bot.states import Intake, state_of
 from intake.impact import format as impact_format
 from intake.impact.levels import get_level
-from intake.storage import records
+from intake.storage import messages
 from intake.storage import tickets as store
 from intake.tickets import notices
 from intake.tickets.sink import TicketSink
@@ -125,7 +125,7 @@ async def send_pending_to(
     pending = (await flow.data()).get("pending_followups", [])
     followup = None
     for message_id in pending:
-        text = records.inbound_text(flow.db, flow.chat_id, message_id)
+        text = messages.inbound_text(flow.db, flow.chat_id, message_id)
         if text:
             followup = sink.add_followup(ticket.id, key=f"{flow.chat_id}:{message_id}", text=text)
     await flow.state.update_data(ticket_id=ticket.id, ticket_chosen=True, pending_followups=[])

@@ -20,7 +20,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from intake.draft import TicketDraft
+from intake.storage import attachments as attachment_store
+from intake.storage import messages
 from intake.storage import tickets as store
+from intake.storage import users as user_store
 from intake.storage.db import write_tx
 from intake.tickets.effects import (
     Delays,
@@ -397,7 +400,7 @@ class RedmineFiler:
         limit = self.settings.max_attachment_bytes
         uploads: list[dict[str, Any]] = []
         lines: list[AttachmentLine] = []
-        for row in store.ticket_attachments(self.db, ticket.id):
+        for row in attachment_store.ticket_attachments(self.db, ticket.id):
             if row.kind == "followup":
                 continue
             name = row.file_name or f"attachment-{row.id}"
@@ -425,7 +428,7 @@ class RedmineFiler:
                     )
                 )
                 continue
-            data = store.attachment_data(self.db, row.id)
+            data = attachment_store.attachment_data(self.db, row.id)
             if data is None:
                 lines.append(dataclasses.replace(line, not_uploaded_reason="file not kept"))
                 continue
@@ -506,12 +509,12 @@ class RedmineFiler:
                     text=m.text or f"({m.kind})",
                     language=m.language,
                 )
-                for m in store.transcript(self.db, ticket.conversation_id)
+                for m in messages.transcript(self.db, ticket.conversation_id)
             ],
         )
 
     def customer_name(self, ticket: store.TicketRow) -> str:
-        user = store.user_row(self.db, ticket.user_id) or {}
+        user = user_store.user_row(self.db, ticket.user_id) or {}
         name = " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p)
         handle = f"@{user['username']}" if user.get("username") else None
         parts = [p for p in (handle, f"Telegram id {ticket.user_id}") if p]
@@ -542,8 +545,8 @@ class RedmineFiler:
         Raises AttachmentTooLarge before any upload when it is over the configured limit.
         """
         ticket, issue_id = self._filed(ticket_id)
-        row = store.get_attachment(self.db, attachment_id)
-        data = store.attachment_data(self.db, attachment_id)
+        row = attachment_store.get_attachment(self.db, attachment_id)
+        data = attachment_store.attachment_data(self.db, attachment_id)
         if row is None or data is None:
             raise LookupError(f"attachment {attachment_id} has no stored bytes")
         name = row.file_name or f"attachment-{row.id}"
@@ -558,7 +561,7 @@ class RedmineFiler:
             note += "\n\n" + m.block(row.caption)
         note += _marker_line(m, marker)
         result = await self._note(ticket, issue_id, note, uploads=(row, name, data))
-        store.set_attachment_external_id(self.db, attachment_id, f"issue:{issue_id}")
+        attachment_store.set_attachment_external_id(self.db, attachment_id, f"issue:{issue_id}")
         return result
 
     async def set_closed(self, ticket_id: int, closed: bool, *, marker: str = "") -> str:
@@ -605,7 +608,7 @@ class RedmineFiler:
         ticket: store.TicketRow,
         issue_id: int,
         note: str,
-        uploads: tuple[store.AttachmentRow, str, bytes] | None,
+        uploads: tuple[attachment_store.Attachment, str, bytes] | None,
         changes: dict[str, Any] | None = None,
     ) -> FilingResult:
         ref = await self.resolve()

@@ -1,7 +1,7 @@
-"""Record functions: what the bot writes for every update."""
+"""What the bot stores for every update: the inbox (updates) and the user (users)."""
 
-from intake.storage import records
 from intake.storage import updates as inbox
+from intake.storage import users
 
 
 def test_a_finished_update_is_a_repeat_per_bot(fresh_db):
@@ -38,11 +38,11 @@ def test_update_ids_outside_sqlite_range_are_invalid():
 
 
 def test_the_stored_language_is_kept_when_telegram_reports_another(fresh_db):
-    records.touch_user(fresh_db, 1, language_code="zh-hant")
-    user = records.touch_user(fresh_db, 1, language_code="en-US")
+    users.touch_user(fresh_db, 1, language_code="zh-hant")
+    user = users.touch_user(fresh_db, 1, language_code="en-US")
     assert user.language == "zh_Hans"
 
 
 def test_odd_language_codes_never_raise(fresh_db):
     for code in (None, "", "xx-YY-ZZ", "!!", "zh_Hant_TW", "EN"):
-        assert records.touch_user(fresh_db, 2, language_code=code).language in ("en", "zh_Hans")
+        assert users.touch_user(fresh_db, 2, language_code=code).language in ("en", "zh_Hans")
