@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from babel import Locale, UnknownLocaleError
 
+from intake.impact.levels import LEVEL_NAMES
 from intake.storage.review import parse_time
 
 STATUS_LABELS = {
@@ -26,12 +28,8 @@ STATUS_LABELS = {
     "stored": "Stored",
     "filing": "Filing",
 }
-IMPACT_LABELS = {
-    "emergency": "Emergency",
-    "highly-degraded": "Highly degraded",
-    "medium": "Medium",
-    "low": "Low",
-}
+# The support page's names, as customers read them and Redmine's Impact field holds them.
+IMPACT_LABELS = LEVEL_NAMES
 LANGUAGE_LABELS = {"en": "English", "zh_Hans": "中文 (简体)"}
 HTML_LANG = {"en": "en", "zh_Hans": "zh-Hans"}
 VERDICT_LABELS = {
@@ -86,7 +84,7 @@ _JOINED = {"browser": "browser_version", "os": "os_version"}
 _IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"}
 
 
-def label(mapping: dict[str, str], value: str | None) -> str:
+def label(mapping: Mapping[str, str], value: str | None) -> str:
     if not value:
         return "—"
     return mapping.get(value, value)

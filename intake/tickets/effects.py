@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from sqlite_utils import Database
 
-from intake.impact.levels import get_level
+from intake.impact.levels import ImpactLevel, get_level
 from intake.storage import outbox as queue
 from intake.storage import records
 from intake.storage import tickets as store
@@ -97,7 +97,7 @@ class Delays:
     emergency_notice: timedelta = timedelta(minutes=2)
 
     def for_impact(self, impact: str | None) -> timedelta:
-        return self.emergency_notice if impact == "emergency" else self.delayed_notice
+        return self.emergency_notice if impact == ImpactLevel.EMERGENCY else self.delayed_notice
 
 
 # -- queueing (called inside the submitting transaction) ----------------------------------------
@@ -108,7 +108,7 @@ def queue_submitted(
 ) -> None:
     """What every sink queues with a new ticket: the on-call page for an Emergency, and the
     staff chat's warnings before and at its first-response deadline."""
-    if ticket.impact == "emergency":
+    if ticket.impact == ImpactLevel.EMERGENCY:
         queue_page(db, ticket)
     queue_watch(db, ticket, priority=priority_of(ticket.impact), holidays=holidays)
 
@@ -372,7 +372,7 @@ class Effects:
             return
         filing = queue.get_by_key(self.db, f"file:{ticket.id}")
         config = filing is not None and filing.error_class == CONFIG
-        if ticket.impact == "emergency":
+        if ticket.impact == ImpactLevel.EMERGENCY:
             due = datetime.fromisoformat(item.next_attempt_at)
             waited = max(0, round((due - ticket.opened).total_seconds() / 60))
             reason = filing.last_error if filing and filing.last_error else "no answer yet"

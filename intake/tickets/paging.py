@@ -30,6 +30,7 @@ from sqlite_utils import Database
 from intake.i18n import N_, gettext
 from intake.impact.alert import emergency_alert_text
 from intake.impact.format import format_due
+from intake.impact.levels import ImpactLevel
 from intake.impact.sla import first_response_due
 from intake.storage import outbox as queue
 from intake.storage import paging as pages
@@ -227,7 +228,7 @@ class Paging:
         return max(due, self.clock()) + self.oncall.ack_after
 
     def page_text(self, ticket: TicketRow, round_: int) -> str:
-        due = ticket.due or first_response_due("emergency", ticket.opened)
+        due = ticket.due or first_response_due(ImpactLevel.EMERGENCY, ticket.opened)
         alert = emergency_alert_text(
             receipt=ticket.receipt,
             summary=ticket.summary,

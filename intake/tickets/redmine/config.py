@@ -13,8 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-# Impact level keys (intake.impact) in the order the support page lists them.
-IMPACT_LEVELS = ("emergency", "highly-degraded", "medium", "low")
+from intake.impact.levels import ImpactLevel
 
 
 class RedmineSettings(BaseModel):
@@ -95,8 +94,8 @@ class RedmineSettings(BaseModel):
     def priority_names(self) -> dict[str, str]:
         """Impact level key -> the Redmine priority name."""
         return {
-            "emergency": self.priority_emergency,
-            "highly-degraded": self.priority_highly_degraded,
-            "medium": self.priority_medium,
-            "low": self.priority_low,
+            ImpactLevel.EMERGENCY: self.priority_emergency,
+            ImpactLevel.HIGHLY_DEGRADED: self.priority_highly_degraded,
+            ImpactLevel.MEDIUM: self.priority_medium,
+            ImpactLevel.LOW: self.priority_low,
         }

@@ -20,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from intake.draft import TicketDraft
+from intake.impact.levels import level_name
 from intake.storage import tickets as store
 from intake.storage.db import write_tx
 from intake.tickets.effects import (
@@ -42,7 +43,6 @@ from intake.tickets.redmine.render import (
     FALLBACK_NOT_ADMIN,
     FALLBACK_UNKNOWN_LOGIN,
     LANGUAGE_NAMES,
-    LEVEL_NAMES,
     AttachmentLine,
     IssueContent,
     Markup,
@@ -367,7 +367,7 @@ class RedmineFiler:
             "browser_version": draft.browser_version,
             "os": " ".join(p for p in (draft.os, draft.os_version) if p),
             "product_version": draft.product_version,
-            "impact": LEVEL_NAMES.get(ticket.impact or "", ticket.impact or ""),
+            "impact": level_name(ticket.impact),
             "language": LANGUAGE_NAMES.get(ticket.language, ticket.language),
             "telegram_user": content.customer,
             "reference": ticket.reference,
