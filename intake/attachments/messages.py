@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from intake.attachments.reasons import Outcome
 from intake.i18n import N_, gettext
 
 if TYPE_CHECKING:  # the policy imports LANGUAGE_NAMES from here; no import cycle at run time
@@ -167,7 +168,7 @@ def user_message(
     """
     kind = getattr(verdict, "kind", "") or ""
     name, ours = file_label(verdict, locale, file_name, photo=photo)
-    if verdict.verdict == "refused":
+    if verdict.verdict == Outcome.REFUSED:
         if kind == "message":
             template = REFUSED_TEXT
         elif not verdict.excerpt:  # the script was recognised, its words were not

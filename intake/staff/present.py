@@ -38,7 +38,7 @@ VERDICT_LABELS = {
     "refused": "Refused",
     "unchecked": "Unchecked",
 }
-# The attachment policy's reason codes (intake.attachments.policy.REASONS) in words.
+# The attachment check's reason codes (intake.attachments.reasons.Reason) in words.
 REASON_LABELS = {
     "english": "in English",
     "no_text": "no text found",
@@ -53,6 +53,8 @@ REASON_LABELS = {
     "ocr_unavailable": "image text reader unavailable",
     "timeout": "check took too long",
     "missing": "file missing",
+    "download_failed": "download from Telegram failed",
+    "error": "the check failed",
 }
 SINK_LABELS = {"local": "the local store", "redmine": "Redmine"}
 KIND_LABELS = {
