@@ -27,9 +27,9 @@ from dataclasses import dataclass, replace
 
 from intake.attachments import extract
 from intake.attachments.extract import Unreadable
-from intake.attachments.messages import LANGUAGE_NAMES
 from intake.attachments.reasons import REASONS as REASONS
 from intake.attachments.reasons import Outcome, Reason
+from intake.i18n import language_name
 from intake.language import LanguageGuess, analyse
 
 ACCEPTED, REFUSED, UNCHECKED = Outcome.ACCEPTED, Outcome.REFUSED, Outcome.UNCHECKED
@@ -93,7 +93,7 @@ def _from_guess(guess: LanguageGuess, what: str) -> Verdict:
             f"The language of {what} could not be told with confidence, so it is accepted.",
             0,
         )
-    name = LANGUAGE_NAMES.get(guess.language, guess.language)
+    name = language_name(guess.language) or guess.language
     return Verdict(
         REFUSED,
         guess.language,

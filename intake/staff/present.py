@@ -13,8 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from babel import Locale, UnknownLocaleError
-
+from intake import i18n
 from intake.impact.levels import LEVEL_NAMES
 from intake.storage.review import parse_time
 
@@ -30,7 +29,8 @@ STATUS_LABELS = {
 }
 # The support page's names, as customers read them and Redmine's Impact field holds them.
 IMPACT_LABELS = LEVEL_NAMES
-LANGUAGE_LABELS = {"en": "English", "zh_Hans": "中文 (简体)"}
+# The bot's locales, each named in itself: "中文 (简体)".
+LANGUAGE_LABELS = {code: i18n.language_name(code, code) or code for code in i18n.LOCALES}
 HTML_LANG = {"en": "en", "zh_Hans": "zh-Hans"}
 VERDICT_LABELS = {
     "pending": "Pending",
@@ -103,11 +103,7 @@ def language_name(code: str | None) -> str:
     """An ISO 639-1 code ("zh") as its English name ("Chinese")."""
     if not code:
         return ""
-    try:
-        name = Locale.parse(code.replace("-", "_")).get_display_name("en")
-    except (ValueError, UnknownLocaleError):
-        return code
-    return name or code
+    return i18n.language_name(code) or code
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from intake.i18n import language_name as english_name
 from intake.impact.levels import level_name
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -27,8 +28,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # through intake.tickets.notices).
 FALLBACK_UNKNOWN_LOGIN = "login_unknown"
 FALLBACK_NOT_ADMIN = "not_admin"
-
-LANGUAGE_NAMES = {"en": "English", "zh_Hans": "Chinese (Simplified)"}
 
 
 def _clean(text: str) -> str:
@@ -155,7 +154,7 @@ def format_time(when: datetime) -> str:
 def language_name(code: str | None) -> str:
     if not code:
         return "unknown"
-    return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
+    return f"{english_name(code) or code} ({code})"
 
 
 def render_subject(content: IssueContent) -> str:

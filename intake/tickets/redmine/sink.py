@@ -20,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from intake.draft import TicketDraft
+from intake.i18n import language_name
 from intake.impact.levels import level_name
 from intake.storage import tickets as store
 from intake.storage.db import write_tx
@@ -42,7 +43,6 @@ from intake.tickets.redmine.errors import (
 from intake.tickets.redmine.render import (
     FALLBACK_NOT_ADMIN,
     FALLBACK_UNKNOWN_LOGIN,
-    LANGUAGE_NAMES,
     AttachmentLine,
     IssueContent,
     Markup,
@@ -368,7 +368,7 @@ class RedmineFiler:
             "os": " ".join(p for p in (draft.os, draft.os_version) if p),
             "product_version": draft.product_version,
             "impact": level_name(ticket.impact),
-            "language": LANGUAGE_NAMES.get(ticket.language, ticket.language),
+            "language": (language_name(ticket.language) or ticket.language),
             "telegram_user": content.customer,
             "reference": ticket.reference,
         }
@@ -529,7 +529,7 @@ class RedmineFiler:
         m = Markup(self.settings.text_formatting)
         header = (
             f"Follow-up from the customer in Telegram "
-            f"({LANGUAGE_NAMES.get(ticket.language, ticket.language)}):"
+            f"({(language_name(ticket.language) or ticket.language)}):"
         )
         note = header + "\n\n" + m.block(text) + _marker_line(m, marker)
         return await self._note(ticket, issue_id, note, uploads=None)
