@@ -27,6 +27,7 @@ from intake.bot.middlewares import current_conversation, current_step
 from intake.bot.states import state_of, step_of
 from intake.dialogue import Session
 from intake.draft import TicketDraft
+from intake.statuses import ConversationStatus
 from intake.storage import records
 from intake.tickets.notices import CHANNEL
 
@@ -312,7 +313,9 @@ class Flow:
         """A new intake: a new conversation, an empty draft, the welcome step."""
         previous = self.session.conversation_id
         if previous is not None and await self.step() not in (None, "done"):
-            records.update_conversation(self.db, previous, status="cancelled")  # abandoned
+            records.update_conversation(
+                self.db, previous, status=ConversationStatus.CANCELLED
+            )  # abandoned
         conversation_id = records.start_conversation(
             self.db, self.user_id, self.chat_id, self.locale
         )

@@ -15,17 +15,20 @@ from urllib.parse import quote, urlsplit
 
 from intake import i18n
 from intake.impact.levels import LEVEL_NAMES
+from intake.statuses import ConversationStatus, TicketStatus
 from intake.storage.review import parse_time
 
-STATUS_LABELS = {
-    "in_progress": "In progress",
-    "submitted": "Submitted",
-    "queued": "Queued",
-    "filed": "Filed",
-    "failed": "Failed",
-    "cancelled": "Cancelled",
-    "stored": "Stored",
-    "filing": "Filing",
+# Every conversation and ticket status (intake.statuses) in words.
+STATUS_LABELS: dict[str, str] = {
+    ConversationStatus.IN_PROGRESS: "In progress",
+    ConversationStatus.SUBMITTED: "Submitted",
+    ConversationStatus.QUEUED: "Queued",
+    ConversationStatus.FILED: "Filed",
+    ConversationStatus.FAILED: "Failed",
+    ConversationStatus.CANCELLED: "Cancelled",
+    ConversationStatus.SOLVED: "Solved by an article",
+    TicketStatus.STORED: "Stored",
+    TicketStatus.FILING: "Filing",
 }
 # The support page's names, as customers read them and Redmine's Impact field holds them.
 IMPACT_LABELS = LEVEL_NAMES

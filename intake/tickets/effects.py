@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from sqlite_utils import Database
 
 from intake.impact.levels import ImpactLevel, get_level
+from intake.statuses import TicketStatus
 from intake.storage import outbox as queue
 from intake.storage import records
 from intake.storage import tickets as store
@@ -302,7 +303,7 @@ class Effects:
         ticket = store.get_ticket(self.db, int(item.data["ticket_id"]))
         if ticket is None:
             raise GiveUp("the ticket no longer exists")
-        if ticket.status != "filed":
+        if ticket.status != TicketStatus.FILED:
             raise Retry(f"{ticket.receipt} is not filed yet", after=30.0)
         return ticket, f"{ticket.reference}/{kind}{item.id}"
 
@@ -368,7 +369,7 @@ class Effects:
 
     async def delay_check(self, item: OutboxItem) -> None:
         ticket = store.get_ticket(self.db, int(item.data["ticket_id"]))
-        if ticket is None or ticket.status == "filed" or ticket.sink != "redmine":
+        if ticket is None or ticket.status == TicketStatus.FILED or ticket.sink != "redmine":
             return
         filing = queue.get_by_key(self.db, f"file:{ticket.id}")
         config = filing is not None and filing.error_class == CONFIG

@@ -120,3 +120,10 @@ async def test_the_customers_other_conversations_are_linked(signed_in, seeded, s
     assert "报表导出失败" in html
     alone = await (await signed_in.get(f"/conversations/{seeded.english}")).text()
     assert "this is their only conversation" in alone
+
+
+def test_every_status_has_words_for_staff():
+    from intake.staff.present import STATUS_LABELS
+    from intake.statuses import ConversationStatus, TicketStatus
+
+    assert set(ConversationStatus) | set(TicketStatus) == set(STATUS_LABELS)

@@ -16,6 +16,7 @@ from intake.bot.flow import Flow
 from intake.bot.html import fill
 from intake.bot.keyboards import Keyboard, Nav, nav_button
 from intake.docs import Article, DocsIndex
+from intake.statuses import ConversationStatus
 from intake.storage import docs as docs_store
 from intake.storage import records
 
@@ -31,7 +32,7 @@ def create_router() -> Router:
             await flow.repeat(callback, _("That button no longer works."))
             return
         docs_store.record_answer(flow.db, conversation_id, "solved")
-        records.update_conversation(flow.db, conversation_id, status="solved")
+        records.update_conversation(flow.db, conversation_id, status=ConversationStatus.SOLVED)
         prompt = flow.session.prompt_id
         flow.clear()
         if prompt is not None:

@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from intake.draft import TicketDraft
 from intake.i18n import language_name
 from intake.impact.levels import level_name
+from intake.statuses import TicketStatus
 from intake.storage import tickets as store
 from intake.storage.db import write_tx
 from intake.tickets.effects import (
@@ -119,7 +120,7 @@ class RedmineSink:
             opened_at=opened_at,
             due_at=self._due_at(draft.impact, opened_at),
             sink=self.name,
-            status="queued",
+            status=TicketStatus.QUEUED,
             then=lambda ticket: queue_filing(self.db, ticket, self.delays),
             holidays=self.holidays,
         )
@@ -270,7 +271,7 @@ class RedmineFiler:
         ticket = store.get_ticket(self.db, ticket_id)
         if ticket is None:
             raise LookupError(f"ticket {ticket_id} does not exist")
-        if ticket.status == "filed" and ticket.external_id:
+        if ticket.status == TicketStatus.FILED and ticket.external_id:
             return FilingResult(
                 ticket_id,
                 int(ticket.external_id),
@@ -596,7 +597,7 @@ class RedmineFiler:
 
     def _filed(self, ticket_id: int) -> tuple[store.TicketRow, int]:
         ticket = store.get_ticket(self.db, ticket_id)
-        if ticket is None or ticket.status != "filed" or not ticket.external_id:
+        if ticket is None or ticket.status != TicketStatus.FILED or not ticket.external_id:
             raise LookupError(f"ticket {ticket_id} is not filed yet")
         return ticket, int(ticket.external_id)
 
