@@ -53,7 +53,13 @@ def main(argv: Sequence[str] | None = None, prog: str = "orangesky-intake") -> i
         from intake.commands import playground
 
         return playground.default(args)
-    return int(args.func(args) or 0)
+    from intake.config import ConfigError
+
+    try:
+        return int(args.func(args) or 0)
+    except ConfigError as exc:  # a command that reads the settings late (e.g. the database)
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,13 +1,13 @@
-"""Settings from the environment (and an optional ``.env`` file).
+"""Settings from the environment (and an optional ``.env`` file): the one reader of both.
 
+The Redmine settings are the nested ``Settings.redmine`` (``REDMINE_<FIELD>`` variables).
 A missing or invalid setting becomes one ``ConfigError`` line that names the variable;
-the token is a ``SecretStr`` so it never shows in a repr, a log or an error.
+secrets are ``SecretStr`` so they never show in a repr, a log or an error.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import os
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,7 +27,14 @@ class ConfigError(Exception):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    # REDMINE_CF_BROWSER -> redmine.cf_browser: split once, at the first underscore.
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        extra="ignore",
+        case_sensitive=False,
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+    )
 
     bot_token: SecretStr | None = Field(default=None, alias="BOT_TOKEN")
     telegram_api_url: str = Field(default=TELEGRAM_API_URL, alias="TELEGRAM_API_URL")
@@ -43,6 +50,7 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(), alias="TRUSTED_PROXIES"
     )
+    redmine: RedmineSettings = Field(default_factory=RedmineSettings)
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -115,44 +123,31 @@ def parse_oncall(value: str) -> tuple[int, ...]:
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read settings (the REDMINE_* ones checked too); raise ConfigError naming the first
-    bad variable."""
-    load_redmine_settings()
+    """Read every setting; raise ConfigError naming the first bad variable."""
     try:
         return Settings(**overrides)
     except ValidationError as exc:
         error = exc.errors()[0]
-        field_name = str(error["loc"][0]) if error.get("loc") else "?"
-        variable = _alias_of(field_name)
+        loc = [str(part) for part in error.get("loc", ())]
+        variable = _variable_of(loc)
         message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
         message = message.removeprefix(f"{variable}: ")
         raise ConfigError(f"{variable}: {message}") from None
 
 
-def _alias_of(name: str) -> str:
+def _variable_of(loc: list[str]) -> str:
+    """The environment variable behind a validation error's location."""
+    if not loc:
+        return "?"
+    if loc[0] == "redmine" and len(loc) > 1:
+        return f"REDMINE_{loc[1].upper()}"
     for field_name, info in Settings.model_fields.items():
-        if name in (field_name, info.alias):
+        if loc[0] in (field_name, info.alias):
             return info.alias or field_name.upper()
-    return name.upper()
-
-
-def database_path() -> Path:
-    """The SQLite file, for commands that need nothing else from the settings."""
-    return Path(os.environ.get("INTAKE_DATABASE") or DEFAULT_DATABASE)
-
-
-def load_redmine_settings() -> RedmineSettings:
-    """The REDMINE_* settings; a bad one is a ConfigError naming it, like the others."""
-    try:
-        return RedmineSettings()
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        field_name = str(error["loc"][0]) if error.get("loc") else "?"
-        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-        raise ConfigError(f"REDMINE_{field_name.upper()}: {message}") from None
+    return loc[0].upper()
 
 
 def secrets_of(settings: Settings) -> list[str]:
-    """Every secret the process knows, for the log filter to redact."""
-    values = [settings.bot_token, settings.webhook_secret, load_redmine_settings().api_key]
+    """Every secret the settings hold, for the log filter to redact."""
+    values = [settings.bot_token, settings.webhook_secret, settings.redmine.api_key]
     return [v.get_secret_value() for v in values if v is not None]

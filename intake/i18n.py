@@ -15,6 +15,7 @@ import os
 from functools import cache
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -55,6 +56,29 @@ def locales_dir() -> Path:
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it here."""
     return message
+
+
+def language_name(code: str | None, locale: str = EN) -> str | None:
+    """A language ("ja") or a locale ("zh_Hans") named in ``locale``, from Babel's CLDR data
+    ("Japanese", "日语"; "Chinese (Simplified)", "中文 (简体)"); None when it is unknown.
+
+    The one table of language names: the customer's messages, the staff page and Redmine."""
+    if not code:
+        return None
+    code = code.replace("-", "_")
+    try:
+        names = Locale.parse(locale)
+        if "_" not in code:
+            return names.languages.get(code)
+        return Locale.parse(code).get_display_name(names)
+    except (ValueError, UnknownLocaleError):
+        return None
+
+
+def own_name(locale: str) -> str:
+    """One of our locales' language named in itself, as language pickers do ("中文")."""
+    parsed = Locale.parse(locale)
+    return parsed.languages.get(parsed.language) or locale
 
 
 def resolve_locale(language_code: str | None) -> str:

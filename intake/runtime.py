@@ -72,9 +72,11 @@ def build_services(
     redmine_settings: RedmineSettings | None = None,
     clock: Callable[[], datetime] = utcnow,
 ) -> Services:
-    """The local sink, or Redmine with its outbox when REDMINE_URL and REDMINE_API_KEY are set."""
+    """The local sink, or Redmine with its outbox when REDMINE_URL and REDMINE_API_KEY are set.
+
+    ``redmine_settings`` replaces ``settings.redmine`` (tests point it at their server)."""
     db = db or open_db(settings.database)
-    redmine_settings = redmine_settings or RedmineSettings()
+    redmine_settings = redmine_settings or settings.redmine
     options = DialogueOptions(
         download_limit_bytes=settings.download_limit_bytes,
         attachment_limit_bytes=settings.download_limit_bytes,

@@ -136,7 +136,7 @@ class AttachmentChecker:
                 except TimeoutError:
                     self._recycle(pool)
                     return policy.unchecked(
-                        "timeout",
+                        policy.Reason.TIMEOUT,
                         f"Checking the file took longer than {self.timeout_s:g} s.",
                         int(self.timeout_s * 1000),
                     )
@@ -146,7 +146,7 @@ class AttachmentChecker:
                     self._recycle(pool)
                     if attempt:
                         return policy.unchecked(
-                            "timeout", "The checking process stopped unexpectedly."
+                            policy.Reason.TIMEOUT, "The checking process stopped unexpectedly."
                         )
                 except asyncio.CancelledError:
                     task = asyncio.current_task()
@@ -156,7 +156,8 @@ class AttachmentChecker:
                     self._recycle(pool)
                 except Exception as exc:
                     return policy.unchecked(
-                        "corrupt", f"The file could not be checked ({type(exc).__name__})."
+                        policy.Reason.CORRUPT,
+                        f"The file could not be checked ({type(exc).__name__}).",
                     )
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import chardet
 
+from intake.attachments.reasons import Reason
+
 # Limits. Telegram bots download at most 20 MB (more through a self-hosted Bot API server).
 MAX_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 80_000  # analysed per text: the head and a piece of the tail
@@ -46,7 +48,7 @@ OFFICE_PARTS = {  # document kind: (member name pattern, text elements' tag)
 class Unreadable(Exception):
     """The file cannot be checked; ``reason`` is a Verdict reason code."""
 
-    def __init__(self, reason: str, detail: str) -> None:
+    def __init__(self, reason: Reason, detail: str) -> None:
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
@@ -154,9 +156,11 @@ def svg_text(data: bytes) -> str:
     try:
         root = fromstring(data)
     except DefusedXmlException as exc:
-        raise Unreadable("unsupported", "The SVG declares XML entities; it is not read.") from exc
+        raise Unreadable(
+            Reason.UNSUPPORTED, "The SVG declares XML entities; it is not read."
+        ) from exc
     except (ParseError, ValueError) as exc:
-        raise Unreadable("corrupt", "The SVG is not well-formed XML.") from exc
+        raise Unreadable(Reason.CORRUPT, "The SVG is not well-formed XML.") from exc
     parts = []
     for element in root.iter():
         tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
@@ -236,11 +240,11 @@ def gunzip(data: bytes, limit: int = MAX_MEMBER_BYTES) -> bytes:
     try:
         out = decompressor.decompress(data, limit + 1)
     except zlib.error as exc:
-        raise Unreadable("corrupt", f"The gzip data is damaged ({exc}).") from exc
+        raise Unreadable(Reason.CORRUPT, f"The gzip data is damaged ({exc}).") from exc
     if len(out) > limit or (decompressor.unconsumed_tail and len(out) >= limit):
-        raise Unreadable("too_large", f"The gzip file expands beyond {limit // 2**20} MB.")
+        raise Unreadable(Reason.TOO_LARGE, f"The gzip file expands beyond {limit // 2**20} MB.")
     if not decompressor.eof:
-        raise Unreadable("corrupt", "The gzip file is truncated.")
+        raise Unreadable(Reason.CORRUPT, "The gzip file is truncated.")
     return out
 
 
@@ -254,10 +258,10 @@ def pdf_pages(data: bytes, max_pages: int = MAX_PDF_PAGES):
         if reader.is_encrypted:
             try:
                 if not reader.decrypt(""):
-                    raise Unreadable("encrypted", "The PDF is protected by a password.")
+                    raise Unreadable(Reason.ENCRYPTED, "The PDF is protected by a password.")
             except NotImplementedError as exc:
                 raise Unreadable(
-                    "encrypted", "The PDF uses an encryption we cannot open."
+                    Reason.ENCRYPTED, "The PDF uses an encryption we cannot open."
                 ) from exc
         count = len(reader.pages)
         pages = []
@@ -276,7 +280,9 @@ def pdf_pages(data: bytes, max_pages: int = MAX_PDF_PAGES):
         RecursionError,
         zlib.error,
     ) as exc:
-        raise Unreadable("corrupt", f"The PDF could not be read ({type(exc).__name__}).") from exc
+        raise Unreadable(
+            Reason.CORRUPT, f"The PDF could not be read ({type(exc).__name__})."
+        ) from exc
     return count, pages
 
 
@@ -293,7 +299,8 @@ def pdf_page_images(page, max_pixels: int) -> list[tuple[int, int, bytes]]:
             width, height = int(obj.get("/Width", 0)), int(obj.get("/Height", 0))
             if width * height > max_pixels:
                 raise Unreadable(
-                    "too_large", f"A scanned page is too large to read ({width}x{height} pixels)."
+                    Reason.TOO_LARGE,
+                    f"A scanned page is too large to read ({width}x{height} pixels).",
                 )
         for image_file in page.images:
             out = io.BytesIO()
@@ -303,7 +310,7 @@ def pdf_page_images(page, max_pixels: int) -> list[tuple[int, int, bytes]]:
         raise
     except Exception as exc:
         raise Unreadable(
-            "corrupt", f"An image in the PDF could not be decoded ({type(exc).__name__})."
+            Reason.CORRUPT, f"An image in the PDF could not be decoded ({type(exc).__name__})."
         ) from exc
     return images
 
@@ -326,16 +333,16 @@ def read_zip(data: bytes) -> Extracted:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise Unreadable("corrupt", "The archive is damaged or truncated.") from exc
+        raise Unreadable(Reason.CORRUPT, "The archive is damaged or truncated.") from exc
     if len(infos) > MAX_ARCHIVE_MEMBERS:
         raise Unreadable(
-            "too_large",
+            Reason.TOO_LARGE,
             f"The archive holds {len(infos)} files; at most {MAX_ARCHIVE_MEMBERS} are checked.",
         )
     declared = sum(info.file_size for info in infos)
     if declared > MAX_ARCHIVE_TOTAL:
         raise Unreadable(
-            "too_large",
+            Reason.TOO_LARGE,
             f"The archive expands to {declared // 2**20} MB, "
             f"more than {MAX_ARCHIVE_TOTAL // 2**20} MB.",
         )
@@ -351,10 +358,12 @@ def read_zip(data: bytes) -> Extracted:
             if not pattern.search(name):
                 continue
         if info.flag_bits & 0x1:
-            raise Unreadable("encrypted", f"{name} in the archive is protected by a password.")
+            raise Unreadable(
+                Reason.ENCRYPTED, f"{name} in the archive is protected by a password."
+            )
         if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO:
             raise Unreadable(
-                "too_large",
+                Reason.TOO_LARGE,
                 f"{name} in the archive is compressed "
                 f"{info.file_size // info.compress_size}:1, "
                 "which looks like a zip bomb.",
@@ -389,10 +398,10 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) ->
         with archive.open(info) as member:
             body = member.read(limit + 1)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
-        raise Unreadable("corrupt", f"{info.filename} in the archive is damaged.") from exc
+        raise Unreadable(Reason.CORRUPT, f"{info.filename} in the archive is damaged.") from exc
     if len(body) > limit:
         raise Unreadable(
-            "too_large",
+            Reason.TOO_LARGE,
             f"{info.filename} in the archive expands beyond the {limit // 2**20} MB limit.",
         )
     return body
@@ -402,4 +411,4 @@ def read_gzip(data: bytes) -> bytes:
     try:
         return gunzip(data)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:  # pragma: no cover - zlib covers most
-        raise Unreadable("corrupt", "The gzip file is damaged.") from exc
+        raise Unreadable(Reason.CORRUPT, "The gzip file is damaged.") from exc

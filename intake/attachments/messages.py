@@ -11,52 +11,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from intake import i18n
+from intake.attachments.reasons import Outcome
 from intake.i18n import N_, gettext
 
-if TYPE_CHECKING:  # the policy imports LANGUAGE_NAMES from here; no import cycle at run time
+if TYPE_CHECKING:  # the policy imports this module; no import cycle at run time
     from intake.attachments.policy import Verdict
 
-LANGUAGE_NAMES = {
-    "en": N_("English"),
-    "zh": N_("Chinese"),
-    "ja": N_("Japanese"),
-    "ko": N_("Korean"),
-    "ru": N_("Russian"),
-    "uk": N_("Ukrainian"),
-    "be": N_("Belarusian"),
-    "bg": N_("Bulgarian"),
-    "sr": N_("Serbian"),
-    "mk": N_("Macedonian"),
-    "kk": N_("Kazakh"),
-    "ar": N_("Arabic"),
-    "fa": N_("Persian"),
-    "ur": N_("Urdu"),
-    "he": N_("Hebrew"),
-    "el": N_("Greek"),
-    "th": N_("Thai"),
-    "hi": N_("Hindi"),
-    "bn": N_("Bengali"),
-    "ta": N_("Tamil"),
-    "vi": N_("Vietnamese"),
-    "id": N_("Indonesian"),
-    "tl": N_("Filipino"),
-    "es": N_("Spanish"),
-    "fr": N_("French"),
-    "de": N_("German"),
-    "pt": N_("Portuguese"),
-    "it": N_("Italian"),
-    "nl": N_("Dutch"),
-    "pl": N_("Polish"),
-    "tr": N_("Turkish"),
-    "sv": N_("Swedish"),
-    "no": N_("Norwegian"),
-    "da": N_("Danish"),
-    "fi": N_("Finnish"),
-    "cs": N_("Czech"),
-    "sk": N_("Slovak"),
-    "ro": N_("Romanian"),
-    "hu": N_("Hungarian"),
-}
 OTHER_LANGUAGE = N_("a language other than English")
 
 # How to call a file the customer sent without a name of their own. A Telegram photo has
@@ -141,8 +102,9 @@ MESSAGES = {
 
 
 def language_name(code: str | None, locale: str = "en") -> str:
-    """The language's name for a customer in ``locale`` (e.g. 'zh' -> 'Chinese' / '中文')."""
-    return gettext(locale, LANGUAGE_NAMES.get(code or "", OTHER_LANGUAGE))
+    """The language's name for a customer in ``locale`` (e.g. 'ja' -> 'Japanese' / '日语'),
+    from Babel; a language it does not know is "a language other than English"."""
+    return i18n.language_name(code, locale) or gettext(locale, OTHER_LANGUAGE)
 
 
 def file_label(
@@ -167,7 +129,7 @@ def user_message(
     """
     kind = getattr(verdict, "kind", "") or ""
     name, ours = file_label(verdict, locale, file_name, photo=photo)
-    if verdict.verdict == "refused":
+    if verdict.verdict == Outcome.REFUSED:
         if kind == "message":
             template = REFUSED_TEXT
         elif not verdict.excerpt:  # the script was recognised, its words were not

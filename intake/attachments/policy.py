@@ -27,38 +27,24 @@ from dataclasses import dataclass, replace
 
 from intake.attachments import extract
 from intake.attachments.extract import Unreadable
-from intake.attachments.messages import LANGUAGE_NAMES
+from intake.attachments.reasons import REASONS as REASONS
+from intake.attachments.reasons import Outcome, Reason
+from intake.i18n import language_name
 from intake.language import LanguageGuess, analyse
 
-ACCEPTED, REFUSED, UNCHECKED = "accepted", "refused", "unchecked"
+ACCEPTED, REFUSED, UNCHECKED = Outcome.ACCEPTED, Outcome.REFUSED, Outcome.UNCHECKED
 MAX_BYTES = extract.MAX_BYTES
 MAX_IMAGE_PIXELS = 40_000_000  # decompression bombs: a 40 MP screenshot is already absurd
 MAX_OCR_PAGES = 3  # scanned PDF pages and archive images read by OCR, per file
 EXCERPT_CHARS = 60
 
-REASONS = {
-    ACCEPTED: ("english", "no_text", "undetermined"),
-    REFUSED: ("not_english",),
-    UNCHECKED: (
-        "audio",
-        "video",
-        "corrupt",
-        "encrypted",
-        "too_large",
-        "unsupported",
-        "ocr_unavailable",
-        "timeout",
-        "missing",
-    ),
-}
-
 
 @dataclass(frozen=True)
 class Verdict:
-    verdict: str  # 'accepted' | 'refused' | 'unchecked'
+    verdict: Outcome
     language: str | None  # ISO 639-1 of the text found, e.g. 'en', 'zh', 'ja'
     excerpt: str  # for a refusal: a short piece of the text in the other language
-    reason: str  # a short code, see REASONS
+    reason: Reason  # see REASONS
     detail: str  # one English sentence for staff and the command line
     elapsed_ms: int
     # What was checked: 'image', 'drawing' (SVG), 'pdf', 'text', 'archive', 'audio', 'video',
@@ -77,7 +63,7 @@ class Verdict:
         }
 
 
-def unchecked(reason: str, detail: str, elapsed_ms: int = 0) -> Verdict:
+def unchecked(reason: Reason, detail: str, elapsed_ms: int = 0) -> Verdict:
     return Verdict(UNCHECKED, None, "", reason, detail, elapsed_ms)
 
 
@@ -89,7 +75,7 @@ def _shorten(text: str) -> str:
 def _from_guess(guess: LanguageGuess, what: str) -> Verdict:
     """Turn a language decision about ``what`` (e.g. 'the text') into a verdict."""
     if guess.method == "empty":
-        return Verdict(ACCEPTED, None, "", "no_text", f"No text was found in {what}.", 0)
+        return Verdict(ACCEPTED, None, "", Reason.NO_TEXT, f"No text was found in {what}.", 0)
     subject = what[0].upper() + what[1:]
     if guess.language == "en":
         detail = (
@@ -97,22 +83,22 @@ def _from_guess(guess: LanguageGuess, what: str) -> Verdict:
             if guess.method == "technical"
             else f"{subject} is in English."
         )
-        return Verdict(ACCEPTED, "en", "", "english", detail, 0)
+        return Verdict(ACCEPTED, "en", "", Reason.ENGLISH, detail, 0)
     if guess.language is None:
         return Verdict(
             ACCEPTED,
             None,
             "",
-            "undetermined",
+            Reason.UNDETERMINED,
             f"The language of {what} could not be told with confidence, so it is accepted.",
             0,
         )
-    name = LANGUAGE_NAMES.get(guess.language, guess.language)
+    name = language_name(guess.language) or guess.language
     return Verdict(
         REFUSED,
         guess.language,
         _shorten(guess.excerpt),
-        "not_english",
+        Reason.NOT_ENGLISH,
         f"{subject} is in {name}, not English.",
         0,
     )
@@ -140,9 +126,9 @@ def check(data: bytes, file_name: str | None, mime_type: str | None) -> Verdict:
     except Unreadable as exc:
         verdict = unchecked(exc.reason, exc.detail)
     except MemoryError:
-        verdict = unchecked("too_large", "The file needs too much memory to check.")
+        verdict = unchecked(Reason.TOO_LARGE, "The file needs too much memory to check.")
     except Exception as exc:
-        verdict = unchecked("corrupt", f"The file could not be read ({type(exc).__name__}).")
+        verdict = unchecked(Reason.CORRUPT, f"The file could not be read ({type(exc).__name__}).")
     return replace(verdict, kind=_KIND_NAMES.get(kind, kind), elapsed_ms=_ms(started))
 
 
@@ -156,16 +142,16 @@ def _ms(started: float) -> int:
 def _check_file(data: bytes, kind: str) -> Verdict:
     if len(data) > MAX_BYTES:
         return unchecked(
-            "too_large",
+            Reason.TOO_LARGE,
             f"The file is {len(data) // 2**20} MB; files up to "
             f"{MAX_BYTES // 2**20} MB are checked.",
         )
     if kind == "audio":
-        return unchecked("audio", "Audio and voice messages cannot be checked for language.")
+        return unchecked(Reason.AUDIO, "Audio and voice messages cannot be checked for language.")
     if kind == "video":
-        return unchecked("video", "Videos are not checked for language.")
+        return unchecked(Reason.VIDEO, "Videos are not checked for language.")
     if kind == "heic":
-        return unchecked("unsupported", "HEIC/AVIF photos cannot be read here.")
+        return unchecked(Reason.UNSUPPORTED, "HEIC/AVIF photos cannot be read here.")
     if kind == "image":
         return _check_image(data, "the image")
     if kind == "svg":
@@ -181,7 +167,7 @@ def _check_file(data: bytes, kind: str) -> Verdict:
         return _check_text(expanded, "the compressed file")
     if kind == "text":
         return _check_text(data, "the text file")
-    return unchecked("unsupported", "This file type cannot be checked for language.")
+    return unchecked(Reason.UNSUPPORTED, "This file type cannot be checked for language.")
 
 
 def _check_text(data: bytes, what: str) -> Verdict:
@@ -199,12 +185,12 @@ def _open_image(data: bytes):
         image = Image.open(io.BytesIO(data))
         width, height = image.size
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise Unreadable("corrupt", "The image is damaged or not an image.") from exc
+        raise Unreadable(Reason.CORRUPT, "The image is damaged or not an image.") from exc
     except Image.DecompressionBombError as exc:
-        raise Unreadable("too_large", "The image has too many pixels to check.") from exc
+        raise Unreadable(Reason.TOO_LARGE, "The image has too many pixels to check.") from exc
     if width * height > MAX_IMAGE_PIXELS:
         raise Unreadable(
-            "too_large",
+            Reason.TOO_LARGE,
             f"The image is {width}x{height} pixels; images up to "
             f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels are checked.",
         )
@@ -212,7 +198,7 @@ def _open_image(data: bytes):
         image.seek(0)
         image.load()
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
-        raise Unreadable("corrupt", "The image is truncated or damaged.") from exc
+        raise Unreadable(Reason.CORRUPT, "The image is truncated or damaged.") from exc
     return image
 
 
@@ -222,9 +208,9 @@ def _ocr(image, what: str) -> Verdict:
     try:
         result = ocr.read_image(image)
     except ocr.OcrUnavailable:
-        return unchecked("ocr_unavailable", "Text recognition (Tesseract) is not installed.")
+        return unchecked(Reason.OCR_UNAVAILABLE, "Text recognition (Tesseract) is not installed.")
     except TimeoutError:
-        return unchecked("timeout", f"Reading the text in {what} took too long.")
+        return unchecked(Reason.TIMEOUT, f"Reading the text in {what} took too long.")
     return _from_guess(result.guess, what)
 
 
@@ -279,23 +265,23 @@ def _check_archive(found: extract.Extracted) -> Verdict:
     if not verdicts:
         if found.skipped:
             return unchecked(
-                "unsupported",
+                Reason.UNSUPPORTED,
                 f"The archive holds no file we can check ({', '.join(found.skipped[:3])}).",
             )
-        return Verdict(ACCEPTED, None, "", "no_text", "The archive is empty.", 0)
+        return Verdict(ACCEPTED, None, "", Reason.NO_TEXT, "The archive is empty.", 0)
     return _combine(verdicts, "the archive")
 
 
 def _combine(verdicts: list[Verdict], what: str) -> Verdict:
     """Several accepted/unchecked parts: English if any part is, else the first reason."""
-    for reason in ("english", "undetermined", "no_text"):
+    for reason in (Reason.ENGLISH, Reason.UNDETERMINED, Reason.NO_TEXT):
         for verdict in verdicts:
             if verdict.reason == reason:
                 return replace(verdict, detail=_part_detail(reason, what))
     return verdicts[0]
 
 
-def _part_detail(reason: str, what: str) -> str:
+def _part_detail(reason: Reason, what: str) -> str:
     return {
         "english": f"The text in {what} is in English.",
         "undetermined": f"The language of {what} could not be told with confidence, so it is "

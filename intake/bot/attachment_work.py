@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from intake.attachments.checker import AttachmentChecker
 from intake.attachments.policy import Verdict
+from intake.attachments.reasons import Outcome, Reason
 from intake.storage import attachments
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class AttachmentWork:
                 verdict = await self._download_and_check(bot, incoming)
         except Exception:  # a check must never take the bot down
             logger.exception("attachment %s: check failed", incoming.attachment_id)
-            verdict = Verdict("unchecked", None, "", "error", "The check failed.", 0)
+            verdict = Verdict(Outcome.UNCHECKED, None, "", Reason.ERROR, "The check failed.", 0)
         self._record(incoming.attachment_id, verdict)
         return verdict
 
@@ -89,8 +90,8 @@ class AttachmentWork:
         try:
             buffer = await bot.download(incoming.file_id)
         except TelegramBadRequest as exc:
-            reason = "too_large" if "too big" in str(exc) else "download_failed"
-            return Verdict("unchecked", None, "", reason, f"Download failed: {exc}", 0)
+            reason = Reason.TOO_LARGE if "too big" in str(exc) else Reason.DOWNLOAD_FAILED
+            return Verdict(Outcome.UNCHECKED, None, "", reason, f"Download failed: {exc}", 0)
         data = buffer.read() if buffer is not None else b""
         attachments.store_attachment_blob(self.db, incoming.attachment_id, data)
         return await self.checker.check(data, incoming.file_name, incoming.mime_type)
@@ -130,7 +131,9 @@ class AttachmentWork:
                 await self.check_now(bot, incoming)
                 continue
             if data is None or row is None:
-                verdict = Verdict("unchecked", None, "", "download_failed", "No bytes.", 0)
+                verdict = Verdict(
+                    Outcome.UNCHECKED, None, "", Reason.DOWNLOAD_FAILED, "No bytes.", 0
+                )
             else:
                 verdict = await self.checker.check(data, row.file_name, row.mime_type)
             self._record(attachment_id, verdict)

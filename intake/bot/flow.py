@@ -27,6 +27,7 @@ from intake.bot.middlewares import current_conversation, current_step
 from intake.bot.states import state_of, step_of
 from intake.dialogue import Session
 from intake.draft import TicketDraft
+from intake.statuses import ConversationStatus
 from intake.storage import attachments, conversations, messages, users
 from intake.tickets.notices import CHANNEL
 
@@ -331,7 +332,9 @@ class Flow:
         """A new intake: a new conversation, an empty draft, the welcome step."""
         previous = self.session.conversation_id
         if previous is not None and await self.step() not in (None, "done"):
-            conversations.end_conversation(self.db, previous, "cancelled")  # abandoned
+            conversations.end_conversation(
+                self.db, previous, ConversationStatus.CANCELLED
+            )  # abandoned
         conversation_id = conversations.start_conversation(
             self.db, self.user_id, self.chat_id, self.locale
         )

@@ -7,7 +7,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from intake.i18n import EN, ZH
+from intake.i18n import EN, ZH, own_name
 
 
 class Keyboard(InlineKeyboardBuilder):
@@ -63,7 +63,7 @@ def other_language(locale: str) -> str:
 def language_button(locale: str, step: str) -> InlineKeyboardButton:
     target = other_language(locale)
     # Each language is named in itself, as language pickers do.
-    label = "🌐 中文" if target == ZH else "🌐 English"
+    label = f"🌐 {own_name(target)}"
     return InlineKeyboardButton(text=label, callback_data=Lang(code=target, step=step).pack())
 
 

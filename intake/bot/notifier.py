@@ -25,11 +25,11 @@ from sqlite_utils import Database
 from intake.bot.middlewares import current_conversation
 from intake.bot.routers.paging import ack_keyboard
 from intake.storage import conversations
-from intake.tickets.outbox import GiveUp, Retry
+from intake.tickets.outbox import ErrorClass, GiveUp, Retry
 
 logger = logging.getLogger(__name__)
 
-BLOCKED = "blocked"  # the user blocked the bot (403)
+BLOCKED = ErrorClass.BLOCKED  # the user blocked the bot (403)
 
 
 class TelegramNotifier:
@@ -120,4 +120,6 @@ class TelegramNotifier:
         except TelegramForbiddenError as exc:
             raise GiveUp(f"Telegram refused: {exc.message}", error_class=BLOCKED) from None
         except TelegramBadRequest as exc:
-            raise GiveUp(f"Telegram refused: {exc.message}", error_class="bad_request") from None
+            raise GiveUp(
+                f"Telegram refused: {exc.message}", error_class=ErrorClass.BAD_REQUEST
+            ) from None

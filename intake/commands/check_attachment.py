@@ -43,11 +43,15 @@ def run(args: argparse.Namespace) -> int:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            verdict = policy.unchecked("missing", "The file was not found.")
+            verdict = policy.unchecked(policy.Reason.MISSING, "The file was not found.")
         except IsADirectoryError:
-            verdict = policy.unchecked("unsupported", "This is a directory, not a file.")
+            verdict = policy.unchecked(
+                policy.Reason.UNSUPPORTED, "This is a directory, not a file."
+            )
         except OSError as exc:
-            verdict = policy.unchecked("corrupt", f"The file could not be read ({exc.strerror}).")
+            verdict = policy.unchecked(
+                policy.Reason.CORRUPT, f"The file could not be read ({exc.strerror})."
+            )
         else:
             mime_type = mimetypes.guess_type(path.name)[0]
             verdict = policy.check(data, path.name, mime_type)

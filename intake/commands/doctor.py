@@ -22,11 +22,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from intake.config import ConfigError, load_redmine_settings
+    from intake.config import ConfigError, load_settings
     from intake.tickets.redmine.doctor import PROBLEM, diagnose
 
     try:
-        settings = load_redmine_settings()
+        settings = load_settings().redmine
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

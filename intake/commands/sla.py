@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from intake.i18n import LOCALES
 from intake.impact.format import format_due, format_response_time
 from intake.impact.levels import LEVEL_KEYS, Level, get_level
-from intake.impact.sla import first_response_due, holidays_from_env, is_staffed, next_opening
+from intake.impact.sla import first_response_due, is_staffed, next_opening
 
 
 class UsageError(Exception):
@@ -106,9 +106,11 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(f"--impact: {exc}") from None
         opened = parse_opened(args.opened, args.tz)
+        from intake.config import ConfigError, load_settings
+
         try:
-            holidays = holidays_from_env()
-        except ValueError as exc:
+            holidays = load_settings().support_holidays
+        except ConfigError as exc:
             raise UsageError(str(exc)) from None
     except UsageError as exc:
         print(f"sla: error: {exc}", file=sys.stderr)

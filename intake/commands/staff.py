@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 
 def database_path(explicit: str | None = None) -> Path:
-    """--database, else intake.config's path, else $INTAKE_DATABASE or ./data/intake.sqlite3."""
+    """--database, else the settings' INTAKE_DATABASE (default ./data/intake.sqlite3).
+
+    Raises ConfigError for a bad setting, like every command that reads them."""
     if explicit:
         return Path(explicit)
-    try:
-        from intake.config import database_path as configured
-    except ImportError:
-        return Path(os.environ.get("INTAKE_DATABASE") or "data/intake.sqlite3")
-    return Path(configured())
+    from intake.config import load_settings
+
+    return load_settings().database
 
 
 def add_database_argument(parser: argparse.ArgumentParser, *, nested: bool = False) -> None:

@@ -10,8 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 from intake.i18n import N_
+
+
+class ImpactLevel(StrEnum):
+    """The keys tickets, drafts, callbacks and the command line store, most severe first."""
+
+    EMERGENCY = "emergency"
+    HIGHLY_DEGRADED = "highly-degraded"
+    MEDIUM = "medium"
+    LOW = "low"
+
 
 HOURS_24X7 = "24x7"
 HOURS_24X5 = "24x5"
@@ -21,8 +32,10 @@ HOURS_24X5 = "24x5"
 class Level:
     """One impact level. ``key`` is what tickets, drafts and the command line store."""
 
-    key: str
-    name: str  # N_ msgid, e.g. "Highly Degraded"
+    key: ImpactLevel
+    # N_ msgid, the support page's name ("Medium Impact"): what customers read (translated),
+    # staff read and Redmine's Impact field holds (English). The one wording of a level.
+    name: str
     summary: str  # N_ msgid: the one-line definition
     definition: str  # N_ msgid: the support page's full definition
     example: str  # N_ msgid
@@ -53,7 +66,7 @@ HOURS_TEXT = {
 }
 
 EMERGENCY = Level(
-    key="emergency",
+    key=ImpactLevel.EMERGENCY,
     name=N_("Emergency"),
     summary=N_("Orangesky is completely unusable."),
     definition=N_(
@@ -68,7 +81,7 @@ EMERGENCY = Level(
 )
 
 HIGHLY_DEGRADED = Level(
-    key="highly-degraded",
+    key=ImpactLevel.HIGHLY_DEGRADED,
     name=N_("Highly Degraded"),
     summary=N_(
         "Important features are unavailable or extremely slow, with no acceptable workaround."
@@ -85,7 +98,7 @@ HIGHLY_DEGRADED = Level(
 )
 
 MEDIUM = Level(
-    key="medium",
+    key=ImpactLevel.MEDIUM,
     name=N_("Medium Impact"),
     summary=N_("Something is preventing normal use of Orangesky, but a workaround is available."),
     definition=N_(
@@ -103,7 +116,7 @@ MEDIUM = Level(
 )
 
 LOW = Level(
-    key="low",
+    key=ImpactLevel.LOW,
     name=N_("Low Impact"),
     summary=N_("A question or clarification about features, documentation or deployments."),
     definition=N_(
@@ -120,7 +133,16 @@ LOW = Level(
 # Most severe first: the order the dialogue offers them in.
 LEVELS: tuple[Level, ...] = (EMERGENCY, HIGHLY_DEGRADED, MEDIUM, LOW)
 BY_KEY: Mapping[str, Level] = {level.key: level for level in LEVELS}
-LEVEL_KEYS: tuple[str, ...] = tuple(BY_KEY)
+LEVEL_KEYS: tuple[ImpactLevel, ...] = tuple(level.key for level in LEVELS)
+# Key -> the level's English name, for staff pages, exports and Redmine's Impact field.
+LEVEL_NAMES: Mapping[str, str] = {level.key: level.name for level in LEVELS}
+
+
+def level_name(key: str | None, missing: str = "") -> str:
+    """A stored key as the level's English name; an unknown key as it is."""
+    if not key:
+        return missing
+    return LEVEL_NAMES.get(key, key)
 
 
 def _normalize_key(value: str) -> str:

@@ -12,8 +12,7 @@ convert with ``astimezone`` for anything else.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -161,9 +160,3 @@ def parse_holidays(value: str | None) -> frozenset[date]:
                 f"{HOLIDAYS_ENV}: {item!r} is not an ISO date (expected YYYY-MM-DD)"
             ) from None
     return frozenset(days)
-
-
-def holidays_from_env(environ: Mapping[str, str] | None = None) -> frozenset[date]:
-    """The holidays configured in ``SUPPORT_HOLIDAYS`` (none by default: the page names none)."""
-    environ = os.environ if environ is None else environ
-    return parse_holidays(environ.get(HOLIDAYS_ENV))

@@ -7,32 +7,33 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from babel import Locale, UnknownLocaleError
-
+from intake import i18n
+from intake.impact.levels import LEVEL_NAMES
+from intake.statuses import ConversationStatus, TicketStatus
 from intake.storage.review import parse_time
 
-STATUS_LABELS = {
-    "in_progress": "In progress",
-    "submitted": "Submitted",
-    "queued": "Queued",
-    "filed": "Filed",
-    "failed": "Failed",
-    "cancelled": "Cancelled",
-    "stored": "Stored",
-    "filing": "Filing",
+# Every conversation and ticket status (intake.statuses) in words.
+STATUS_LABELS: dict[str, str] = {
+    ConversationStatus.IN_PROGRESS: "In progress",
+    ConversationStatus.SUBMITTED: "Submitted",
+    ConversationStatus.QUEUED: "Queued",
+    ConversationStatus.FILED: "Filed",
+    ConversationStatus.FAILED: "Failed",
+    ConversationStatus.CANCELLED: "Cancelled",
+    ConversationStatus.SOLVED: "Solved by an article",
+    TicketStatus.STORED: "Stored",
+    TicketStatus.FILING: "Filing",
 }
-IMPACT_LABELS = {
-    "emergency": "Emergency",
-    "highly-degraded": "Highly degraded",
-    "medium": "Medium",
-    "low": "Low",
-}
-LANGUAGE_LABELS = {"en": "English", "zh_Hans": "中文 (简体)"}
+# The support page's names, as customers read them and Redmine's Impact field holds them.
+IMPACT_LABELS = LEVEL_NAMES
+# The bot's locales, each named in itself: "中文 (简体)".
+LANGUAGE_LABELS = {code: i18n.language_name(code, code) or code for code in i18n.LOCALES}
 HTML_LANG = {"en": "en", "zh_Hans": "zh-Hans"}
 VERDICT_LABELS = {
     "pending": "Pending",
@@ -40,7 +41,7 @@ VERDICT_LABELS = {
     "refused": "Refused",
     "unchecked": "Unchecked",
 }
-# The attachment policy's reason codes (intake.attachments.policy.REASONS) in words.
+# The attachment check's reason codes (intake.attachments.reasons.Reason) in words.
 REASON_LABELS = {
     "english": "in English",
     "no_text": "no text found",
@@ -55,6 +56,8 @@ REASON_LABELS = {
     "ocr_unavailable": "image text reader unavailable",
     "timeout": "check took too long",
     "missing": "file missing",
+    "download_failed": "download from Telegram failed",
+    "error": "the check failed",
 }
 SINK_LABELS = {"local": "the local store", "redmine": "Redmine"}
 KIND_LABELS = {
@@ -86,7 +89,7 @@ _JOINED = {"browser": "browser_version", "os": "os_version"}
 _IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"}
 
 
-def label(mapping: dict[str, str], value: str | None) -> str:
+def label(mapping: Mapping[str, str], value: str | None) -> str:
     if not value:
         return "—"
     return mapping.get(value, value)
@@ -103,11 +106,7 @@ def language_name(code: str | None) -> str:
     """An ISO 639-1 code ("zh") as its English name ("Chinese")."""
     if not code:
         return ""
-    try:
-        name = Locale.parse(code.replace("-", "_")).get_display_name("en")
-    except (ValueError, UnknownLocaleError):
-        return code
-    return name or code
+    return i18n.language_name(code) or code
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from typing import Any, Protocol
 
 from sqlite_utils import Database
 
-from intake.impact.levels import get_level
+from intake.impact.levels import ImpactLevel, get_level
+from intake.statuses import TicketStatus
 from intake.storage import outbox as queue
 from intake.storage import tickets as store
 from intake.storage import users
@@ -97,7 +98,7 @@ class Delays:
     emergency_notice: timedelta = timedelta(minutes=2)
 
     def for_impact(self, impact: str | None) -> timedelta:
-        return self.emergency_notice if impact == "emergency" else self.delayed_notice
+        return self.emergency_notice if impact == ImpactLevel.EMERGENCY else self.delayed_notice
 
 
 # -- queueing (called inside the submitting transaction) ----------------------------------------
@@ -108,7 +109,7 @@ def queue_submitted(
 ) -> None:
     """What every sink queues with a new ticket: the on-call page for an Emergency, and the
     staff chat's warnings before and at its first-response deadline."""
-    if ticket.impact == "emergency":
+    if ticket.impact == ImpactLevel.EMERGENCY:
         queue_page(db, ticket)
     queue_watch(db, ticket, priority=priority_of(ticket.impact), holidays=holidays)
 
@@ -302,7 +303,7 @@ class Effects:
         ticket = store.get_ticket(self.db, int(item.data["ticket_id"]))
         if ticket is None:
             raise GiveUp("the ticket no longer exists")
-        if ticket.status != "filed":
+        if ticket.status != TicketStatus.FILED:
             raise Retry(f"{ticket.receipt} is not filed yet", after=30.0)
         return ticket, f"{ticket.reference}/{kind}{item.id}"
 
@@ -368,11 +369,11 @@ class Effects:
 
     async def delay_check(self, item: OutboxItem) -> None:
         ticket = store.get_ticket(self.db, int(item.data["ticket_id"]))
-        if ticket is None or ticket.status == "filed" or ticket.sink != "redmine":
+        if ticket is None or ticket.status == TicketStatus.FILED or ticket.sink != "redmine":
             return
         filing = queue.get_by_key(self.db, f"file:{ticket.id}")
         config = filing is not None and filing.error_class == CONFIG
-        if ticket.impact == "emergency":
+        if ticket.impact == ImpactLevel.EMERGENCY:
             due = datetime.fromisoformat(item.next_attempt_at)
             waited = max(0, round((due - ticket.opened).total_seconds() / 60))
             reason = filing.last_error if filing and filing.last_error else "no answer yet"

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlite_utils import Database
 
 from intake.draft import TicketDraft
+from intake.statuses import TicketStatus
 from intake.storage import tickets as store
 from intake.storage.db import write_tx
 from intake.tickets.effects import queue_submitted
@@ -98,7 +99,7 @@ class LocalSink:
             opened_at=opened_at,
             due_at=self._due_at(draft.impact, opened_at),
             sink=self.name,
-            status="stored",
+            status=TicketStatus.STORED,
             holidays=self.holidays,
         )
         if self._wake is not None:

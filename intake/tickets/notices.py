@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from intake.i18n import N_, gettext
+from intake.impact.levels import ImpactLevel
 from intake.tickets.redmine.render import FALLBACK_UNKNOWN_LOGIN, format_size
 
 if TYPE_CHECKING:  # the storage row and filing result are data; no import cost at run time
@@ -143,7 +144,7 @@ def delayed_message(ticket: TicketRow, *, config: bool = False) -> str:
     """Honest about why: Redmine not answering, or a configuration problem on our side."""
     locale = ticket.language
     text = gettext(locale, CONFIG_DELAYED if config else DELAYED, receipt=ticket.receipt)
-    if ticket.impact == "emergency":
+    if ticket.impact == ImpactLevel.EMERGENCY:
         text += "\n\n" + gettext(
             locale, DELAYED_EMERGENCY, channel=CHANNEL, receipt=ticket.receipt
         )

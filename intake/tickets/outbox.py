@@ -27,6 +27,7 @@ import random
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlite_utils import Database
 
@@ -40,16 +41,31 @@ log = logging.getLogger(__name__)
 Handler = Callable[[OutboxItem], Awaitable[None]]
 ConfigAlert = Callable[[OutboxItem, str], Awaitable[None]]
 
-TRANSIENT = "transient"
-CONFIG = "config"
-UNKNOWN_OUTCOME = "unknown"
+
+class ErrorClass(StrEnum):
+    """Why an item was retried or given up, stored with it (``outbox.error_class``) and read
+    by the effects, the staff page and the watcher's delivery marks."""
+
+    TRANSIENT = "transient"  # the back-off's default
+    CONFIG = "config"  # Misconfigured: retried slowly, staff told once
+    UNKNOWN_OUTCOME = "unknown"  # a request timed out: it may have happened
+    REFUSED = "refused"  # GiveUp's default
+    BLOCKED = "blocked"  # the user blocked the bot (Telegram 403)
+    BAD_REQUEST = "bad_request"  # Telegram refused the message itself
+    GONE = "gone"  # the ticket or its issue no longer exists
+    UNKNOWN_KIND = "unknown_kind"  # no handler for the item's kind
+
+
+TRANSIENT = ErrorClass.TRANSIENT
+CONFIG = ErrorClass.CONFIG
+UNKNOWN_OUTCOME = ErrorClass.UNKNOWN_OUTCOME
 
 
 class Retry(Exception):
     """Try again later: ``after`` seconds if given, else the back-off."""
 
     def __init__(
-        self, reason: str, *, after: float | None = None, error_class: str = TRANSIENT
+        self, reason: str, *, after: float | None = None, error_class: ErrorClass = TRANSIENT
     ) -> None:
         super().__init__(reason)
         self.after = after
@@ -61,7 +77,7 @@ class Misconfigured(Exception):
 
 
 class GiveUp(Exception):
-    def __init__(self, reason: str, *, error_class: str = "refused") -> None:
+    def __init__(self, reason: str, *, error_class: ErrorClass = ErrorClass.REFUSED) -> None:
         super().__init__(reason)
         self.error_class = error_class
 
@@ -246,7 +262,10 @@ class Outbox:
         handler = self.handlers.get(item.kind)
         if handler is None:
             store.fail(
-                self.db, item.id, error=f"no handler for {item.kind}", error_class="unknown_kind"
+                self.db,
+                item.id,
+                error=f"no handler for {item.kind}",
+                error_class=ErrorClass.UNKNOWN_KIND,
             )
             log.error("outbox: no handler for %s (%s)", item.kind, item.key)
             return

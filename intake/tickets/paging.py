@@ -30,7 +30,9 @@ from sqlite_utils import Database
 from intake.i18n import N_, gettext
 from intake.impact.alert import emergency_alert_text
 from intake.impact.format import format_due
+from intake.impact.levels import ImpactLevel
 from intake.impact.sla import first_response_due
+from intake.statuses import TicketStatus
 from intake.storage import outbox as queue
 from intake.storage import paging as pages
 from intake.storage import tickets as store
@@ -38,7 +40,7 @@ from intake.storage import users
 from intake.storage.db import utcnow, write_tx
 from intake.storage.outbox import OutboxItem
 from intake.storage.tickets import TicketRow
-from intake.tickets.outbox import GiveUp, Retry
+from intake.tickets.outbox import ErrorClass, GiveUp, Retry
 from intake.tickets.redmine.errors import (
     RedmineError,
     RedmineTimeout,
@@ -227,7 +229,7 @@ class Paging:
         return max(due, self.clock()) + self.oncall.ack_after
 
     def page_text(self, ticket: TicketRow, round_: int) -> str:
-        due = ticket.due or first_response_due("emergency", ticket.opened)
+        due = ticket.due or first_response_due(ImpactLevel.EMERGENCY, ticket.opened)
         alert = emergency_alert_text(
             receipt=ticket.receipt,
             summary=ticket.summary,
@@ -370,8 +372,8 @@ class Paging:
         ticket = store.get_ticket(self.db, int(data["ticket_id"]))
         if ticket is None:
             raise GiveUp("the ticket no longer exists")
-        if ticket.status != "filed" or not ticket.external_id:
-            if ticket.status == "failed":
+        if ticket.status != TicketStatus.FILED or not ticket.external_id:
+            if ticket.status == TicketStatus.FAILED:
                 raise GiveUp(f"{ticket.receipt} was not filed in Redmine")
             raise Retry(f"{ticket.receipt} is not filed yet", after=30.0)
         handles = {str(data["telegram_id"])}
@@ -406,7 +408,7 @@ class Paging:
         except RedmineUnavailable as exc:
             raise Retry(str(exc), after=exc.retry_after) from None
         except RedmineError as exc:  # a key that may not list users: an operator must look
-            raise GiveUp(str(exc), error_class="config") from None
+            raise GiveUp(str(exc), error_class=ErrorClass.CONFIG) from None
         log.info("issue #%s assigned to Redmine user %s", ticket.external_id, user.get("login"))
 
     def _tell_staff(self, ticket: TicketRow, text: str) -> None:

@@ -106,7 +106,8 @@ def create_ticketing(
     clock: Callable[[], datetime] = utcnow,
     **outbox_options: Any,
 ) -> Ticketing:
-    """``oncall``: who is paged for an Emergency; ``holidays``: for the SLA warnings;
+    """``settings``: Redmine's (none, or not configured: tickets stay local); ``oncall``: who is
+    paged for an Emergency; ``holidays``: for the SLA warnings;
     ``clock``: the outbox's and the effects' time (tests move it instead of waiting)."""
     from intake.tickets.redmine.config import RedmineSettings
 

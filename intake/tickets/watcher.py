@@ -38,7 +38,7 @@ from intake.storage.outbox import OutboxItem
 from intake.storage.tickets import TicketRow
 from intake.tickets import rating, updates
 from intake.tickets.effects import TELEGRAM, Messenger, priority_of, redmine_outcome
-from intake.tickets.outbox import GiveUp
+from intake.tickets.outbox import ErrorClass, GiveUp
 from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.config import RedmineSettings
 from intake.tickets.redmine.errors import RedmineNotFound
@@ -298,7 +298,7 @@ class WatchEffects:
     def _ticket(self, item: OutboxItem) -> tuple[TicketRow, str]:
         ticket = store.get_ticket(self.db, int(item.data["ticket_id"]))
         if ticket is None:
-            raise GiveUp("the ticket no longer exists", error_class="gone")
+            raise GiveUp("the ticket no longer exists", error_class=ErrorClass.GONE)
         user = users.get_user(self.db, ticket.user_id)
         return ticket, (user.language if user else ticket.language)
 
@@ -385,7 +385,7 @@ class WatchEffects:
     async def note_rating(self, item: OutboxItem) -> None:
         ticket = store.get_ticket(self.db, int(item.data["ticket_id"]))
         if ticket is None or not ticket.external_id:
-            raise GiveUp("the ticket has no Redmine issue", error_class="gone")
+            raise GiveUp("the ticket has no Redmine issue", error_class=ErrorClass.GONE)
         try:
             await self.client.add_note(int(ticket.external_id), item.data["text"], private=True)
         except Exception as exc:

@@ -16,8 +16,7 @@ INCOMING = Path(__file__).resolve().parents[2] / "locales" / "incoming" / "attac
 
 def _msgids() -> set[str]:
     return (
-        set(messages.LANGUAGE_NAMES.values())
-        | {messages.OTHER_LANGUAGE}
+        {messages.OTHER_LANGUAGE}
         | set(messages.UNNAMED.values())
         | {messages.UNNAMED_DEFAULT, messages.PHOTO}
         | {
@@ -54,6 +53,15 @@ def test_refused_document_and_typed_text_have_their_own_advice():
 def test_unknown_language_code_has_a_name():
     assert messages.language_name("xx") == "a language other than English"
     assert messages.language_name(None) == "a language other than English"
+
+
+def test_language_names_come_from_babel_in_the_customers_language():
+    assert messages.language_name("ja") == "Japanese"
+    assert messages.language_name("ja", "zh_Hans") == "日语"
+    assert messages.language_name("zh", "zh_Hans") == "中文"
+    assert messages.language_name("fa", "zh_Hans") == "波斯语"
+    verdict = Verdict("refused", "ru", "Привет", "not_english", "d", 5, "message")
+    assert messages.user_message(verdict, "zh_Hans").startswith("您发送的文字看起来是俄语")
 
 
 def test_user_message_accepts_a_real_verdict():

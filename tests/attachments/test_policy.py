@@ -272,3 +272,16 @@ def test_svgz_is_read_like_svg():
     data = gzip.compress(_svg("<text>Sign in, then open the dashboard</text>"))
     result = policy.check(data, "diagram.svgz", "image/svg+xml")
     assert (result.verdict, result.language) == ("accepted", "en")
+
+
+def test_every_reason_belongs_to_one_outcome_and_has_words_for_staff_and_customer():
+    from intake.attachments.messages import MESSAGES
+    from intake.attachments.reasons import REASONS, Outcome, Reason
+    from intake.staff.present import REASON_LABELS
+
+    listed = [reason for reasons in REASONS.values() for reason in reasons]
+    assert sorted(listed) == sorted(Reason)
+    assert set(REASONS) == set(Outcome)
+    assert set(REASON_LABELS) == set(Reason)
+    # Refusals have their own templates; every other reason has a message of its own.
+    assert set(MESSAGES) == set(Reason) - set(REASONS[Outcome.REFUSED])

@@ -59,3 +59,19 @@ def test_get_level_accepts_keys_names_and_levels(value, level):
 def test_get_level_refuses_unknown_levels_naming_the_valid_ones(value):
     with pytest.raises(ValueError, match="emergency, highly-degraded, medium, low"):
         get_level(value)
+
+
+def test_one_name_per_level_for_customers_staff_and_redmine():
+    """The support page's names; staff pages, exports and Redmine's Impact field read the
+    same words as the customer's buttons (whose translation starts from them)."""
+    from intake.impact.levels import LEVEL_NAMES, ImpactLevel, level_name
+    from intake.staff.present import IMPACT_LABELS
+    from intake.tickets.redmine.config import RedmineSettings
+
+    names = ["Emergency", "Highly Degraded", "Medium Impact", "Low Impact"]
+    assert [lvl.name for lvl in LEVELS] == names
+    assert list(IMPACT_LABELS.values()) == list(LEVEL_NAMES.values()) == names
+    assert list(ImpactLevel) == list(LEVEL_KEYS) == list(RedmineSettings().priority_names())
+    assert level_name("medium") == "Medium Impact"
+    assert level_name("something-old") == "something-old"
+    assert level_name(None, "not given") == "not given"

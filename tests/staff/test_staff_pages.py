@@ -130,3 +130,10 @@ async def test_the_conversations_page_counts_intakes_solved_by_an_article(signed
     docs_store.record_answer(db, seeded.chinese, "solved")
     html = await (await signed_in.get("/conversations")).text()
     assert 'id="solved-by-article">1 intake ended solved by a suggested article' in html
+
+
+def test_every_status_has_words_for_staff():
+    from intake.staff.present import STATUS_LABELS
+    from intake.statuses import ConversationStatus, TicketStatus
+
+    assert set(ConversationStatus) | set(TicketStatus) == set(STATUS_LABELS)

@@ -14,6 +14,7 @@ from intake.bot.filters import PrivateChat
 from intake.bot.flow import Flow
 from intake.bot.keyboards import Keyboard, Lang, Nav, nav_button
 from intake.i18n import LOCALES
+from intake.statuses import ConversationStatus
 from intake.storage import conversations
 
 _QUIET_STEPS = dialogue.QUIET  # no draft being filled: /start asks nothing, /back goes nowhere
@@ -135,7 +136,7 @@ async def cancel_current(flow: Flow) -> None:
     conversation_id = await flow.conversation_id()
     step = await flow.step()
     if conversation_id is not None and step not in (None, "done"):
-        conversations.end_conversation(flow.db, conversation_id, "cancelled")
+        conversations.end_conversation(flow.db, conversation_id, ConversationStatus.CANCELLED)
     flow.clear()
 
 

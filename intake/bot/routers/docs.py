@@ -16,6 +16,7 @@ from intake.bot.flow import Flow
 from intake.bot.html import fill
 from intake.bot.keyboards import Keyboard, Nav, nav_button
 from intake.docs import Article, Suggestions
+from intake.statuses import ConversationStatus
 from intake.storage import conversations
 from intake.storage import docs as docs_store
 
@@ -31,7 +32,7 @@ def create_router() -> Router:
             await flow.repeat(callback, _("That button no longer works."))
             return
         docs_store.record_answer(flow.db, conversation_id, "solved")
-        conversations.end_conversation(flow.db, conversation_id, "solved")
+        conversations.end_conversation(flow.db, conversation_id, ConversationStatus.SOLVED)
         prompt = flow.session.prompt_id
         flow.clear()
         if prompt is not None:

@@ -17,6 +17,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from intake.attachments import messages as verdict_messages
+from intake.attachments.reasons import Outcome, Reason
 from intake.bot.attachment_work import AttachmentWork, IncomingFile
 from intake.bot.filters import FileMessage, PrivateChat, TextAnswer
 from intake.bot.flow import Flow
@@ -89,7 +90,7 @@ def create_router() -> Router:
         incoming = IncomingFile(attachment_id, flow.chat_id, file_id, name, mime, message.caption)
         verdict = await attachment_work.check_now(bot, incoming)
         photo = bool(message.photo)
-        if verdict.verdict == "refused" or verdict.reason == "download_failed":
+        if verdict.verdict == Outcome.REFUSED or verdict.reason == Reason.DOWNLOAD_FAILED:
             await flow.reply(
                 message,
                 escape(verdict_messages.user_message(verdict, flow.locale, name, photo=photo)),

@@ -21,6 +21,7 @@ from intake.bot.states import Intake
 from intake.draft import TicketDraft
 from intake.impact import format as impact_format
 from intake.impact.levels import get_level
+from intake.statuses import TicketStatus
 from intake.storage import conversations
 from intake.tickets.sink import Receipt, TicketSink
 
@@ -142,7 +143,7 @@ def receipt_text(draft: TicketDraft, receipt: Receipt, locale: str, channel: str
         lines.append(
             _("Expect it by {due}.").format(due=impact_view.due_html(receipt.due_at, locale))
         )
-    if receipt.status == "queued":
+    if receipt.status == TicketStatus.QUEUED:
         lines.append(_("I am filing it in Redmine now and will send you its number and link."))
     if locale == "zh_Hans":
         lines.append(_("Please note: if we offer you a call, it will be in English only."))

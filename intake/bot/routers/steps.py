@@ -20,6 +20,7 @@ from intake.bot.routers.docs import offer_articles
 from intake.bot.states import Intake
 from intake.docs import Suggestions
 from intake.draft import DESCRIPTION_MAX
+from intake.i18n import own_name
 from intake.language import suggest_switch
 from intake.storage import conversations, users
 from intake.tickets import notices
@@ -458,14 +459,14 @@ async def offer_language(flow: Flow, message: Message, text: str) -> None:
     flow.changed(language_offered=True)
     builder = Keyboard()
     step = await flow.step() or "summary"
-    label = "🌐 切换到中文" if target == "zh_Hans" else "🌐 Switch to English"
-    builder.button(text=label, callback_data=Lang(code=target, step=step))
+    language = own_name(target)
     with flow.i18n.use_locale(target):
-        language = _("Chinese") if target == "zh_Hans" else _("English")
+        label = "🌐 " + _("Switch to {language}").format(language=language)
         offer = _(
             "It looks like you prefer {language}. Tap below to continue in {language}; "
             "nothing you entered is lost."
         ).format(language=language)
+    builder.button(text=label, callback_data=Lang(code=target, step=step))
     flow.add_offer(await flow.reply(message, offer, builder.as_markup()))
 
 

@@ -22,6 +22,7 @@ from intake.bot.keyboards import Keyboard, TicketAction
 from intake.bot.states import Intake, state_of
 from intake.impact import format as impact_format
 from intake.impact.levels import get_level
+from intake.statuses import TicketStatus
 from intake.storage import messages
 from intake.storage import tickets as store
 from intake.tickets import notices
@@ -149,7 +150,7 @@ def state_text(ticket: store.TicketRow, locale: str) -> str:
         return _("closed")
     if ticket.sink == "local":
         return _("with our support team")
-    if ticket.status == "filed":
+    if ticket.status == TicketStatus.FILED:
         status = ticket.redmine_status
         issue = f"#{ticket.external_id}"
         return (
@@ -159,7 +160,7 @@ def state_text(ticket: store.TicketRow, locale: str) -> str:
             if status
             else _("in Redmine as {issue}").format(issue=issue)
         )
-    if ticket.status == "failed":
+    if ticket.status == TicketStatus.FAILED:
         return _("not filed: our team has been told")
     return _("being filed in Redmine")
 

@@ -1,4 +1,7 @@
-"""Redmine settings from the environment: where, which key, and every name resolved at run time.
+"""Redmine settings: where, which key, and every name resolved at run time.
+
+Read from the environment only as ``Settings.redmine`` (intake.config), whose variables are
+``REDMINE_<FIELD>`` (e.g. ``REDMINE_CF_BROWSER``); constructed directly, the model reads nothing.
 
 Names (project, tracker, custom fields, priorities) rather than ids, because ids differ between
 Redmine installations; the filer resolves them once and the doctor checks they resolve.
@@ -8,19 +11,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-# Impact level keys (intake.impact) in the order the support page lists them.
-IMPACT_LEVELS = ("emergency", "highly-degraded", "medium", "low")
+from intake.impact.levels import ImpactLevel
 
 
-class RedmineSettings(BaseSettings):
-    """Every field reads ``REDMINE_<FIELD>`` (e.g. ``REDMINE_CF_BROWSER``)."""
+class RedmineSettings(BaseModel):
+    """Every field is set by ``REDMINE_<FIELD>`` (e.g. ``REDMINE_CF_BROWSER``) through
+    ``intake.config.Settings``."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="REDMINE_", extra="ignore", validate_assignment=True
-    )
+    # Other REDMINE_* variables (a test server's, say) are not ours: ignored, not errors.
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
     url: str | None = None
     api_key: SecretStr | None = None
@@ -93,8 +94,8 @@ class RedmineSettings(BaseSettings):
     def priority_names(self) -> dict[str, str]:
         """Impact level key -> the Redmine priority name."""
         return {
-            "emergency": self.priority_emergency,
-            "highly-degraded": self.priority_highly_degraded,
-            "medium": self.priority_medium,
-            "low": self.priority_low,
+            ImpactLevel.EMERGENCY: self.priority_emergency,
+            ImpactLevel.HIGHLY_DEGRADED: self.priority_highly_degraded,
+            ImpactLevel.MEDIUM: self.priority_medium,
+            ImpactLevel.LOW: self.priority_low,
         }

@@ -120,11 +120,11 @@ async def _diagnose(s: RedmineSettings, client: RedmineClient) -> list[Finding]:
             env = "REDMINE_PRIORITY_" + level.upper().replace("-", "_")
             if name not in priorities:
                 problem(
-                    f"Priority {name!r} (for impact {level!r}, {env}) does not exist. "
+                    f"Priority {name!r} (for impact '{level}', {env}) does not exist. "
                     f"Known priorities: {', '.join(priorities)}."
                 )
             elif priorities[name].get("active") is False:
-                problem(f"Priority {name!r} (for impact {level!r}) is inactive.")
+                problem(f"Priority {name!r} (for impact '{level}') is inactive.")
 
     # 4. The user field customers prove their account with (see sink.check_login).
     if admin:
@@ -211,7 +211,7 @@ async def _check_fields(
             )
         if cf.get("field_format") == "list" and key == "impact":
             values = {v.get("value") for v in cf.get("possible_values", [])}
-            from intake.tickets.redmine.render import LEVEL_NAMES
+            from intake.impact.levels import LEVEL_NAMES
 
             missing = [n for n in LEVEL_NAMES.values() if n not in values]
             if missing:

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from intake.i18n import language_name as english_name
+from intake.impact.levels import level_name
+
 PACIFIC = ZoneInfo("America/Los_Angeles")
 ZWSP = "\u200b"
 _OFFTAG = re.compile(r"<(?=\s*/?\s*(?:pre|code|kbd|notextile|redpre)\b)", re.IGNORECASE)
@@ -25,14 +28,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # through intake.tickets.notices).
 FALLBACK_UNKNOWN_LOGIN = "login_unknown"
 FALLBACK_NOT_ADMIN = "not_admin"
-
-LEVEL_NAMES = {
-    "emergency": "Emergency",
-    "highly-degraded": "Highly Degraded",
-    "medium": "Medium Impact",
-    "low": "Low Impact",
-}
-LANGUAGE_NAMES = {"en": "English", "zh_Hans": "Chinese (Simplified)"}
 
 
 def _clean(text: str) -> str:
@@ -159,7 +154,7 @@ def format_time(when: datetime) -> str:
 def language_name(code: str | None) -> str:
     if not code:
         return "unknown"
-    return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
+    return f"{english_name(code) or code} ({code})"
 
 
 def render_subject(content: IssueContent) -> str:
@@ -195,11 +190,11 @@ def render_description(content: IssueContent, formatting: str = "textile") -> st
     add(m.table(["Field", "Value"], rows))
 
     add(m.heading(3, "Impact"))
-    level = LEVEL_NAMES.get(content.impact or "", content.impact or "not given")
+    level = level_name(content.impact, "not given")
     rows = [["Level", level]]
     rows.append(["First response due", format_time(content.due_at) if content.due_at else "-"])
     if content.impact_suggested and content.impact_suggested != content.impact:
-        suggested = LEVEL_NAMES.get(content.impact_suggested, content.impact_suggested)
+        suggested = level_name(content.impact_suggested)
         rows.append(["Suggested by the questions", suggested])
         rows.append(["Customer's reason for this level", m.inline(content.impact_reason)])
     for question, answer in content.impact_answers.items():

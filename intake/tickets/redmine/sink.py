@@ -20,6 +20,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from intake.draft import TicketDraft
+from intake.i18n import language_name
+from intake.impact.levels import level_name
+from intake.statuses import TicketStatus
 from intake.storage import attachments as attachment_store
 from intake.storage import messages
 from intake.storage import tickets as store
@@ -44,8 +47,6 @@ from intake.tickets.redmine.errors import (
 from intake.tickets.redmine.render import (
     FALLBACK_NOT_ADMIN,
     FALLBACK_UNKNOWN_LOGIN,
-    LANGUAGE_NAMES,
-    LEVEL_NAMES,
     AttachmentLine,
     IssueContent,
     Markup,
@@ -122,7 +123,7 @@ class RedmineSink:
             opened_at=opened_at,
             due_at=self._due_at(draft.impact, opened_at),
             sink=self.name,
-            status="queued",
+            status=TicketStatus.QUEUED,
             then=lambda ticket: queue_filing(self.db, ticket, self.delays),
             holidays=self.holidays,
         )
@@ -273,7 +274,7 @@ class RedmineFiler:
         ticket = store.get_ticket(self.db, ticket_id)
         if ticket is None:
             raise LookupError(f"ticket {ticket_id} does not exist")
-        if ticket.status == "filed" and ticket.external_id:
+        if ticket.status == TicketStatus.FILED and ticket.external_id:
             return FilingResult(
                 ticket_id,
                 int(ticket.external_id),
@@ -370,8 +371,8 @@ class RedmineFiler:
             "browser_version": draft.browser_version,
             "os": " ".join(p for p in (draft.os, draft.os_version) if p),
             "product_version": draft.product_version,
-            "impact": LEVEL_NAMES.get(ticket.impact or "", ticket.impact or ""),
-            "language": LANGUAGE_NAMES.get(ticket.language, ticket.language),
+            "impact": level_name(ticket.impact),
+            "language": (language_name(ticket.language) or ticket.language),
             "telegram_user": content.customer,
             "reference": ticket.reference,
         }
@@ -532,7 +533,7 @@ class RedmineFiler:
         m = Markup(self.settings.text_formatting)
         header = (
             f"Follow-up from the customer in Telegram "
-            f"({LANGUAGE_NAMES.get(ticket.language, ticket.language)}):"
+            f"({(language_name(ticket.language) or ticket.language)}):"
         )
         note = header + "\n\n" + m.block(text) + _marker_line(m, marker)
         return await self._note(ticket, issue_id, note, uploads=None)
@@ -599,7 +600,7 @@ class RedmineFiler:
 
     def _filed(self, ticket_id: int) -> tuple[store.TicketRow, int]:
         ticket = store.get_ticket(self.db, ticket_id)
-        if ticket is None or ticket.status != "filed" or not ticket.external_id:
+        if ticket is None or ticket.status != TicketStatus.FILED or not ticket.external_id:
             raise LookupError(f"ticket {ticket_id} is not filed yet")
         return ticket, int(ticket.external_id)
 
