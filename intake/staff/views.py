@@ -32,7 +32,7 @@ from intake.staff.keys import (
 from intake.staff.thumbs import make_thumbnail
 from intake.storage import attachments, review, search, ticket_queue, watch
 from intake.storage import docs as docs_store
-from intake.tickets.sink import receipt_number
+from intake.storage.tickets import receipt_number
 
 PageHandler = Callable[[web.Request], Awaitable[dict[str, Any]]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

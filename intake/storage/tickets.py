@@ -20,7 +20,6 @@ from sqlite_utils import Database
 from intake.draft import TicketDraft
 from intake.storage import conversations
 from intake.storage.db import iso, utcnow, write_tx
-from intake.tickets.sink import receipt_number
 
 STATUSES = ("stored", "queued", "filing", "filed", "failed")
 
@@ -89,6 +88,11 @@ def _one(db: Database, sql: str, params: tuple | dict = ()) -> dict[str, Any] | 
     for row in db.query(sql, params):
         return row
     return None
+
+
+def receipt_number(ticket_id: int) -> str:
+    """OS-000123: the number a customer quotes, derived from the row id."""
+    return f"OS-{ticket_id:06d}"
 
 
 def create_ticket(

@@ -57,7 +57,3 @@ class TicketSink(Protocol):
     ) -> Followup: ...
 
     def set_closed(self, ticket_id: int, closed: bool, *, key: str) -> TicketRow: ...
-
-
-def receipt_number(ticket_id: int) -> str:
-    return f"OS-{ticket_id:06d}"

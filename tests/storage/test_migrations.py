@@ -63,3 +63,47 @@ def test_m009_keeps_updates_seen_before_it_as_done():
     )
     migrations.apply(db)
     assert db.execute("SELECT status FROM updates").fetchone()[0] == "done"
+
+
+def test_m007_keeps_only_the_customers_messages_in_the_full_text_index():
+    db = _db_before("m007_index_customer_messages_only")
+    db.execute(
+        "INSERT INTO users (id, language, first_seen, last_seen) VALUES (1, 'en', 'x', 'x')"
+    )
+    db.execute(
+        "INSERT INTO conversations (id, user_id, chat_id, language, started_at, "
+        "updated_at) VALUES (1, 1, 1, 'en', 'x', 'x')"
+    )
+    for direction, text in (("in", "export fails badly"), ("out", "describe what happens")):
+        db.execute(
+            "INSERT INTO messages (conversation_id, chat_id, direction, kind, text, "
+            "created_at) VALUES (1, 1, ?, 'text', ?, 'x')",
+            [direction, text],
+        )
+    migrations.apply(db)
+
+    def found(term: str) -> int:
+        return db.execute(
+            "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?", [term]
+        ).fetchone()[0]
+
+    assert found("export") == 1 and found("describe") == 0
+    db.execute(
+        "INSERT INTO messages (conversation_id, chat_id, direction, kind, text, "
+        "created_at) VALUES (1, 1, 'out', 'text', 'export prompt', 'x')"
+    )
+    assert found("export") == 1  # a new bot message is not indexed either
+
+
+def test_m008_keeps_every_update_and_counts_ids_per_bot():
+    db = _db_before("m008_updates_per_bot")
+    db.execute(
+        "INSERT INTO updates (update_id, bot_id, received_at, payload) "
+        "VALUES (7, 1, 'x', '{\"a\": 1}')"
+    )
+    migrations.apply(db)
+    db.execute(
+        "INSERT INTO updates (update_id, bot_id, received_at, payload) VALUES (7, 2, 'y', '{}')"
+    )  # the same id from another bot is another update
+    rows = db.execute("SELECT bot_id, update_id, payload FROM updates ORDER BY bot_id").fetchall()
+    assert rows == [(1, 7, '{"a": 1}'), (2, 7, "{}")]
