@@ -36,9 +36,8 @@ from intake.bot.routers import create_routers
 from intake.docs import DocsIndex, Suggestions
 from intake.i18n import EN, N_, compile_catalogs, gettext, locales_dir
 from intake.storage.fsm import SQLiteStorage
+from intake.tickets.accounts import Accounts, NoAccounts
 from intake.tickets.paging import Paging
-from intake.tickets.redmine.client import RedmineClient
-from intake.tickets.redmine.sink import RedmineFiler
 from intake.tickets.sink import TicketSink
 
 logger = logging.getLogger(__name__)
@@ -105,8 +104,7 @@ def create_dispatcher(
     options: DialogueOptions | None = None,
     storage: BaseStorage | None = None,
     i18n: I18n | None = None,
-    redmine: RedmineClient | None = None,
-    filer: RedmineFiler | None = None,
+    accounts: Accounts | None = None,
     docs: Suggestions | None = None,
     paging: Paging | None = None,
 ) -> Dispatcher:
@@ -123,8 +121,7 @@ def create_dispatcher(
         checker=checker,
         options=options,
         attachment_work=attachment_work,
-        redmine=redmine,
-        filer=filer,
+        accounts=accounts or NoAccounts(),
         docs=docs if docs is not None else Suggestions(DocsIndex.from_folder()),  # sample articles
         paging=paging,
     )

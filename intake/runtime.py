@@ -164,8 +164,7 @@ class BotRunner:
             checker=s.checker,
             options=s.options,
             i18n=self._i18n,
-            redmine=s.ticketing.client,
-            filer=s.ticketing.filer,
+            accounts=s.ticketing.accounts,
             docs=suggestions_of(s),
             paging=s.paging,
         )
@@ -269,8 +268,7 @@ def create_webhook_app(
         sink=services.sink,
         checker=services.checker,
         options=services.options,
-        redmine=services.ticketing.client,
-        filer=services.ticketing.filer,
+        accounts=services.ticketing.accounts,
         docs=suggestions_of(services),
         paging=services.paging,
     )

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 
 from intake.storage.db import utcnow
+from intake.tickets.accounts import Accounts, NoAccounts
 from intake.tickets.effects import REDMINE, TELEGRAM, Delays, Effects, Messenger
 from intake.tickets.local import DueAt, LocalSink, default_due_at
 from intake.tickets.outbox import Outbox
@@ -48,6 +49,15 @@ class Ticketing:
     watcher: Watcher | None = None
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
     _doctor: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    @property
+    def accounts(self) -> Accounts:
+        """Who may be filed as: Redmine answers when it is configured."""
+        if self.client is None or self.settings is None:
+            return NoAccounts()
+        from intake.tickets.redmine.sink import RedmineAccounts
+
+        return RedmineAccounts(self.client, self.settings.user_cf_telegram)
 
     @property
     def redmine(self) -> bool:

@@ -8,19 +8,21 @@ from datetime import UTC, datetime
 import pytest
 
 from intake.storage import tickets as store
-from intake.tickets.redmine.errors import RedmineUnknownUser
-from intake.tickets.redmine.sink import (
+from intake.tickets.accounts import (
     ADMIN_LOGIN,
-    FALLBACK_UNKNOWN_LOGIN,
     LINKED,
     UNCHECKED,
     UNKNOWN,
     UNPROVEN,
+    telegram_handles,
+)
+from intake.tickets.redmine.errors import RedmineUnknownUser
+from intake.tickets.redmine.sink import (
+    FALLBACK_UNKNOWN_LOGIN,
     AttachmentTooLarge,
     RedmineFiler,
     RedmineSink,
     check_login,
-    telegram_handles,
 )
 
 pytestmark = pytest.mark.redmine

@@ -24,14 +24,12 @@ from intake.i18n import own_name
 from intake.language import suggest_switch
 from intake.storage import conversations, users
 from intake.tickets import notices
-from intake.tickets.redmine.client import RedmineClient
-from intake.tickets.redmine.sink import (
+from intake.tickets.accounts import (
     ADMIN_LOGIN,
     LINKED,
     UNCHECKED,
     UNKNOWN,
-    RedmineFiler,
-    check_login,
+    Accounts,
     telegram_handles,
 )
 
@@ -274,9 +272,7 @@ def create_router() -> Router:
     # --- Redmine account -------------------------------------------------------------
 
     @router.message(StateFilter(Intake.account), text)
-    async def account(
-        message: Message, flow: Flow, redmine: RedmineClient | None, filer: RedmineFiler | None
-    ) -> None:
+    async def account(message: Message, flow: Flow, accounts: Accounts) -> None:
         value = environment.visible_text(message.text)
         if not re.fullmatch(LOGIN_PATTERN, value):
             await flow.repeat(
@@ -285,9 +281,9 @@ def create_router() -> Router:
             )
             return
         user = message.from_user
-        handles = telegram_handles(user.id, user.username) if user else set()
-        field = filer.settings.user_cf_telegram if filer else "Telegram"
-        found = await check_login(redmine, value, handles, field) if redmine else UNCHECKED
+        handles = telegram_handles(user.id, user.username) if user else frozenset()
+        field = accounts.field_name
+        found = await accounts.check(value, handles)
         if found != LINKED:
             await flow.repeat(message, login_refusal(flow, value, found, field, user))
             return

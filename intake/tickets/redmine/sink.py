@@ -28,6 +28,7 @@ from intake.storage import messages
 from intake.storage import tickets as store
 from intake.storage import users as user_store
 from intake.storage.db import write_tx
+from intake.tickets.accounts import ADMIN_LOGIN, LINKED, UNCHECKED, UNKNOWN, UNPROVEN
 from intake.tickets.effects import (
     Delays,
     queue_filing,
@@ -658,20 +659,15 @@ def _marker_line(m: Markup, marker: str) -> str:
     return f"\n\n{m.inline('intake ref ' + marker, in_table=False)}" if marker else ""
 
 
-# What check_login finds about a login a customer gives.
-LINKED = "linked"  # an active user whose Telegram field names this customer: file as them
-UNKNOWN = "unknown"  # no active user with that login
-ADMIN_LOGIN = "admin"  # an administrator: never impersonated from a chat
-UNPROVEN = "unproven"  # a user, but the Telegram field does not name this customer
-UNCHECKED = "unchecked"  # cannot tell now (non-admin key, Redmine unreachable)
+class RedmineAccounts:
+    """``intake.tickets.accounts.Accounts`` answered by Redmine."""
 
+    def __init__(self, client: RedmineClient, field_name: str) -> None:
+        self.client = client
+        self.field_name = field_name
 
-def telegram_handles(user_id: int, username: str | None) -> set[str]:
-    """What a customer may write in the Redmine "Telegram" field: @username or the id."""
-    handles = {str(user_id)}
-    if username:
-        handles.add(username.lower())
-    return handles
+    async def check(self, login: str, handles: frozenset[str]) -> str:
+        return await check_login(self.client, login, handles, self.field_name)
 
 
 async def check_login(
