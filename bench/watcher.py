@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.redmine import env_file  # noqa: E402
 from intake.storage.db import open_db  # noqa: E402
 from intake.tickets.outbox import Outbox  # noqa: E402
 from intake.tickets.redmine.client import RedmineClient  # noqa: E402
@@ -56,20 +55,6 @@ class Clocked:
     async def send_document(self, *args: object, **kwargs: object) -> None: ...
 
     async def send_with_buttons(self, *args: object, **kwargs: object) -> None: ...
-
-
-def env_file(arg: str | None) -> str:
-    path = arg or os.environ.get("REDMINE_TEST_ENV")
-    if path:
-        return path
-    directory = tempfile.mkdtemp(prefix="redmine-bench-")
-    out = subprocess.run(
-        ["bash", str(ROOT / ".ci" / "redmine.sh"), "start", directory],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return out.strip().splitlines()[-1]
 
 
 async def create_issues(client: RedmineClient, project: str, n: int) -> list[int]:
