@@ -11,7 +11,6 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher, methods
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
@@ -33,6 +32,7 @@ from intake.bot.middlewares import (
     UserI18nMiddleware,
 )
 from intake.bot.routers import create_routers
+from intake.bot.session import JsonBodySession
 from intake.docs import DocsIndex, Suggestions
 from intake.i18n import EN, N_, compile_catalogs, gettext, locales_dir
 from intake.storage.fsm import SQLiteStorage
@@ -80,7 +80,7 @@ def create_bot(
     """A real aiogram Bot with its real aiohttp session, pointed at ``api_url`` if given."""
     pin_response_models()
     session = (
-        AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
+        JsonBodySession(api=TelegramAPIServer.from_base(api_url)) if api_url else JsonBodySession()
     )
     session.middleware(retry or RetryMiddleware())
     session.middleware(OutgoingRecorder(db))

@@ -88,6 +88,8 @@ class BotAPIEmulator:
         self.bot = self.bots[token]
         self.calls: Counter[str] = Counter()
         self.request_log: deque[tuple[str, dict[str, Any]]] = deque(maxlen=request_log_size)
+        # (method, body content type) -> requests: how clients encode what they send
+        self.body_types: Counter[tuple[str, str]] = Counter()
         self.faults = FaultPlan()
         self.internal_errors: list[Exception] = []  # emulator bugs; running_emulator raises
         self.deliver_webhooks = deliver_webhooks
@@ -322,6 +324,8 @@ class BotAPIEmulator:
         raw_name = request.match_info["method"]
         name = raw_name.lower()
         self.calls[_CANONICAL.get(name, raw_name)] += 1
+        if request.can_read_body:
+            self.body_types[(_CANONICAL.get(name, raw_name), request.content_type)] += 1
         polling = name == "getupdates"
         if polling:
             self._bot_connected.set()
