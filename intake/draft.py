@@ -6,7 +6,7 @@ into the tickets table on submit. Nothing here knows about Telegram.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 SUMMARY_MAX = 120
@@ -43,7 +43,14 @@ class TicketDraft:
     redmine_login: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """What ``asdict`` gives, without its deep copy: saved on every answer."""
+        data = dict(self.__dict__)
+        data["impact_answers"] = dict(self.impact_answers)
+        data["description"] = list(self.description)
+        data["attachments"] = [
+            dict(a.__dict__) if isinstance(a, AttachmentRef) else dict(a) for a in self.attachments
+        ]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> TicketDraft:

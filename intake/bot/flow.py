@@ -97,11 +97,11 @@ class Flow:
         if not (self._dirty or self._step_dirty):
             return
         data = None
-        if self._dirty:
+        if self._dirty and self._replace:
             data = self.session.to_dict()
-            if not self._replace:  # what other routers wrote meanwhile wins over their old keys
-                current = await self.state.get_data()  # the storage's cache: no SQL
-                data = {**self.session.others, **current, **self.session.to_dict(others=False)}
+        elif self._dirty:  # what other routers wrote meanwhile wins over their old keys
+            current = await self.state.get_data()  # the storage's cache: no SQL
+            data = {**self.session.others, **current, **self.session.to_dict(others=False)}
         both = getattr(self.state.storage, "set_state_and_data", None)
         if self._step_dirty and data is not None and both is not None:
             await both(self.state.key, state_of(self._step) if self._step else None, data)

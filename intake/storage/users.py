@@ -6,13 +6,15 @@ Handlers never write SQL; they call these. Times are ``db.iso`` text (UTC, micro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 
 from intake.i18n import resolve_locale
 from intake.storage.db import iso, utcnow
+
+LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,22 @@ def touch_user(
     """Create the user on first contact (language from Telegram), else refresh last_seen.
 
     A later ``language_code`` never overrides the stored language: only the user does.
+    Every update calls this, so a known user whose names are unchanged and who was seen in
+    the last minute costs one read, not a write: ``last_seen`` is kept to the minute.
     """
-    stamp = iso(now or utcnow())
+    when = now or utcnow()
+    known = db.execute(
+        "SELECT id, language, redmine_login, first_name, username, last_name, last_seen "
+        "FROM users WHERE id = ?",
+        [user_id],
+    ).fetchone()
+    if (
+        known is not None
+        and (known[3], known[4], known[5]) == (first_name, username, last_name)
+        and known[6] >= iso(when - LAST_SEEN_PRECISION)
+    ):
+        return UserRow(*known[:5])
+    stamp = iso(when)
     row = db.execute(
         "INSERT INTO users (id, username, first_name, last_name, telegram_language, language, "
         "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "

@@ -27,13 +27,11 @@ from intake.impact.questions import (
 
 def create_router() -> Router:
     router = Router(name="impact")
+    # Every button here belongs to the impact step: one check skips them all elsewhere.
+    router.callback_query.filter(StateFilter(Intake.impact))
 
-    @router.callback_query(
-        StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "accept"))
-    )
-    @router.callback_query(
-        StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "confirm"))
-    )
+    @router.callback_query(Nav.filter((F.step == "impact") & (F.action == "accept")))
+    @router.callback_query(Nav.filter((F.step == "impact") & (F.action == "confirm")))
     async def confirm(callback: CallbackQuery, callback_data: Nav, flow: Flow) -> None:
         await callback.answer()
         draft = await flow.draft()
@@ -48,9 +46,7 @@ def create_router() -> Router:
         await flow.save(draft, impact_stage=RESULT)
         await flow.forward("impact", callback, edit=True)
 
-    @router.callback_query(
-        StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "questions"))
-    )
+    @router.callback_query(Nav.filter((F.step == "impact") & (F.action == "questions")))
     async def questions(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         draft = await flow.draft()
@@ -59,15 +55,13 @@ def create_router() -> Router:
         await flow.save(draft, impact_stage=QUESTION)
         await flow.show("impact", callback, edit=True)
 
-    @router.callback_query(
-        StateFilter(Intake.impact), Nav.filter((F.step == "impact") & (F.action == "choose"))
-    )
+    @router.callback_query(Nav.filter((F.step == "impact") & (F.action == "choose")))
     async def choose(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         flow.changed(impact_stage=CHOOSE)
         await flow.show("impact", callback, edit=True)
 
-    @router.callback_query(StateFilter(Intake.impact), Pick.filter(F.step == "impact"))
+    @router.callback_query(Pick.filter(F.step == "impact"))
     async def pick(callback: CallbackQuery, callback_data: Pick, flow: Flow) -> None:
         await callback.answer()
         value = callback_data.value

@@ -30,8 +30,10 @@ logger = logging.getLogger(__name__)
 
 def create_router() -> Router:
     router = Router(name="review")
+    # Every button here belongs to the review step: one check skips them all elsewhere.
+    router.callback_query.filter(StateFilter(Intake.review))
 
-    @router.callback_query(StateFilter(Intake.review), Edit.filter())
+    @router.callback_query(Edit.filter())
     async def edit(callback: CallbackQuery, callback_data: Edit, flow: Flow) -> None:
         await callback.answer()
         editable = {s.name for s in dialogue.editable(with_account=flow.options.with_account)}
@@ -41,9 +43,7 @@ def create_router() -> Router:
         flow.changed(editing=True, browser_other=False, os_other=False, show_version_help=False)
         await flow.show(callback_data.field, callback, edit=True)
 
-    @router.callback_query(
-        StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "cancel"))
-    )
+    @router.callback_query(Nav.filter((F.step == "review") & (F.action == "cancel")))
     async def ask_cancel(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         builder = [
@@ -57,9 +57,7 @@ def create_router() -> Router:
             edit=True,
         )
 
-    @router.callback_query(
-        StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "discard"))
-    )
+    @router.callback_query(Nav.filter((F.step == "review") & (F.action == "discard")))
     async def discard(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         await cancel_current(flow)
@@ -69,16 +67,12 @@ def create_router() -> Router:
             edit=True,
         )
 
-    @router.callback_query(
-        StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "keep"))
-    )
+    @router.callback_query(Nav.filter((F.step == "review") & (F.action == "keep")))
     async def keep(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         await flow.show("review", callback, edit=True)
 
-    @router.callback_query(
-        StateFilter(Intake.review), Nav.filter((F.step == "review") & (F.action == "confirm"))
-    )
+    @router.callback_query(Nav.filter((F.step == "review") & (F.action == "confirm")))
     async def confirm(
         callback: CallbackQuery,
         flow: Flow,
