@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from intake.attachments.checker import AttachmentChecker
 from intake.attachments.policy import Verdict
 from intake.attachments.reasons import Outcome, Reason
-from intake.storage import attachments
+from intake.storage import attachments, done_buttons
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +45,6 @@ class AttachmentWork:
         self.db = db
         self.checker = checker
         self._tasks: dict[int, asyncio.Task[Verdict]] = {}
-        # chat id -> the verdict message that carries "Done with files" (only the newest does)
-        self._done_button: dict[int, int] = {}
 
     def start(self, bot: Bot, incoming: IncomingFile, announce: Announce) -> None:
         task = asyncio.create_task(self._run(bot, incoming, announce))
@@ -74,15 +72,14 @@ class AttachmentWork:
 
     async def move_done_button(self, bot: Bot, chat_id: int, message_id: int) -> None:
         """A new verdict carries the Done button: the one before gives it up (silently)."""
-        previous = self._done_button.get(chat_id)
-        self._done_button[chat_id] = message_id
+        previous = done_buttons.hand_over(self.db, chat_id, message_id)
         if previous is not None and previous != message_id:
             await _take_buttons_off(bot, chat_id, previous)
 
     async def retire_done_button(self, bot: Bot, chat_id: int, *, keep: int | None = None) -> None:
         """The attachments step is over: no verdict keeps its Done button (but ``keep``, the
         tapped message, which becomes the next prompt)."""
-        previous = self._done_button.pop(chat_id, None)
+        previous = done_buttons.release(self.db, chat_id)
         if previous is not None and previous != keep:
             await _take_buttons_off(bot, chat_id, previous)
 

@@ -532,3 +532,16 @@ def m016_paging_pages(db: Database) -> None:
     columns = {row[1] for row in db.execute("PRAGMA table_info(tickets)").fetchall()}
     if "first_response_at" not in columns:
         db.execute("ALTER TABLE tickets ADD COLUMN first_response_at TEXT")
+
+
+@migrations()
+def m017_done_buttons(db: Database) -> None:
+    """Which verdict message carries the attachments step's "Done with files" button, per
+    chat: kept in memory before, so after a restart an older verdict kept its button."""
+    db.execute(
+        """
+        CREATE TABLE done_buttons (
+            chat_id INTEGER PRIMARY KEY,
+            message_id INTEGER NOT NULL
+        )"""
+    )

@@ -448,3 +448,19 @@ async def test_verdicts_leave_no_done_buttons_behind(intake):
     await intake.emulator.settle()
     assert not buttons(first) and not buttons(prompt)  # the step is behind the user
     assert review.message_id == second.message_id  # the tapped verdict became the review
+
+
+async def test_a_restart_between_verdicts_still_leaves_one_done_button(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.tap(lambda b: "Attachments" in b.text)
+    await user.wait_for(EN["attachments"], new=True)
+    log = b"2026-11-27 09:00:01 ERROR export failed: timeout in ReportWriter\n"
+    await user.send_document(log, "one.log", "text/plain")
+    first = await user.wait_for("one.log", timeout=20)
+    await intake.restart()
+    await user.send_document(log, "two.log", "text/plain")
+    second = await user.wait_for("two.log", timeout=20)
+    await intake.emulator.settle()
+    assert not user.chat.messages[first.message_id].buttons
+    assert user.chat.messages[second.message_id].buttons
