@@ -41,6 +41,15 @@ class CommandText(BaseFilter):
         return message.text is not None and message.text.startswith("/")
 
 
+class MaybeCommand(BaseFilter):
+    """Text or a caption that starts with "/", as aiogram's ``Command`` reads both: a router
+    of commands only checks its handlers for what may be one."""
+
+    async def __call__(self, message: Message) -> bool:
+        text = message.text or message.caption
+        return text is not None and text.startswith("/")
+
+
 class FileMessage(BaseFilter):
     """A photo or a document."""
 

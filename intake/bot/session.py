@@ -33,8 +33,13 @@ class JsonBodySession(AiohttpSession):
     def build_json_body(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
         """The request body, or None when the method carries a file to upload."""
         files: dict[str, Any] = {}
+        # None is never sent (aiogram's prepare_value drops it too); leaving it out of the
+        # dump spares walking every unset field of every nested button.
         fields = self.prepare_value(
-            method.model_dump(warnings=False), bot=bot, files=files, _dumps_json=False
+            method.model_dump(warnings=False, exclude_none=True),
+            bot=bot,
+            files=files,
+            _dumps_json=False,
         )
         if files:
             return None

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from intake import dialogue
 from intake.bot import prompts
-from intake.bot.filters import PrivateChat
+from intake.bot.filters import MaybeCommand, PrivateChat
 from intake.bot.flow import Flow
 from intake.bot.keyboards import Keyboard, Lang, Nav, nav_button
 from intake.i18n import LOCALES
@@ -22,7 +22,7 @@ _QUIET_STEPS = dialogue.QUIET  # no draft being filled: /start asks nothing, /ba
 
 def create_router() -> Router:
     router = Router(name="commands")
-    router.message.filter(PrivateChat())
+    router.message.filter(PrivateChat(), MaybeCommand())  # its messages are all commands
 
     @router.message(CommandStart())
     async def start(message: Message, flow: Flow, inbound_message_id: int | None) -> None:
