@@ -47,6 +47,7 @@ def _read_password(from_stdin: bool) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from intake.staff.present import utc_text
     from intake.storage.db import open_db
     from intake.storage.staff import (
         StaffAccountError,
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         if not users:
             print("No staff accounts.")
         for user in users:
-            print(f"{user.name}\tcreated {user.created_at}")
+            print(f"{user.name}\tcreated {utc_text(user.created_at)}")
         return 0
     if args.action == "remove":
         if remove_staff_user(db, args.name):

@@ -21,13 +21,15 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
+
+from intake.storage.db import iso, utcnow
 
 MIN_PASSWORD_LENGTH = 10
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -48,14 +50,6 @@ class StaffUser:
 class SignInResult(Enum):
     OK = "ok"
     INVALID = "invalid"  # unknown name or wrong password: never say which
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def validate_name(name: str) -> str:
@@ -149,7 +143,7 @@ def add_staff_user(
     validate_password(password)
     if get_staff_user(db, name) is not None:
         raise StaffAccountError(f"A staff account named {name!r} already exists.")
-    user = StaffUser(name=name, created_at=_iso(now or _now()), session_key=_new_session_key())
+    user = StaffUser(name=name, created_at=iso(now or utcnow()), session_key=_new_session_key())
     db.execute(
         "INSERT INTO staff_users (name, password_hash, created_at, session_key) "
         "VALUES (?, ?, ?, ?)",
