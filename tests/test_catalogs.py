@@ -226,7 +226,8 @@ E2E_WORDS = {
     "User-Agent and I will read browser, version and system from it.": "浏览器",
     "🔢 Which version of {browser}? For example 121 or 121.0.6167.85.": "版本",
     "💻 Which operating system or Linux distribution?": "操作系统",
-    "🔢 Which version of {os}? For example 11, 14.2 or 22.04.": "版本",
+    "🔢 Which version of {os}? Tap it below, or type another.": "版本",
+    "🔢 Which version of {os}? Type it as your system shows it.": "版本",
     "🍊 Which Orangesky version or deployment are you on? For example 4.2.1, or “cloud”. "
     "The version is shown under Help → About in Orangesky.": "Orangesky 版本",
     "🏷 Anything else that identifies your setup? For example the server address, cluster "

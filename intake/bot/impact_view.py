@@ -101,9 +101,10 @@ def due_html(due: datetime, locale: str) -> str:
     ``<tg-time>``) that each client shows in the reader's own time zone and format; its
     text, shown by clients that do not know the entity, is the time in UTC.
     """
-    pacific = impact_format.format_due(due, locale)
     if normalize_locale(locale) != ZH:
-        return plain(pacific)
+        return plain(impact_format.format_due(due, locale))
+    # The entity already shows the instant (its fallback text in UTC): Pacific alone after it.
+    pacific = impact_format.format_due(due, locale, utc=False)
     local = fill(
         '<tg-time unix="{unix}" format="{format}">{utc}</tg-time>',
         unix=int(due.timestamp()),

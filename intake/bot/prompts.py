@@ -161,11 +161,15 @@ def _os(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
 
 
 def _os_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
-    text = fill(
-        _("🔢 Which version of {os}? For example 11, 14.2 or 22.04."),
-        os=draft.os or _("your system"),
-    )
     builder = quick_buttons("os_version", draft)
+    # One set of examples cannot fit Windows, macOS and Ubuntu alike: the buttons are the
+    # examples where there are some; a system typed by hand gets no misleading number.
+    question = (
+        _("🔢 Which version of {os}? Tap it below, or type another.")
+        if dialogue.quick_answers("os_version", draft)
+        else _("🔢 Which version of {os}? Type it as your system shows it.")
+    )
+    text = fill(question, os=draft.os or _("your system"))
     builder.row(nav_button(_("I don't know"), "os_version", "skip"))
     return text, footer(builder, locale, "os_version").as_markup()
 

@@ -48,16 +48,17 @@ def _parts(when: datetime, locale: str, tz: tzinfo) -> dict[str, str]:
     }
 
 
-def format_due(when: datetime, locale: str, tz: tzinfo = PACIFIC) -> str:
+def format_due(when: datetime, locale: str, tz: tzinfo = PACIFIC, *, utc: bool = True) -> str:
     """An instant as "Sunday 29 November 2026, 22:00 PST (06:00 UTC Monday)".
 
     The UTC weekday is named only when the UTC date differs. Works for any instant (an
-    opening, a due time); ``tz`` defaults to Pacific Time.
+    opening, a due time); ``tz`` defaults to Pacific Time. ``utc=False`` leaves the UTC
+    time out, where the same instant is already shown beside it.
     """
     locale = normalize_locale(locale)
     p = _parts(when, locale, tz)
     params = {k: v for k, v in p.items() if not k.startswith("_")}
-    if p["_is_utc"]:
+    if p["_is_utc"] or not utc:
         return gettext(locale, "{date}, {time} {zone}", **params)
     if p["_same_day"]:
         return gettext(locale, "{date}, {time} {zone} ({utc_time} UTC)", **params)

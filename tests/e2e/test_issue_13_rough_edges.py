@@ -50,6 +50,25 @@ async def test_editing_the_system_to_another_asks_the_new_version(intake):
     assert "macOS 14.5" in review.text
 
 
+async def test_the_system_version_question_offers_that_systems_versions(intake):
+    user = intake.user()
+    await reach_step(user, "os")
+    await user.tap("macOS")
+    asked = await user.wait_for("Which version of macOS", new=True)
+    assert "22.04" not in asked.text and "Tap it below" in asked.text
+    assert asked.button_texts[:3] == ["13", "14", "15"]
+
+
+async def test_a_typed_system_gets_no_example_of_another_systems_version(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "os", ZH)
+    await user.tap(lambda b: "其他" in b.text)
+    await user.wait_for("Arch Linux", new=True)
+    await user.send_text("Arch Linux")
+    asked = await user.wait_for(lambda m: "Arch Linux" in (m.text or ""), new=True)
+    assert "版本号输入" in asked.text and "22.04" not in asked.text
+
+
 @pytest.mark.parametrize(
     "pasted, stored",
     [
@@ -335,6 +354,7 @@ async def test_a_chinese_customer_sees_the_due_time_in_their_own_time_zone(intak
     due = [e for e in card.entities if e["type"] == "date_time"]
     assert len(due) == 1 and due[0]["unix_time"] > 0 and due[0]["date_time_format"] == "wDt"
     assert "太平洋时间" in card.text
+    assert card.text.count("UTC") == 1  # the entity's own text; the Pacific part has none
     await user.tap(lambda b: "确认" in b.text)
     await user.wait_for(ZH["review"], new=True)
     await user.tap(lambda b: ZH["confirm"] in b.text)
