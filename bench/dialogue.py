@@ -117,6 +117,25 @@ def bare_aiogram_rss_mb() -> float:
     return float(out.stdout.strip() or "nan")
 
 
+def numpy_rss_mb() -> float | None:
+    """What importing numpy adds, when this process has it loaded: sqlite-utils imports
+    numpy whenever it is installed (to store numpy values), though the bot never uses it.
+    A fresh install from requirements.lock has no numpy; a system Python may."""
+    if "numpy" not in sys.modules:
+        return None
+    code = (
+        "import aiogram.types, aiogram.methods\n"
+        "def rss():\n"
+        "    for l in open('/proc/self/status'):\n"
+        "        if l.startswith('VmRSS:'): return int(l.split()[1]) / 1024\n"
+        "before = rss()\n"
+        "import numpy\n"
+        "print(rss() - before)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return float(out.stdout.strip() or "nan")
+
+
 def store_conversations(db_path: Path, count: int) -> float:
     """Store ``count`` completed conversations through the record functions the bot uses."""
     db = open_db(db_path)
@@ -250,10 +269,12 @@ async def emulator_child(kind: str, users: int, first_update_id: int, first_user
         print(json.dumps({"warm": True}), flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
         cpu = time.process_time()
+        requests_before = _bot_requests(emu)
         report = await run_load(
             emu, users=users, per_user=per_user, step=step, first_user_id=first_user
         )
         result = {
+            "requests": _bot_requests(emu) - requests_before,
             "updates": report.updates,
             "elapsed": report.elapsed,
             "p50": report.p50,
@@ -265,6 +286,11 @@ async def emulator_child(kind: str, users: int, first_update_id: int, first_user
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)  # "stop"
     finally:
         await emu.stop()
+
+
+def _bot_requests(emu: BotAPIEmulator) -> int:
+    """Bot API requests the bot made so far, polling aside: what its answers cost."""
+    return sum(n for name, n in emu.calls.items() if name != "getUpdates")
 
 
 async def split_round(kind: str, users: int, db_path: Path, round_: int) -> dict[str, float]:
@@ -361,11 +387,19 @@ async def main_split(users: int, stored: int, repeat: int) -> None:
         cpu = lambda r: r["bot_cpu_per_update"]  # noqa: E731
         echo_rate, intake_rate = median(echoes, rate), median(intakes, rate)
         echo_cpu, intake_cpu = median(echoes, cpu), median(intakes, cpu)
+        per_request = lambda r: r["requests"] / max(r["updates"], 1)  # noqa: E731
+        echo_requests, intake_requests = median(echoes, per_request), median(intakes, per_request)
         print(
             f"median of {repeat}, emulator in its own process: echo {echo_rate:.0f} updates/s, "
             f"full intake {intake_rate:.0f} updates/s, ratio {intake_rate / echo_rate:.2f}x; "
             f"bot CPU per update echo {echo_cpu * 1e6:.0f} us, intake {intake_cpu * 1e6:.0f} us, "
             f"ratio {echo_cpu / intake_cpu:.2f}x (target >= 0.5x)"
+        )
+        print(
+            f"Bot API requests per update (getUpdates aside): echo {echo_requests:.2f}, intake "
+            f"{intake_requests:.2f}; bot CPU per request made: echo "
+            f"{echo_cpu / echo_requests * 1e6:.0f} us, "
+            f"intake {intake_cpu / intake_requests * 1e6:.0f} us"
         )
         now, floor = rss_mb(), bare_aiogram_rss_mb()
         print(
@@ -373,6 +407,13 @@ async def main_split(users: int, stored: int, repeat: int) -> None:
             f"{floor:.0f} MB; above the floor {now - floor:.0f} MB with {stored} stored "
             "conversations (target <= 40 MB)"
         )
+        numpy = numpy_rss_mb()
+        if numpy is not None:
+            print(
+                f"  of which numpy {numpy:.0f} MB: installed in this Python, so sqlite-utils "
+                f"imports it; without it (a fresh install of requirements.lock) "
+                f"{now - floor - numpy:.0f} MB above the floor"
+            )
 
 
 if __name__ == "__main__":
