@@ -340,7 +340,7 @@ def _shown(step: str, draft: TicketDraft) -> str:
         description = draft.description_text
         return _dash(description[:600] + "…" if len(description) > 600 else description)
     if step == "attachments":
-        return file_names(draft, ", ") or "—"
+        return file_names(draft, ", ", space=" ") or "—"
     if step == "account":
         login = draft.redmine_login
         return plain(login) if login else _("none (filed by our service account)")
@@ -359,6 +359,9 @@ def review_card(draft: TicketDraft, locale: str, *, with_account: bool) -> Promp
         "",
         *draft_lines(draft, with_account=with_account),
     ]
+    if any(ref.verdict == "refused" for ref in draft.attachments):
+        # The icon alone left customers believing the refused file would go with the ticket.
+        lines.append(_("⛔ Files marked so are not sent: they are not in English."))
     builder = Keyboard()
     for step in dialogue.editable(with_account=with_account):
         builder.button(text="✏️ " + _(step.label), callback_data=Edit(field=step.name))

@@ -26,7 +26,7 @@ async def test_an_english_log_is_accepted_and_listed_on_the_review(intake):
     assert "✅" in verdict.text
     await user.tap(lambda b: "Done" in b.text, message=verdict)
     review = await user.wait_for("Please check your ticket", new=True)
-    assert "✅app.log" in review.text
+    assert "✅ app.log" in review.text
     rows = list(intake.services.db.query("SELECT verdict, size FROM attachments"))
     assert rows == [{"verdict": "accepted", "size": len(log)}]
     assert attachments.attachment_data(intake.services.db, 1) == log

@@ -484,3 +484,17 @@ async def test_a_restart_between_verdicts_still_leaves_one_done_button(intake):
     await intake.emulator.settle()
     assert not user.chat.messages[first.message_id].buttons
     assert user.chat.messages[second.message_id].buttons
+
+
+async def test_the_review_says_a_refused_file_is_not_sent(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "review", ZH)
+    await user.tap(lambda b: "附件" in b.text)
+    await user.wait_for(ZH["attachments"], new=True)
+    log = "2026-11-27 09:00:01 错误 导出失败：报表写入超时\n".encode()
+    await user.send_document(log, "export-zh.log", "text/plain")
+    verdict = await user.wait_for("export-zh.log", timeout=20)
+    await user.tap(lambda b: ZH["done"] in b.text, message=verdict)
+    review = await user.wait_for(ZH["review"])
+    assert "⛔ export-zh.log" in review.text
+    assert "不会随工单提交" in review.text  # the icon is explained, in the customer's language
