@@ -68,6 +68,9 @@ async def test_tickets_in_chinese(intake):
     await user.send_command("/tickets")
     listing = await user.wait_for("OS-000001", new=True)
     assert has_chinese(listing.text)
+    # The due time as on the receipt: in the reader's own time zone, Pacific kept as text.
+    assert [e["type"] for e in listing.entities].count("date_time") == 1
+    assert "太平洋时间" in listing.text
 
 
 async def test_someone_elses_ticket_cannot_be_closed_with_tampered_buttons(intake):

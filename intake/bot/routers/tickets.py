@@ -16,11 +16,11 @@ from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from intake.bot import impact_view
 from intake.bot.filters import MaybeCommand, PrivateChat
 from intake.bot.flow import Flow
 from intake.bot.keyboards import Keyboard, TicketAction
 from intake.bot.states import Intake, state_of
-from intake.impact import format as impact_format
 from intake.impact.levels import get_level
 from intake.statuses import TicketStatus
 from intake.storage import messages
@@ -170,9 +170,8 @@ def due_text(ticket: store.TicketRow, locale: str) -> str:
         return _("answered")
     if ticket.due is None:
         return ""
-    return _("first response due {due}").format(
-        due=escape(impact_format.format_due(ticket.due, locale))
-    )
+    # As on the receipt: for Chinese customers a date_time entity in their own time zone.
+    return _("first response due {due}").format(due=impact_view.due_html(ticket.due, locale))
 
 
 def _impact(ticket: store.TicketRow) -> str:
