@@ -22,13 +22,13 @@ from sqlite_utils import Database
 
 from intake import dialogue
 from intake.bot import impact_view, prompts
-from intake.bot.html import fill
 from intake.bot.middlewares import current_conversation, current_step
 from intake.bot.states import state_of, step_of
 from intake.dialogue import Session
 from intake.draft import TicketDraft
 from intake.statuses import ConversationStatus
 from intake.storage import attachments, conversations, messages, users
+from intake.telegram_html import fill
 from intake.tickets.notices import CHANNEL
 
 logger = logging.getLogger(__name__)

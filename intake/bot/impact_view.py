@@ -8,7 +8,6 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from intake.bot.html import fill, html, plain
 from intake.bot.keyboards import Keyboard, Pick, footer, nav_button
 from intake.draft import TicketDraft
 from intake.i18n import ZH, normalize_locale
@@ -16,6 +15,7 @@ from intake.impact import format as impact_format
 from intake.impact.levels import LEVELS, get_level
 from intake.impact.questions import next_question, suggest_from_text
 from intake.impact.sla import Holidays, first_response_due
+from intake.telegram_html import fill, html, plain
 
 Prompt = tuple[str, InlineKeyboardMarkup]
 

@@ -1,7 +1,7 @@
 """What the bot says at each step: text and keyboard, in the user's language.
 
 Every string goes through gettext; customer text enters a message only through
-``intake.bot.html`` (``fill``/``plain``), the one escaping point (parse_mode=HTML).
+``intake.telegram_html`` (``fill``/``plain``), the one escaping point (parse_mode=HTML).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from aiogram.utils.i18n import gettext as _
 
 from intake import dialogue
 from intake.bot import impact_view
-from intake.bot.html import fill, html, plain
 from intake.bot.keyboards import Edit, Keyboard, choices, footer, language_button, nav_button
 from intake.draft import SUMMARY_MAX, TicketDraft
 from intake.environment import BROWSERS, SYSTEMS
 from intake.i18n import N_, ngettext
+from intake.telegram_html import fill, html, plain
 
 Prompt = tuple[str, InlineKeyboardMarkup]
 

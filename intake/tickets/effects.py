@@ -22,7 +22,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from html import escape
 from typing import Any, Protocol
 
 from sqlite_utils import Database
@@ -35,6 +34,7 @@ from intake.storage import users
 from intake.storage.db import utcnow
 from intake.storage.outbox import OutboxItem
 from intake.storage.tickets import TicketRow
+from intake.telegram_html import plain
 from intake.tickets import notices
 from intake.tickets.outbox import CONFIG, UNKNOWN_OUTCOME, GiveUp, Misconfigured, Retry
 from intake.tickets.paging import OnCall, PageMessenger, Paging, queue_page
@@ -387,7 +387,7 @@ class Effects:
         local = self._localized(ticket)
         await self.messenger.send(
             ticket.chat_id,
-            escape(notices.delayed_message(local, config=config)),
+            plain(notices.delayed_message(local, config=config)),
             conversation_id=ticket.conversation_id,
         )
 
@@ -405,14 +405,14 @@ class Effects:
         else:
             raise GiveUp(f"unknown notice {kind!r}")
         await self.messenger.send(
-            ticket.chat_id, escape(text), conversation_id=ticket.conversation_id
+            ticket.chat_id, plain(text), conversation_id=ticket.conversation_id
         )
 
     async def staff_alert(self, item: OutboxItem) -> None:
         if self.staff_chat_id is None:
             log.warning("no STAFF_CHAT_ID: staff alert not sent: %s", item.data["text"])
             return
-        await self.messenger.send(self.staff_chat_id, escape(item.data["text"]))
+        await self.messenger.send(self.staff_chat_id, plain(item.data["text"]))
 
     def _localized(self, ticket: TicketRow) -> TicketRow:
         """The user may have switched language since submitting: speak the current one."""

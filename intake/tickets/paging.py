@@ -22,7 +22,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from html import escape
 from typing import Any, Protocol
 
 from sqlite_utils import Database
@@ -40,6 +39,7 @@ from intake.storage import users
 from intake.storage.db import utcnow, write_tx
 from intake.storage.outbox import OutboxItem
 from intake.storage.tickets import TicketRow
+from intake.telegram_html import plain
 from intake.tickets.outbox import ErrorClass, GiveUp, Retry
 from intake.tickets.redmine.errors import (
     RedmineError,
@@ -258,7 +258,7 @@ class Paging:
         if page is None or page.acknowledged:
             return  # taken while this waited: no need to wake anyone
         message_id = await self.messenger.send_page(
-            chat_id, escape(data["text"]), ticket_id=ticket_id
+            chat_id, plain(data["text"]), ticket_id=ticket_id
         )
         pages.record_message(
             self.db,
@@ -350,7 +350,7 @@ class Paging:
             return
         lines = [line for line in message.text.splitlines() if not line.startswith("Tap ")]
         lines.append(acknowledged_line(page.acked_name or "someone", page.acked))
-        await self.messenger.edit(message.chat_id, message.message_id, escape("\n".join(lines)))
+        await self.messenger.edit(message.chat_id, message.message_id, plain("\n".join(lines)))
 
     async def tell(self, item: OutboxItem) -> None:
         """The customer hears an engineer is on it, in the language they use now."""
@@ -361,7 +361,7 @@ class Paging:
         language = user.language if user else ticket.language
         text = gettext(language, ENGINEER_ON_IT, receipt=ticket.receipt)
         await self.messenger.send(
-            ticket.chat_id, escape(text), conversation_id=ticket.conversation_id
+            ticket.chat_id, plain(text), conversation_id=ticket.conversation_id
         )
 
     # -- Redmine --------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ The note is private: a rating is feedback about staff, for staff. Staff read it 
 from __future__ import annotations
 
 from datetime import timedelta
-from html import escape
 
 from sqlite_utils import Database
 
@@ -18,6 +17,7 @@ from intake.storage import outbox as queue
 from intake.storage import watch
 from intake.storage.db import write_tx
 from intake.storage.tickets import TicketRow
+from intake.telegram_html import fill, html
 
 ASK = "rating.ask"
 NOTE = "rating.note"
@@ -54,7 +54,7 @@ def skip_buttons(locale: str, ticket_id: int) -> list[list[tuple[str, str]]]:
 
 
 def question(locale: str, ticket_html: str) -> str:
-    return escape(gettext(locale, QUESTION), quote=False).format(ticket=ticket_html)
+    return fill(gettext(locale, QUESTION), ticket=html(ticket_html))
 
 
 def queue_question(db: Database, ticket: TicketRow, priority: int = 5) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
-from html import escape
 from typing import Any
 
 from sqlite_utils import Database
@@ -28,6 +27,7 @@ from intake.storage import users
 from intake.storage.db import utcnow
 from intake.storage.outbox import OutboxItem
 from intake.storage.tickets import TicketRow
+from intake.telegram_html import plain
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class SlaWatch:
         if self.staff_chat_id is None:
             log.warning("no STAFF_CHAT_ID: SLA warning not sent: %s", text)
             return
-        await self.messenger.send(self.staff_chat_id, escape(text))
+        await self.messenger.send(self.staff_chat_id, plain(text))
 
 
 def warning_text(

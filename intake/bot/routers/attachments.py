@@ -13,12 +13,12 @@ from intake.attachments.policy import Verdict
 from intake.bot.attachment_work import AttachmentWork, IncomingFile
 from intake.bot.filters import FileMessage, PrivateChat, TextAnswer
 from intake.bot.flow import Flow
-from intake.bot.html import fill, plain
 from intake.bot.keyboards import Nav, nav_button, single_row
 from intake.bot.prompts import VERDICT_ICONS
 from intake.bot.states import Intake
 from intake.draft import DESCRIPTION_MAX, AttachmentRef, TicketDraft
 from intake.storage import attachments
+from intake.telegram_html import fill, plain
 
 
 def create_router() -> Router:

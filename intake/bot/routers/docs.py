@@ -13,12 +13,12 @@ from aiogram.utils.i18n import gettext as _
 
 from intake import dialogue
 from intake.bot.flow import Flow
-from intake.bot.html import fill
 from intake.bot.keyboards import Keyboard, Nav, nav_button
 from intake.docs import Article, Suggestions
 from intake.statuses import ConversationStatus
 from intake.storage import conversations
 from intake.storage import docs as docs_store
+from intake.telegram_html import fill
 
 
 def create_router() -> Router:

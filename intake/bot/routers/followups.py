@@ -9,7 +9,6 @@ ticket; anything else to the newest one. Files follow the English-only rule as a
 from __future__ import annotations
 
 import logging
-from html import escape
 
 from aiogram import Bot, Router
 from aiogram.filters import StateFilter
@@ -26,6 +25,7 @@ from intake.bot.routers.attachments import describe_file
 from intake.bot.states import Intake
 from intake.storage import attachments
 from intake.storage import tickets as store
+from intake.telegram_html import fill, plain
 from intake.tickets import notices
 from intake.tickets.sink import TicketSink
 
@@ -54,7 +54,7 @@ def create_router() -> Router:
             return
         await flow.reply(
             message,
-            escape(notices.followup_message(flow.locale, ticket.receipt, followup.issue_id)),
+            plain(notices.followup_message(flow.locale, ticket.receipt, followup.issue_id)),
         )
 
     @router.message(FileMessage())
@@ -72,7 +72,7 @@ def create_router() -> Router:
         limit = min(flow.options.download_limit_bytes, flow.options.attachment_limit_bytes)
         if size is not None and size > limit:
             await flow.reply(
-                message, escape(notices.too_large_message(flow.locale, name, size, limit))
+                message, plain(notices.too_large_message(flow.locale, name, size, limit))
             )
             return
         attachment_id = attachments.add_attachment(
@@ -93,7 +93,7 @@ def create_router() -> Router:
         if verdict.verdict == Outcome.REFUSED or verdict.reason == Reason.DOWNLOAD_FAILED:
             await flow.reply(
                 message,
-                escape(verdict_messages.user_message(verdict, flow.locale, name, photo=photo)),
+                plain(verdict_messages.user_message(verdict, flow.locale, name, photo=photo)),
             )
             return
         shown, _ours = verdict_messages.file_label(verdict, flow.locale, name, photo=photo)
@@ -103,16 +103,16 @@ def create_router() -> Router:
         if not followup.queued:
             await flow.reply(
                 message,
-                _("Thank you, I added {file_name} to your ticket {receipt}.").format(
-                    file_name=escape(shown), receipt=ticket.receipt
+                fill(
+                    _("Thank you, I added {file_name} to your ticket {receipt}."),
+                    file_name=shown,
+                    receipt=ticket.receipt,
                 ),
             )
             return
         await flow.reply(
             message,
-            escape(
-                notices.followup_message(flow.locale, ticket.receipt, followup.issue_id, shown)
-            ),
+            plain(notices.followup_message(flow.locale, ticket.receipt, followup.issue_id, shown)),
         )
 
     return router

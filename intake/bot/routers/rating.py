@@ -7,7 +7,6 @@ so that this one text becomes the rating's comment instead of a note on the clos
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from aiogram import F, Router
@@ -22,6 +21,7 @@ from intake.i18n import gettext
 from intake.storage import tickets as store
 from intake.storage import watch
 from intake.storage.db import utcnow
+from intake.telegram_html import plain
 from intake.tickets import rating
 
 # A rating comment is taken only outside a new request's dialogue.
@@ -70,7 +70,7 @@ def create_router() -> Router:
             await callback.answer(gettext(flow.locale, rating.ALREADY))
             return
         await callback.answer()
-        text = escape(
+        text = plain(
             gettext(flow.locale, rating.RATED, receipt=ticket.receipt, score=callback_data.score)
         )
         markup = _markup(rating.skip_buttons(flow.locale, ticket.id))
@@ -83,7 +83,7 @@ def create_router() -> Router:
         if ticket is None or ticket.user_id != callback.from_user.id:
             return
         if rating.comment(flow.db, ticket, None):
-            await flow.reply(callback, escape(gettext(flow.locale, rating.THANKS)), edit=True)
+            await flow.reply(callback, plain(gettext(flow.locale, rating.THANKS)), edit=True)
 
     @router.message(TextAnswer(), AwaitingComment())
     async def comment(message: Message, flow: Flow, rating_row: watch.Rating) -> None:
@@ -91,6 +91,6 @@ def create_router() -> Router:
         if ticket is None:
             return
         rating.comment(flow.db, ticket, (message.text or "").strip()[:4000])
-        await flow.reply(message, escape(gettext(flow.locale, rating.COMMENT_THANKS)))
+        await flow.reply(message, plain(gettext(flow.locale, rating.COMMENT_THANKS)))
 
     return router

@@ -14,7 +14,6 @@ from intake import dialogue, failpoints
 from intake.bot import impact_view
 from intake.bot.attachment_work import AttachmentWork
 from intake.bot.flow import Flow
-from intake.bot.html import fill
 from intake.bot.keyboards import Edit, Keyboard, Nav, TicketAction, nav_button
 from intake.bot.routers.commands import cancel_current
 from intake.bot.states import Intake
@@ -23,6 +22,7 @@ from intake.impact import format as impact_format
 from intake.impact.levels import get_level
 from intake.statuses import TicketStatus
 from intake.storage import conversations
+from intake.telegram_html import fill
 from intake.tickets.sink import Receipt, TicketSink
 
 logger = logging.getLogger(__name__)

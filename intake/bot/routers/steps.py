@@ -13,7 +13,6 @@ from aiogram.utils.i18n import gettext as _
 from intake import dialogue, environment
 from intake.bot.filters import PrivateChat, TextAnswer, UserAgentText
 from intake.bot.flow import Flow
-from intake.bot.html import fill, plain
 from intake.bot.keyboards import Keyboard, Lang, Nav, Pick, nav_button
 from intake.bot.prompts import sentences
 from intake.bot.routers.docs import offer_articles
@@ -23,6 +22,7 @@ from intake.draft import DESCRIPTION_MAX
 from intake.i18n import own_name
 from intake.language import suggest_switch
 from intake.storage import conversations, users
+from intake.telegram_html import fill, plain
 from intake.tickets import notices
 from intake.tickets.accounts import (
     ADMIN_LOGIN,

@@ -9,7 +9,6 @@ closed ticket within ``REOPEN_DAYS`` (after that: a new ticket that names the ol
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from html import escape
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
@@ -25,6 +24,7 @@ from intake.impact.levels import get_level
 from intake.statuses import TicketStatus
 from intake.storage import messages
 from intake.storage import tickets as store
+from intake.telegram_html import fill, plain
 from intake.tickets import notices
 from intake.tickets.sink import TicketSink
 
@@ -135,7 +135,7 @@ async def send_pending_to(
     else:
         text = _("Thank you, I added this to your ticket {receipt} for our support team.")
         text = text.format(receipt=ticket.receipt)
-    await flow.reply(callback, escape(text), edit=True)
+    await flow.reply(callback, plain(text), edit=True)
 
 
 def reopenable(ticket: store.TicketRow, now: datetime | None = None) -> bool:
@@ -188,11 +188,11 @@ def ticket_list(flow: Flow) -> tuple[str, InlineKeyboardMarkup | None]:
     lines = [_("<b>Your tickets</b>, newest first:")]
     builder = Keyboard()
     for ticket in tickets:
-        state = escape(state_text(ticket, flow.locale))
+        state = plain(state_text(ticket, flow.locale))
         parts = [f"<b>{ticket.receipt}</b>", state, _impact(ticket)]
         line = " · ".join(p for p in parts if p)
         due = due_text(ticket, flow.locale)
-        lines.append(f"{line}\n{escape(ticket.summary[:80])}" + (f"\n{due}" if due else ""))
+        lines.append(f"{line}\n{plain(ticket.summary[:80])}" + (f"\n{due}" if due else ""))
         builder.button(
             text=ticket.receipt, callback_data=TicketAction(action="show", ticket_id=ticket.id)
         )
@@ -204,8 +204,10 @@ def ticket_card(
     ticket: store.TicketRow, locale: str, note: str | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
     lines = [
-        f"<b>{ticket.receipt}</b> · {escape(state_text(ticket, locale))}",
-        escape(ticket.summary),
+        fill(
+            "<b>{receipt}</b> · {state}", receipt=ticket.receipt, state=state_text(ticket, locale)
+        ),
+        plain(ticket.summary),
     ]
     impact = _impact(ticket)
     if impact:
@@ -214,7 +216,7 @@ def ticket_card(
     if due:
         lines.append(due)
     if ticket.external_url:
-        lines.append(escape(ticket.external_url))
+        lines.append(plain(ticket.external_url))
     if note:
         lines.append("\n" + note)
     builder = Keyboard()

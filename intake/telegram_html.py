@@ -1,5 +1,6 @@
 """One escaping point. Messages are sent with parse_mode=HTML; customer text (and anything
 else that is not our own markup) enters a message only through ``fill`` or ``plain``.
+Plain Python (markupsafe only), so the ticket side's notices use it as the bot does.
 
 ``fill`` is ``str.format`` that escapes each value unless it is marked as HTML already
 (``html``), so a template cannot be broken by a name like ``<script> & co`` and no handler
