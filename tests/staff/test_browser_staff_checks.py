@@ -54,7 +54,10 @@ async def new_page(browser, viewport: dict[str, int] = DESK):
 async def sign_in_with_the_keyboard(page, base: str) -> None:
     """Name, Tab, password, Enter: no mouse."""
     await page.goto(f"{base}/sign-in")
-    await page.keyboard.type(STAFF_NAME)  # the name field has the focus on arrival
+    # The name field has the focus on arrival (autofocus); typing before Chromium has
+    # applied it sent the name nowhere on a busy machine, so wait for it, mouse untouched.
+    await page.wait_for_function("document.activeElement?.name === 'name'")
+    await page.keyboard.type(STAFF_NAME)
     await page.keyboard.press("Tab")
     await page.keyboard.type(STAFF_PASSWORD)
     await page.keyboard.press("Enter")
