@@ -14,15 +14,17 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from intake.statuses import ConversationStatus, TicketStatus
 from intake.storage import attachments, conversations
 from intake.storage.attachments import Attachment
 from intake.storage.db import iso, utcnow, write_tx
 
-STATUSES = ("in_progress", "submitted", "queued", "filed", "failed", "cancelled")
-TICKET_STATUSES = ("stored", "queued", "filing", "filed", "failed")
+# Every status, from the one vocabulary (a hand-written list had left out "solved": staff
+# could not filter the intakes an article answered).
+STATUSES = tuple(ConversationStatus)
 IMPACTS = ("emergency", "highly-degraded", "medium", "low")
 LANGUAGES = ("en", "zh_Hans")
-RETRYABLE = ("queued", "failed")
+RETRYABLE = (TicketStatus.QUEUED, TicketStatus.FAILED)
 ANSWERLESS_KINDS = frozenset({"callback", "command"})
 
 

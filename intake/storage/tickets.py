@@ -21,8 +21,6 @@ from intake.draft import TicketDraft
 from intake.storage import conversations
 from intake.storage.db import iso, utcnow, write_tx
 
-STATUSES = ("stored", "queued", "filing", "filed", "failed")
-
 
 def parse_iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None

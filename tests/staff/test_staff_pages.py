@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 
 from intake.staff.present import due_state, duration_text, reason_text
+from intake.statuses import ConversationStatus
+from intake.storage import conversations, ticket_queue
 from intake.storage import docs as docs_store
-from intake.storage import ticket_queue
 from tests.factories import iso
 from tests.staff.conftest import NOW
 
@@ -130,6 +131,15 @@ async def test_the_conversations_page_counts_intakes_solved_by_an_article(signed
     docs_store.record_answer(db, seeded.chinese, "solved")
     html = await (await signed_in.get("/conversations")).text()
     assert 'id="solved-by-article">1 intake ended solved by a suggested article' in html
+
+
+async def test_staff_can_list_the_intakes_an_article_solved(signed_in, db, seeded):
+    conversations.end_conversation(db, seeded.chinese, ConversationStatus.SOLVED)
+    html = await (await signed_in.get("/conversations")).text()
+    assert '<option value="solved" >Solved by an article</option>' in html
+    listed = await (await signed_in.get("/conversations", params={"status": "solved"})).text()
+    assert f'aria-label="Conversation {seeded.chinese}"' in listed
+    assert f'aria-label="Conversation {seeded.english}"' not in listed
 
 
 def test_every_status_has_words_for_staff():
