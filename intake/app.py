@@ -66,6 +66,7 @@ def pin_response_models() -> None:
         methods.DeleteMessage,
         methods.GetFile,
         methods.GetMe,
+        methods.SendDocument,  # files staff attach in Redmine, sent on to the customer
         methods.SetMyCommands,
         methods.DeleteWebhook,
     )
