@@ -43,6 +43,14 @@ class Nav(CallbackData, prefix="nav"):
     action: str
 
 
+class InProgress(CallbackData, prefix="prog"):
+    """/start while a request is in progress: ``restart`` or ``resume`` that conversation
+    (named, so an old "Start over" cannot drop a later one)."""
+
+    action: str
+    conversation_id: int | None = None
+
+
 class TicketAction(CallbackData, prefix="tk"):
     """A ticket card's buttons: show, add (information), close, reopen, new (related)."""
 

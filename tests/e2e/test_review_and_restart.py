@@ -61,6 +61,38 @@ async def test_start_during_a_dialogue_asks_before_dropping_the_draft(intake):
     await user.wait_for("Which version of Chrome", new=True)
 
 
+def conversation_status(intake, conversation_id: int) -> str:
+    return intake.services.db["conversations"].get(conversation_id)["status"]
+
+
+async def test_start_over_discards_the_draft_and_begins_again(intake):
+    user = intake.user(language_code="en")
+    await reach_step(user, "browser_version")
+    await user.send_command("/start")
+    await user.wait_for("Start over and discard", new=True)
+    await user.tap("Start over")
+    await user.wait_for(lambda m: any(EN["start"] in t for t in m.button_texts), new=True)
+    assert conversation_status(intake, 1) == "cancelled"
+
+
+async def test_an_old_start_over_cannot_discard_a_later_request(intake):
+    user = intake.user(language_code="en")
+    await reach_step(user, "browser_version")
+    await user.send_command("/start")
+    old_question = await user.wait_for("Start over and discard", new=True)
+    await user.tap("Start over", message=old_question)
+    await user.wait_for(lambda m: any(EN["start"] in t for t in m.button_texts), new=True)
+    await user.tap(lambda b: EN["start"] in b.text)
+    await user.wait_for(EN["summary"], new=True)
+    await user.send_text("A later problem")
+    await user.wait_for(EN["browser"], new=True)
+    await user.tap("Start over", message=old_question)
+    await user.wait_for("That button is from an earlier message", new=True)
+    assert conversation_status(intake, 2) == "in_progress"
+    await user.tap("Firefox")
+    await user.wait_for("Which version of Firefox", new=True)
+
+
 async def test_confirming_the_impact_again_keeps_the_chosen_level_and_reason(intake):
     """Regression: the card showed, and Confirm restored, the suggested level."""
     user = intake.user(language_code="en")

@@ -23,9 +23,11 @@ from intake.telegram_html import fill, plain
 
 def create_router() -> Router:
     router = Router(name="attachments")
-    router.message.filter(PrivateChat())
+    # Everything here belongs to the attachments step: one check skips it all elsewhere.
+    router.message.filter(StateFilter(Intake.attachments), PrivateChat())
+    router.callback_query.filter(StateFilter(Intake.attachments))
 
-    @router.message(StateFilter(Intake.attachments), FileMessage())
+    @router.message(FileMessage())
     async def on_file(
         message: Message, flow: Flow, bot: Bot, attachment_work: AttachmentWork
     ) -> None:
@@ -85,7 +87,7 @@ def create_router() -> Router:
             bot, incoming, announcer(bot, flow.i18n, flow.locale, attachment_work)
         )
 
-    @router.message(StateFilter(Intake.attachments), TextAnswer())
+    @router.message(TextAnswer())
     async def on_text(message: Message, flow: Flow) -> None:
         """Text here is part of the description, in the customer's language (Chinese or
         English, as the support page allows); only attached files must be in English."""
@@ -98,10 +100,7 @@ def create_router() -> Router:
         # Replaces the note before it: a long paste in parts leaves one message, not one each.
         await flow.repeat(message, _("Added to the description."), replace=True)
 
-    @router.callback_query(
-        StateFilter(Intake.attachments),
-        Nav.filter((F.step == "attachments") & (F.action == "done")),
-    )
+    @router.callback_query(Nav.filter((F.step == "attachments") & (F.action == "done")))
     async def done(
         callback: CallbackQuery, flow: Flow, bot: Bot, attachment_work: AttachmentWork
     ) -> None:

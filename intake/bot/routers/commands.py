@@ -10,9 +10,9 @@ from aiogram.utils.i18n import gettext as _
 
 from intake import dialogue
 from intake.bot import prompts
-from intake.bot.filters import MaybeCommand, PrivateChat
+from intake.bot.filters import ButtonsOf, MaybeCommand, PrivateChat
 from intake.bot.flow import Flow
-from intake.bot.keyboards import Keyboard, Lang, Nav, nav_button
+from intake.bot.keyboards import InProgress, Keyboard, Lang
 from intake.i18n import LOCALES
 from intake.statuses import ConversationStatus
 from intake.storage import conversations
@@ -23,6 +23,7 @@ _QUIET_STEPS = dialogue.QUIET  # no draft being filled: /start asks nothing, /ba
 def create_router() -> Router:
     router = Router(name="commands")
     router.message.filter(PrivateChat(), MaybeCommand())  # its messages are all commands
+    router.callback_query.filter(ButtonsOf(InProgress, Lang))
 
     @router.message(CommandStart())
     async def start(message: Message, flow: Flow, inbound_message_id: int | None) -> None:
@@ -31,12 +32,13 @@ def create_router() -> Router:
         if step in _QUIET_STEPS or draft == type(draft)():
             await flow.begin(message, inbound_message_id=inbound_message_id)
             return
-        # The buttons name this conversation, so an old "Start over" cannot drop a later one.
-        this = f"c{await flow.conversation_id()}"
+        this = await flow.conversation_id()
         builder = Keyboard()
-        builder.row(
-            nav_button(_("Start over"), this, "restart"),
-            nav_button(_("Continue"), this, "resume"),
+        builder.button(
+            text=_("Start over"), callback_data=InProgress(action="restart", conversation_id=this)
+        )
+        builder.button(
+            text=_("Continue"), callback_data=InProgress(action="resume", conversation_id=this)
         )
         await flow.reply(
             message,
@@ -44,10 +46,10 @@ def create_router() -> Router:
             builder.as_markup(),
         )
 
-    @router.callback_query(Nav.filter(F.action == "restart"))
-    async def restart(callback: CallbackQuery, callback_data: Nav, flow: Flow) -> None:
+    @router.callback_query(InProgress.filter(F.action == "restart"))
+    async def restart(callback: CallbackQuery, callback_data: InProgress, flow: Flow) -> None:
         await callback.answer()
-        if callback_data.step != f"c{await flow.conversation_id()}":
+        if callback_data.conversation_id != await flow.conversation_id():
             await flow.repeat(
                 callback, _("That button is from an earlier message. Here is where we are:")
             )
@@ -55,7 +57,7 @@ def create_router() -> Router:
         await cancel_current(flow)
         await flow.begin(callback, inbound_message_id=None)
 
-    @router.callback_query(Nav.filter(F.action == "resume"))
+    @router.callback_query(InProgress.filter(F.action == "resume"))
     async def resume(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
         step = await flow.step()

@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from intake import dialogue
+from intake.bot.filters import ButtonsOf
 from intake.bot.flow import Flow
 from intake.bot.keyboards import Keyboard, Nav, nav_button
 from intake.docs import Article, Suggestions
@@ -23,6 +24,7 @@ from intake.telegram_html import fill
 
 def create_router() -> Router:
     router = Router(name="docs")
+    router.callback_query.filter(ButtonsOf(Nav, step="docs"))
 
     @router.callback_query(Nav.filter((F.step == "docs") & (F.action == "solved")))
     async def solved(callback: CallbackQuery, flow: Flow) -> None:

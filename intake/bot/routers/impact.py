@@ -29,6 +29,7 @@ def create_router() -> Router:
     router = Router(name="impact")
     # Every button here belongs to the impact step: one check skips them all elsewhere.
     router.callback_query.filter(StateFilter(Intake.impact))
+    router.message.filter(StateFilter(Intake.impact_reason))
 
     @router.callback_query(Nav.filter((F.step == "impact") & (F.action == "accept")))
     @router.callback_query(Nav.filter((F.step == "impact") & (F.action == "confirm")))
@@ -72,7 +73,7 @@ def create_router() -> Router:
         else:
             await flow.repeat(callback, _("That button no longer works."))
 
-    @router.message(StateFilter(Intake.impact_reason), TextAnswer())
+    @router.message(TextAnswer())
     async def reason(message: Message, flow: Flow) -> None:
         draft = await flow.draft()
         chosen = flow.session.impact_chosen

@@ -10,6 +10,7 @@ from aiogram import Router
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
+from intake.bot.filters import ButtonsOf
 from intake.impact.format import format_due
 from intake.tickets.paging import Paging, person_label
 
@@ -68,5 +69,6 @@ async def acknowledge(
 
 def create_router() -> Router:
     router = Router(name="paging")
+    router.callback_query.filter(ButtonsOf(PageAck))
     router.callback_query.register(acknowledge, PageAck.filter())
     return router

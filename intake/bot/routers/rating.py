@@ -15,7 +15,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlite_utils import Database
 
-from intake.bot.filters import PrivateChat, TextAnswer
+from intake.bot.filters import ButtonsOf, PrivateChat, TextAnswer
 from intake.bot.flow import Flow
 from intake.i18n import gettext
 from intake.storage import tickets as store
@@ -59,6 +59,7 @@ def _markup(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
 def create_router() -> Router:
     router = Router(name="rating")
     router.message.filter(PrivateChat())
+    router.callback_query.filter(ButtonsOf(Rate))
 
     @router.callback_query(Rate.filter(F.score > 0))
     async def rate(callback: CallbackQuery, callback_data: Rate, flow: Flow) -> None:

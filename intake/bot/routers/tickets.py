@@ -16,7 +16,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from intake.bot import impact_view
-from intake.bot.filters import MaybeCommand, PrivateChat
+from intake.bot.filters import ButtonsOf, MaybeCommand, PrivateChat
 from intake.bot.flow import Flow
 from intake.bot.keyboards import Keyboard, TicketAction
 from intake.bot.states import Intake, state_of
@@ -35,7 +35,7 @@ LIST_LIMIT = 10
 def create_router() -> Router:
     router = Router(name="tickets")
     router.message.filter(PrivateChat(), MaybeCommand())  # its messages are all commands
-    router.callback_query.filter(PrivateChat())
+    router.callback_query.filter(ButtonsOf(TicketAction), PrivateChat())
 
     @router.message(Command("tickets"))
     async def list_tickets(message: Message, flow: Flow) -> None:
