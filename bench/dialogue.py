@@ -8,9 +8,11 @@ Each simulated user completes one whole intake (14 inputs: /start to the receipt
 for each answer, as people do. The echo bot runs the same number of inputs per user. Both
 share one process and loop with the emulator, so the figures are floors. With ``--split``
 the emulator and its simulated people run in a child process (this script with
-``--emulator-child``), as ``bench/echo_emulator.py --split`` does, for both bots side by
+``--emulator-child``), as ``bench/echo_emulator.py --split`` does, for each bot side by
 side: the bot's CPU per update is then the bot's alone, and the memory above the floor of
-a process that only imports aiogram is the bot's own.
+a process that only imports aiogram is the bot's own. The split rounds also run
+``bench/floor_bot.py``: the dialogue's Bot API requests with no product work, the most
+any bot with this dialogue could reach next to the echo bot.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from bench.echo_emulator import echo_dispatcher
+from bench.floor_bot import create_floor_bot, floor_dispatcher, floor_step
 from intake.app import pin_response_models
 from intake.config import Settings
 from intake.draft import TicketDraft
@@ -256,7 +259,12 @@ async def main(users: int, stored: int, repeat: int) -> None:
 async def emulator_child(kind: str, users: int, first_update_id: int, first_user: int) -> None:
     """The child: an emulator and its people. Prints its URL, waits for the bot, warms up,
     waits for "go" on stdin (the parent starts its CPU clock), runs, prints the report."""
-    step, per_user = (intake_step, len(SCRIPT)) if kind == "intake" else (echo_step, len(SCRIPT))
+    steps = {
+        "intake": intake_step,
+        "echo": echo_step,
+        "floor": lambda user, i: floor_step(user, i, [kind for kind, _, _ in SCRIPT]),
+    }
+    step, per_user = steps[kind], len(SCRIPT)
     emu = BotAPIEmulator(first_update_id=first_update_id)
     await emu.start()
     print(json.dumps({"base_url": emu.base_url, "token": emu.token}), flush=True)
@@ -332,7 +340,11 @@ async def split_round(kind: str, users: int, db_path: Path, round_: int) -> dict
                 await runner.stop()
                 await services.aclose()
         else:
-            async with create_bot(hello["base_url"]) as bot, polling(echo_dispatcher(), bot):
+            if kind == "echo":  # aiogram as it comes
+                dp, bot = echo_dispatcher(), create_bot(hello["base_url"])
+            else:  # the intake's session, so the two differ only in the product's work
+                dp, bot = floor_dispatcher(), create_floor_bot(hello["base_url"])
+            async with bot, polling(dp, bot):
                 result, cpu = await _measured(child, line)
     finally:
         child.stdin.write(b"stop\n")
@@ -369,15 +381,18 @@ async def main_split(users: int, stored: int, repeat: int) -> None:
         if stored:
             seconds = store_conversations(db_path, stored)
             print(f"stored {stored} completed conversations in {seconds:.1f}s")
-        echoes, intakes = [], []
+        echoes, floors, intakes = [], [], []
         for round_ in range(repeat):
             echo = await split_round("echo", users, db_path, round_)
-            print(_split_summary(f"round {round_ + 1} bare echo bot", echo))
+            print(_split_summary(f"round {round_ + 1} bare echo bot   ", echo))
+            floor = await split_round("floor", users, db_path, round_)
+            print(_split_summary(f"round {round_ + 1} dialogue's calls", floor))
             intake = await split_round("intake", users, db_path, round_)
-            print(_split_summary(f"round {round_ + 1} full intake  ", intake))
-            for failure in intake["failures"] + echo["failures"]:
+            print(_split_summary(f"round {round_ + 1} full intake     ", intake))
+            for failure in intake["failures"] + echo["failures"] + floor["failures"]:
                 print("failed:", failure)
             echoes.append(echo)
+            floors.append(floor)
             intakes.append(intake)
 
         def median(rows: list[dict], key) -> float:
@@ -395,10 +410,17 @@ async def main_split(users: int, stored: int, repeat: int) -> None:
             f"bot CPU per update echo {echo_cpu * 1e6:.0f} us, intake {intake_cpu * 1e6:.0f} us, "
             f"ratio {echo_cpu / intake_cpu:.2f}x (target >= 0.5x)"
         )
+        floor_cpu, floor_requests = median(floors, cpu), median(floors, per_request)
         print(
-            f"Bot API requests per update (getUpdates aside): echo {echo_requests:.2f}, intake "
-            f"{intake_requests:.2f}; bot CPU per request made: echo "
-            f"{echo_cpu / echo_requests * 1e6:.0f} us, "
+            f"the dialogue's Bot API calls alone (bench/floor_bot.py, nothing stored): "
+            f"{floor_cpu * 1e6:.0f} us per update, ratio {echo_cpu / floor_cpu:.2f}x of echo: "
+            f"the most any bot with this dialogue can reach; the intake's own work is "
+            f"{(intake_cpu - floor_cpu) * 1e6:.0f} us per update above it"
+        )
+        print(
+            f"Bot API requests per update (getUpdates aside): echo {echo_requests:.2f}, "
+            f"dialogue's calls {floor_requests:.2f}, intake {intake_requests:.2f}; "
+            f"bot CPU per request made: echo {echo_cpu / echo_requests * 1e6:.0f} us, "
             f"intake {intake_cpu / intake_requests * 1e6:.0f} us"
         )
         now, floor = rss_mb(), bare_aiogram_rss_mb()
@@ -424,7 +446,9 @@ if __name__ == "__main__":
     parser.add_argument(
         "--split", action="store_true", help="run the emulator and its people in a child process"
     )
-    parser.add_argument("--emulator-child", choices=("intake", "echo"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--emulator-child", choices=("intake", "echo", "floor"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--first-update-id", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--first-user", type=int, default=5_000_000, help=argparse.SUPPRESS)
     args = parser.parse_args()
