@@ -36,6 +36,13 @@ logger = logging.getLogger(__name__)
 Target = Message | CallbackQuery
 
 
+def _tapped(target: Target) -> int | None:
+    """The message whose button was tapped: the one an ``edit`` reply changes."""
+    if isinstance(target, CallbackQuery) and target.message is not None:
+        return target.message.message_id
+    return None
+
+
 @dataclass(frozen=True)
 class DialogueOptions:
     """What the dialogue needs to know about the deployment."""
@@ -229,6 +236,13 @@ class Flow:
             await self.retire(message_id)
         self.changed(offers=[], offers_step=None)
 
+    async def retire_prompts(self, *, keep: int | None = None) -> None:
+        """Take the buttons off the prompt and the offers of a dialogue being dropped
+        (cancel, start over), except ``keep``, the tapped message about to be edited."""
+        live = {self.session.prompt_id, *self.session.offers} - {None, keep}
+        for message_id in sorted(m for m in live if m is not None):
+            await self.retire(message_id)
+
     async def retire(self, message_id: int, *, delete: bool = False) -> None:
         """Take the buttons off a message (or delete it): its question is behind the user."""
         try:
@@ -328,13 +342,17 @@ class Flow:
 
     # --- conversations and language --------------------------------------------------
 
-    async def begin(self, target: Target, *, inbound_message_id: int | None) -> int:
-        """A new intake: a new conversation, an empty draft, the welcome step."""
+    async def begin(
+        self, target: Target, *, inbound_message_id: int | None, edit: bool = False
+    ) -> int:
+        """A new intake: a new conversation, an empty draft, the welcome step (editing the
+        tapped message into it when ``edit``)."""
         previous = self.session.conversation_id
         if previous is not None and await self.step() not in (None, "done"):
             conversations.end_conversation(
                 self.db, previous, ConversationStatus.CANCELLED
             )  # abandoned
+            await self.retire_prompts(keep=_tapped(target))
         conversation_id = conversations.start_conversation(
             self.db, self.user_id, self.chat_id, self.locale
         )
@@ -348,7 +366,7 @@ class Flow:
         self._dirty = self._replace = True
         self.set_step("welcome")
         current_step.set("welcome")
-        await self.reply(target, *self.welcome_prompt())
+        await self.reply(target, *self.welcome_prompt(), edit=edit)
         return conversation_id
 
     async def set_language(self, locale: str) -> None:

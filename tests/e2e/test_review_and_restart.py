@@ -1,7 +1,7 @@
 """The review card edits any field and comes back; a restart resumes where the user was."""
 
 from intake.storage import tickets as store
-from tests.e2e.steps import EN, reach_step
+from tests.e2e.steps import EN, ZH, reach_step
 
 
 async def test_editing_a_field_from_the_review_returns_to_the_review(intake):
@@ -68,11 +68,28 @@ def conversation_status(intake, conversation_id: int) -> str:
 async def test_start_over_discards_the_draft_and_begins_again(intake):
     user = intake.user(language_code="en")
     await reach_step(user, "browser_version")
+    prompt = user.last_bot_message
     await user.send_command("/start")
-    await user.wait_for("Start over and discard", new=True)
+    question = await user.wait_for("Start over and discard", new=True)
     await user.tap("Start over")
-    await user.wait_for(lambda m: any(EN["start"] in t for t in m.button_texts), new=True)
+    welcome = await user.wait_for(lambda m: any(EN["start"] in t for t in m.button_texts))
+    assert welcome.message_id == question.message_id  # the question became the welcome
+    await intake.emulator.settle()
+    assert not user.chat.messages[prompt.message_id].buttons
     assert conversation_status(intake, 1) == "cancelled"
+
+
+async def test_cancel_leaves_no_live_buttons_on_the_dropped_request(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "summary", ZH)
+    await user.send_text("导出报表时出现错误")
+    prompt = await user.wait_for(ZH["browser"], new=True)
+    offer = next(m for m in user.bot_messages if any("继续提交工单" in t for t in m.button_texts))
+    await user.send_command("/cancel")
+    await user.wait_for("/start", new=True)
+    await intake.emulator.settle()
+    assert not user.chat.messages[prompt.message_id].buttons
+    assert not user.chat.messages[offer.message_id].buttons
 
 
 async def test_an_old_start_over_cannot_discard_a_later_request(intake):
@@ -80,10 +97,12 @@ async def test_an_old_start_over_cannot_discard_a_later_request(intake):
     await reach_step(user, "browser_version")
     await user.send_command("/start")
     old_question = await user.wait_for("Start over and discard", new=True)
-    await user.tap("Start over", message=old_question)
-    await user.wait_for(lambda m: any(EN["start"] in t for t in m.button_texts), new=True)
+    await user.send_command("/start")
+    question = await user.wait_for("Start over and discard", new=True)
+    await user.tap("Start over", message=question)
+    await user.wait_for(lambda m: any(EN["start"] in t for t in m.button_texts))
     await user.tap(lambda b: EN["start"] in b.text)
-    await user.wait_for(EN["summary"], new=True)
+    await user.wait_for(EN["summary"])
     await user.send_text("A later problem")
     await user.wait_for(EN["browser"], new=True)
     await user.tap("Start over", message=old_question)

@@ -55,7 +55,7 @@ def create_router() -> Router:
             )
             return
         await cancel_current(flow)
-        await flow.begin(callback, inbound_message_id=None)
+        await flow.begin(callback, inbound_message_id=None, edit=True)
 
     @router.callback_query(InProgress.filter(F.action == "resume"))
     async def resume(callback: CallbackQuery, flow: Flow) -> None:
@@ -134,11 +134,14 @@ def help_text() -> str:
     )
 
 
-async def cancel_current(flow: Flow) -> None:
+async def cancel_current(flow: Flow, *, keep: int | None = None) -> None:
+    """Drop the request in progress; its prompt keeps no live buttons (but ``keep``, the
+    tapped message the caller edits next)."""
     conversation_id = await flow.conversation_id()
     step = await flow.step()
     if conversation_id is not None and step not in (None, "done"):
         conversations.end_conversation(flow.db, conversation_id, ConversationStatus.CANCELLED)
+        await flow.retire_prompts(keep=keep)
     flow.clear()
 
 

@@ -60,7 +60,8 @@ def create_router() -> Router:
     @router.callback_query(Nav.filter((F.step == "review") & (F.action == "discard")))
     async def discard(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
-        await cancel_current(flow)
+        tapped = callback.message.message_id if callback.message else None
+        await cancel_current(flow, keep=tapped)
         await flow.reply(
             callback,
             _("Cancelled. Nothing was sent. Send /start whenever you want to open a request."),
