@@ -31,6 +31,10 @@ RELEVANT_SHARE = 0.5
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+# A line break beside a CJK character or full-width punctuation: Chinese puts no space
+# there, so the Markdown source's line breaks vanish ("导出。\n或使用" reads "导出。或使用").
+_WIDE = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+_WIDE_BREAK = re.compile(rf"(?<={_WIDE})[ \t]*\n\s*|[ \t]*\n\s*(?={_WIDE})")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}|\d{3}")
 # Words too common in support summaries to say which article fits.
 _STOPWORDS = frozenset(
@@ -51,7 +55,7 @@ class Article:
     def excerpt(self) -> str:
         """The first paragraph, at most 200 characters: enough to tell if it fits."""
         first = next((p for p in self.body.split("\n\n") if p.strip()), "")
-        first = " ".join(first.split())
+        first = " ".join(_WIDE_BREAK.sub("", first).split())
         return first if len(first) <= 200 else first[:199] + "…"
 
 

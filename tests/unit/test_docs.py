@@ -51,6 +51,15 @@ def test_an_article_is_its_title_and_first_paragraph(tmp_path):
     )
 
 
+def test_a_chinese_paragraph_over_several_lines_is_joined_without_spaces(tmp_path):
+    path = tmp_path / "export.zh.md"
+    path.write_text(
+        "# 导出\n\n请分批导出，\n或使用定时导出。\nSee the CSV\nguide.\n",  # noqa: RUF001
+        encoding="utf-8",
+    )
+    assert read_article(path).excerpt == "请分批导出，或使用定时导出。See the CSV guide."  # noqa: RUF001
+
+
 def test_the_answer_is_recorded_for_the_staff_count():
     db = open_db()
     user = users.touch_user(db, 1, language_code="en", first_name="A")
