@@ -13,6 +13,14 @@ from dataclasses import dataclass
 import ua_parser
 
 BROWSERS = ("Chrome", "Firefox", "Safari", "Edge")
+# A version as each browser's About page shows it (short, full): the examples its question gives.
+VERSION_EXAMPLES = {
+    "Chrome": ("121", "121.0.6167.85"),
+    "Firefox": ("121", "121.0.1"),
+    "Safari": ("17", "17.5"),
+    "Edge": ("121", "121.0.2277.83"),
+}
+OTHER_VERSION_EXAMPLE = ("121", "121.0")
 SYSTEMS = ("Windows", "macOS", "Ubuntu", "Debian", "Fedora", "RHEL/CentOS")
 # The versions most customers run, offered as buttons at the system version question.
 SYSTEM_VERSIONS: dict[str, tuple[str, ...]] = {

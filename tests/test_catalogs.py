@@ -224,7 +224,7 @@ E2E_WORDS = {
     "(up to {max} characters).": "一句话",
     "🌐 Which browser do you use Orangesky in?\nTip: you can also paste your browser's "
     "User-Agent and I will read browser, version and system from it.": "浏览器",
-    "🔢 Which version of {browser}? For example 121 or 121.0.6167.85.": "版本",
+    "🔢 Which version of {browser}? For example {short} or {full}.": "版本",
     "💻 Which operating system or Linux distribution?": "操作系统",
     "🔢 Which version of {os}? Tap it below, or type another.": "版本",
     "🔢 Which version of {os}? Type it as your system shows it.": "版本",

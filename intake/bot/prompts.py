@@ -15,7 +15,7 @@ from intake import dialogue
 from intake.bot import impact_view
 from intake.bot.keyboards import Edit, Keyboard, choices, footer, language_button, nav_button
 from intake.draft import SUMMARY_MAX, TicketDraft
-from intake.environment import BROWSERS, SYSTEMS
+from intake.environment import BROWSERS, OTHER_VERSION_EXAMPLE, SYSTEMS, VERSION_EXAMPLES
 from intake.i18n import N_, ngettext
 from intake.telegram_html import fill, html, plain
 
@@ -122,9 +122,12 @@ def _browser(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
 
 
 def _browser_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
+    short, full = VERSION_EXAMPLES.get(draft.browser, OTHER_VERSION_EXAMPLE)
     text = fill(
-        _("🔢 Which version of {browser}? For example 121 or 121.0.6167.85."),
+        _("🔢 Which version of {browser}? For example {short} or {full}."),
         browser=draft.browser or _("your browser"),
+        short=short,
+        full=full,
     )
     if data.get("show_version_help"):
         text += "\n\n" + browser_version_help(draft.browser)
