@@ -69,23 +69,22 @@ async def test_a_typed_system_gets_no_example_of_another_systems_version(intake)
     assert "版本号输入" in asked.text and "22.04" not in asked.text
 
 
-async def test_the_browser_version_question_gives_that_browsers_examples(intake):
-    user = intake.user()
-    await reach_step(user, "summary")
+async def version_question(user, browser: str, words: dict[str, str] = EN):
+    """The question for ``browser``'s version, from a new request's summary."""
+    await reach_step(user, "summary", words)
     await user.send_text("Export fails")
-    await user.wait_for(EN["browser"], new=True)
-    await user.tap("Firefox")
-    asked = await user.wait_for("Which version of Firefox")
+    await user.wait_for(words["browser"], new=True)
+    await user.tap(browser)
+    return await user.wait_for(lambda m: browser in (m.text or "") and words["version"] in m.text)
+
+
+async def test_the_browser_version_question_gives_that_browsers_examples(intake):
+    asked = await version_question(intake.user(), "Firefox")
     assert "For example 121 or 121.0.1." in asked.text
 
 
 async def test_safari_is_asked_for_a_safari_version_in_chinese(intake):
-    user = intake.user(language_code="zh-hans")
-    await reach_step(user, "summary", ZH)
-    await user.send_text("导出失败")
-    await user.wait_for(ZH["browser"], new=True)
-    await user.tap("Safari")
-    asked = await user.wait_for("Safari 是哪个版本")
+    asked = await version_question(intake.user(language_code="zh-hans"), "Safari", ZH)
     assert "例如 17 或 17.5。" in asked.text
 
 
