@@ -13,7 +13,7 @@ from aiogram.filters import BaseFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
 
-from intake.environment import looks_like_user_agent
+from intake.environment import looks_like_user_agent, says_unknown
 
 
 class PrivateChat(BaseFilter):
@@ -56,6 +56,13 @@ class FileMessage(BaseFilter):
 
     async def __call__(self, message: Message) -> bool:
         return bool(message.photo) or message.document is not None
+
+
+class SaysUnknown(BaseFilter):
+    """A typed "I don't know": the question's own "I don't know" button answers it."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.text is not None and says_unknown(message.text)
 
 
 class UserAgentText(BaseFilter):

@@ -88,6 +88,26 @@ async def test_safari_is_asked_for_a_safari_version_in_chinese(intake):
     assert "例如 17 或 17.5。" in asked.text
 
 
+async def test_a_typed_i_dont_know_gets_the_help_to_find_the_version(intake):
+    user = intake.user(language_code="zh-hans")
+    await version_question(user, "Edge", ZH)
+    await user.send_text("不知道")
+    helped = await user.wait_for("帮助和反馈", new=True)
+    assert "不像版本号" not in helped.text
+
+
+async def test_a_typed_i_dont_know_leaves_the_system_version_empty(intake):
+    user = intake.user()
+    await reach_step(user, "os")
+    await user.tap("Windows")
+    await user.wait_for("Which version of Windows")
+    await user.send_text("I don't know.")
+    await user.wait_for(EN["product"], new=True)
+    await user.send_command("/status")
+    status = await user.wait_for("What I have so far", new=True)
+    assert "Windows" in status.text and "know" not in status.text
+
+
 @pytest.mark.parametrize(
     "pasted, stored",
     [

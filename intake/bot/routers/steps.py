@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from intake import dialogue, environment
-from intake.bot.filters import PrivateChat, TextAnswer, UserAgentText
+from intake.bot.filters import PrivateChat, SaysUnknown, TextAnswer, UserAgentText
 from intake.bot.flow import Flow
 from intake.bot.keyboards import Keyboard, Lang, Nav, Pick, nav_button
 from intake.bot.prompts import sentences
@@ -146,6 +146,12 @@ def create_router() -> Router:
 
     # --- browser version -----------------------------------------------------------
 
+    @router.message(StateFilter(Intake.browser_version), SaysUnknown())
+    async def browser_version_unknown(message: Message, flow: Flow) -> None:
+        """Typed rather than tapped: the same help as the "I don't know" button."""
+        flow.changed(show_version_help=True)
+        await flow.show("browser_version", message)
+
     @router.message(StateFilter(Intake.browser_version), text)
     async def browser_version(message: Message, flow: Flow) -> None:
         value = await accepted(flow, message, "browser_version")
@@ -194,6 +200,13 @@ def create_router() -> Router:
         await flow.save(draft)
         await flow.forward(step, callback, edit=True)
 
+    @router.message(StateFilter(Intake.os_version, Intake.product_version), SaysUnknown())
+    async def version_unknown(message: Message, flow: Flow) -> None:
+        """Typed rather than tapped: as the "I don't know" button, nothing is stored."""
+        step = await flow.step() or ""
+        await leave_empty(flow, step)
+        await flow.forward(step, message)
+
     @router.message(StateFilter(Intake.os_version, Intake.product_version, Intake.extra), text)
     async def free_text_field(message: Message, flow: Flow) -> None:
         step = await flow.step() or ""
@@ -215,9 +228,7 @@ def create_router() -> Router:
         if step != callback_data.step or step not in SKIPPABLE:
             await flow.repeat(callback, _("That button is from an earlier step."))
             return
-        draft = await flow.draft()
-        setattr(draft, dialogue.get(step).field, "")
-        await flow.save(draft)
+        await leave_empty(flow, step)
         if step == "account" and flow.options.register_url:
             await flow.reply(
                 callback, plain(notices.register_message(flow.locale, flow.options.register_url))
@@ -337,6 +348,13 @@ async def choose(flow: Flow, choice: Choice, value: str) -> None:
         setattr(draft, dialogue.get(choice.step).implies, "")
     setattr(draft, choice.step, value)
     await flow.save(draft, **{choice.other_flag: False})
+
+
+async def leave_empty(flow: Flow, step: str) -> None:
+    """A skipped step's field stays empty (an earlier answer to it is dropped)."""
+    draft = await flow.draft()
+    setattr(draft, dialogue.get(step).field, "")
+    await flow.save(draft)
 
 
 def clean(value: str | None) -> str:
