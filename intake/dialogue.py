@@ -9,6 +9,7 @@ validated and normalised.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,7 @@ class Answer:
     """A checked answer: the value to store, or why it was refused (``problem``)."""
 
     value: str = ""
-    problem: str = ""  # "" | "empty" | "too_long" | "not_version" | "not_name"
+    problem: str = ""  # "" | "empty" | "too_long" | "not_version" | "not_name" | "no_words"
     limit: int = 0
 
     @property
@@ -44,6 +45,14 @@ def one_line(raw: str, limit: int) -> Answer:
     if limit and len(value) > limit:
         return Answer(value, "too_long", limit)
     return Answer(value)
+
+
+def a_summary(raw: str, limit: int) -> Answer:
+    """The ticket's title: one line with at least a word or a number in it ("🙂🙂" is not)."""
+    answer = one_line(raw, limit)
+    if answer.ok and not any(unicodedata.category(ch)[0] in "LN" for ch in answer.value):
+        return Answer(answer.value, "no_words")
+    return answer
 
 
 def a_name(raw: str, limit: int) -> Answer:
@@ -96,7 +105,7 @@ STEPS: tuple[Step, ...] = (
         N_("Summary"),
         limit=SUMMARY_MAX,
         required=True,
-        check=one_line,
+        check=a_summary,
         suggests_docs=True,
     ),
     Step(

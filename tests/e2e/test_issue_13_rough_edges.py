@@ -158,6 +158,15 @@ async def test_a_summary_of_invisible_characters_is_refused(intake):
     await user.wait_for("That message was empty", new=True)
 
 
+async def test_a_summary_of_emoji_alone_is_refused_in_chinese(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "summary", ZH)
+    await user.send_text("🙂🙂")
+    await user.wait_for("请用文字", new=True)
+    await user.send_text("登录后页面空白 🙂")
+    await user.wait_for(ZH["browser"], new=True)
+
+
 # --- dead ends and silence ---------------------------------------------------------------
 
 

@@ -198,3 +198,13 @@ def test_keys_of_other_routers_survive_the_session():
     again = Session.from_dict(stored).to_dict()
     assert again["pending_followups"] == [3] and again["ticket_chosen"] is True
     assert "others" not in again
+
+
+@pytest.mark.parametrize("summary", ["🙂🙂", "!!!", "🔥 ??? 🔥"])
+def test_a_summary_needs_a_word_or_a_number(summary):
+    assert dialogue.check("summary", summary).problem == "no_words"
+
+
+@pytest.mark.parametrize("summary", ["502 🙂", "登录失败", "Export fails"])
+def test_a_summary_with_words_is_taken_as_typed(summary):
+    assert dialogue.check("summary", summary).value == summary

@@ -386,6 +386,8 @@ def refusal(answer: dialogue.Answer) -> str:
             _("“{value}” does not look like a version number. It looks like 121 or 17.2.1."),
             value=short(answer.value),
         )
+    if answer.problem == "no_words":
+        return _("Please say in words what the problem is, in one line.")
     if answer.problem == "not_name":
         return fill(
             _(
