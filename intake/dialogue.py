@@ -47,6 +47,52 @@ def one_line(raw: str, limit: int) -> Answer:
     return Answer(value)
 
 
+# What people type instead of tapping a question's "I don't know" or "Skip".
+_NO_ANSWERS = frozenset(
+    {
+        "i don't know",
+        "i dont know",
+        "don't know",
+        "dont know",
+        "dunno",
+        "idk",
+        "no idea",
+        "not sure",
+        "i'm not sure",
+        "im not sure",
+        "unknown",
+        "n/a",
+        "no",
+        "none",
+        "nothing",
+        "nope",
+        "skip",
+        "不知道",
+        "我不知道",
+        "不清楚",
+        "我不清楚",
+        "不确定",
+        "我不确定",
+        "不晓得",
+        "不记得",
+        "忘了",
+        "未知",
+        "没有",
+        "没有了",
+        "无",
+        "不用",
+        "跳过",
+    }
+)
+
+
+def says_no_answer(text: str) -> bool:
+    """A typed "I don't know" or "nothing", in English or Chinese, punctuation aside: what
+    the question's own button says."""
+    said = environment.visible_text(unicodedata.normalize("NFKC", text)).lower()
+    return said.replace("\u2019", "'").strip(" .!?~\u3002\u2026") in _NO_ANSWERS
+
+
 def a_summary(raw: str, limit: int) -> Answer:
     """The ticket's title: one line with at least a word or a number in it ("🙂🙂" is not)."""
     answer = one_line(raw, limit)

@@ -75,41 +75,6 @@ def visible_text(text: str | None) -> str:
     return " ".join(kept.split())
 
 
-# What people type instead of tapping "I don't know" at a version question.
-_UNKNOWN_ANSWERS = frozenset(
-    {
-        "i don't know",
-        "i dont know",
-        "don't know",
-        "dont know",
-        "dunno",
-        "idk",
-        "no idea",
-        "not sure",
-        "i'm not sure",
-        "im not sure",
-        "unknown",
-        "n/a",
-        "不知道",
-        "我不知道",
-        "不清楚",
-        "我不清楚",
-        "不确定",
-        "我不确定",
-        "不晓得",
-        "不记得",
-        "忘了",
-        "未知",
-    }
-)
-
-
-def says_unknown(text: str) -> bool:
-    """A typed "I don't know", in English or Chinese, with or without its punctuation."""
-    said = visible_text(unicodedata.normalize("NFKC", text)).lower().replace("\u2019", "'")
-    return said.strip(" .!?~\u3002\u2026") in _UNKNOWN_ANSWERS
-
-
 def parse_version(text: str) -> str | None:
     """A version as people paste it from an About page, or None when there is none.
 

@@ -13,7 +13,8 @@ from aiogram.filters import BaseFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message
 
-from intake.environment import looks_like_user_agent, says_unknown
+from intake.dialogue import says_no_answer
+from intake.environment import looks_like_user_agent
 
 
 class PrivateChat(BaseFilter):
@@ -58,11 +59,11 @@ class FileMessage(BaseFilter):
         return bool(message.photo) or message.document is not None
 
 
-class SaysUnknown(BaseFilter):
-    """A typed "I don't know": the question's own "I don't know" button answers it."""
+class NoAnswer(BaseFilter):
+    """A typed "I don't know" or "nothing": the question's own button answers it."""
 
     async def __call__(self, message: Message) -> bool:
-        return message.text is not None and says_unknown(message.text)
+        return message.text is not None and says_no_answer(message.text)
 
 
 class UserAgentText(BaseFilter):

@@ -108,6 +108,21 @@ async def test_a_typed_i_dont_know_leaves_the_system_version_empty(intake):
     assert "Windows" in status.text and "know" not in status.text
 
 
+async def test_a_typed_nothing_skips_the_optional_details_in_chinese(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "os", ZH)
+    await user.tap("Windows")
+    await user.send_text("11")
+    await user.wait_for(ZH["product"], new=True)
+    await user.send_text("4.2.1")
+    await user.wait_for(ZH["extra"], new=True)
+    await user.send_text("没有")
+    await user.wait_for(ZH["impact"], new=True)
+    await user.send_command("/status")
+    status = await user.wait_for("4.2.1", new=True)
+    assert "没有" not in status.text
+
+
 @pytest.mark.parametrize(
     "pasted, stored",
     [

@@ -208,3 +208,28 @@ def test_a_summary_needs_a_word_or_a_number(summary):
 @pytest.mark.parametrize("summary", ["502 🙂", "登录失败", "Export fails"])
 def test_a_summary_with_words_is_taken_as_typed(summary):
     assert dialogue.check("summary", summary).value == summary
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "I don't know",
+        "i dont know.",
+        "I don\u2019t know!",
+        "IDK",
+        "none",
+        "No.",
+        "不知道",
+        "我不清楚。",
+        "没有",
+    ],
+)
+def test_a_typed_i_dont_know_or_nothing_is_read_as_no_answer(typed):
+    assert dialogue.says_no_answer(typed)
+
+
+@pytest.mark.parametrize(
+    "typed", ["121", "Windows 11", "I know it", "不知道在哪里看版本号", "no proxy", ""]
+)
+def test_an_answer_is_not_read_as_no_answer(typed):
+    assert not dialogue.says_no_answer(typed)

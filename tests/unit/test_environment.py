@@ -137,25 +137,3 @@ def test_an_edge_user_agent_reads_edges_own_version():
     )
     assert env is not None
     assert (env.browser, env.browser_version) == ("Edge", "126.0.2592.87")
-
-
-@pytest.mark.parametrize(
-    "typed",
-    [
-        "I don't know",
-        "i dont know.",
-        "I don\u2019t know!",
-        "IDK",
-        "not sure",
-        "不知道",
-        "我不清楚。",
-        "不确定",
-    ],
-)
-def test_a_typed_i_dont_know_is_read_as_one(typed):
-    assert environment.says_unknown(typed)
-
-
-@pytest.mark.parametrize("typed", ["121", "Windows 11", "I know it", "不知道在哪里看版本号", ""])
-def test_an_answer_is_not_read_as_i_dont_know(typed):
-    assert not environment.says_unknown(typed)

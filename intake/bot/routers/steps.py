@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from intake import dialogue, environment
-from intake.bot.filters import PrivateChat, SaysUnknown, TextAnswer, UserAgentText
+from intake.bot.filters import NoAnswer, PrivateChat, TextAnswer, UserAgentText
 from intake.bot.flow import Flow
 from intake.bot.keyboards import Keyboard, Lang, Nav, Pick, nav_button
 from intake.bot.prompts import sentences
@@ -146,7 +146,7 @@ def create_router() -> Router:
 
     # --- browser version -----------------------------------------------------------
 
-    @router.message(StateFilter(Intake.browser_version), SaysUnknown())
+    @router.message(StateFilter(Intake.browser_version), NoAnswer())
     async def browser_version_unknown(message: Message, flow: Flow) -> None:
         """Typed rather than tapped: the same help as the "I don't know" button."""
         flow.changed(show_version_help=True)
@@ -200,9 +200,12 @@ def create_router() -> Router:
         await flow.save(draft)
         await flow.forward(step, callback, edit=True)
 
-    @router.message(StateFilter(Intake.os_version, Intake.product_version), SaysUnknown())
-    async def version_unknown(message: Message, flow: Flow) -> None:
-        """Typed rather than tapped: as the "I don't know" button, nothing is stored."""
+    @router.message(
+        StateFilter(Intake.os_version, Intake.product_version, Intake.extra), NoAnswer()
+    )
+    async def no_answer(message: Message, flow: Flow) -> None:
+        """Typed rather than tapped: as the "I don't know" or "Skip" button, nothing is
+        stored."""
         step = await flow.step() or ""
         await leave_empty(flow, step)
         await flow.forward(step, message)
