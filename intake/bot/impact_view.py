@@ -8,7 +8,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from intake.bot.keyboards import Keyboard, Pick, footer, nav_button
+from intake.bot.keyboards import Keyboard, footer, nav_button, pick_button
 from intake.draft import TicketDraft
 from intake.i18n import ZH, normalize_locale
 from intake.impact import format as impact_format
@@ -61,8 +61,10 @@ def _question(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
         return _result(draft, locale, data)
     text = _("⚖️ How badly are you affected?") + "\n\n" + _(question.text)
     builder = Keyboard()
-    builder.button(text=_("Yes"), callback_data=Pick(step="impact", value=f"{question.key}=yes"))
-    builder.button(text=_("No"), callback_data=Pick(step="impact", value=f"{question.key}=no"))
+    builder.add(
+        pick_button(_("Yes"), "impact", f"{question.key}=yes"),
+        pick_button(_("No"), "impact", f"{question.key}=no"),
+    )
     builder.adjust(2)
     return text, footer(builder, locale, "impact").as_markup()
 
@@ -139,8 +141,8 @@ def _choose(draft: TicketDraft, locale: str) -> Prompt:
             level=_(level.name), summary=_(level.summary)
         )
     builder = Keyboard()
-    for level in sorted(LEVELS, key=lambda item: -item.severity):
-        builder.button(text=_(level.name), callback_data=Pick(step="impact", value=level.key))
+    levels = sorted(LEVELS, key=lambda item: -item.severity)
+    builder.add(*(pick_button(_(level.name), "impact", level.key) for level in levels))
     builder.adjust(2)
     return text, footer(builder, locale, "impact").as_markup()
 

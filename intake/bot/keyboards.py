@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -68,11 +70,18 @@ def other_language(locale: str) -> str:
     return EN if locale == ZH else ZH
 
 
+@lru_cache(maxsize=4096)
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    """One object per label and data, built once: a button is two validated models (about
+    7 us) and every prompt has up to a dozen. Nothing changes a button once it is built."""
+    return InlineKeyboardButton(text=text, callback_data=data)
+
+
+@lru_cache(maxsize=64)
 def language_button(locale: str, step: str) -> InlineKeyboardButton:
     target = other_language(locale)
     # Each language is named in itself, as language pickers do.
-    label = f"🌐 {own_name(target)}"
-    return InlineKeyboardButton(text=label, callback_data=Lang(code=target, step=step).pack())
+    return _button(f"🌐 {own_name(target)}", Lang(code=target, step=step).pack())
 
 
 def footer(
@@ -81,11 +90,7 @@ def footer(
     """The row every step ends with: Back (where there is a step before) and the language."""
     row = []
     if back:
-        row.append(
-            InlineKeyboardButton(
-                text=_("⬅️ Back"), callback_data=Nav(step=step, action="back").pack()
-            )
-        )
+        row.append(nav_button(_("⬅️ Back"), step, "back"))
     row.append(language_button(locale, step))
     builder.row(*row)
     return builder
@@ -94,14 +99,24 @@ def footer(
 def choices(step: str, options: list[tuple[str, str]], *, per_row: int = 3) -> Keyboard:
     """Buttons for (value, label) options, ``per_row`` to a row."""
     builder = Keyboard()
-    for value, label in options:
-        builder.button(text=label, callback_data=Pick(step=step, value=value))
+    builder.add(*(pick_button(label, step, value) for value, label in options))
     builder.adjust(per_row)
     return builder
 
 
+@lru_cache(maxsize=4096)
+def pick_button(text: str, step: str, value: str) -> InlineKeyboardButton:
+    return _button(text, Pick(step=step, value=value).pack())
+
+
+@lru_cache(maxsize=1024)
+def edit_button(text: str, field: str) -> InlineKeyboardButton:
+    return _button(text, Edit(field=field).pack())
+
+
+@lru_cache(maxsize=4096)
 def nav_button(text: str, step: str, action: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=Nav(step=step, action=action).pack())
+    return _button(text, Nav(step=step, action=action).pack())
 
 
 def single_row(*buttons: InlineKeyboardButton) -> InlineKeyboardMarkup:

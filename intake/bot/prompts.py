@@ -13,7 +13,14 @@ from aiogram.utils.i18n import gettext as _
 
 from intake import dialogue
 from intake.bot import impact_view
-from intake.bot.keyboards import Edit, Keyboard, choices, footer, language_button, nav_button
+from intake.bot.keyboards import (
+    Keyboard,
+    choices,
+    edit_button,
+    footer,
+    language_button,
+    nav_button,
+)
 from intake.draft import SUMMARY_MAX, TicketDraft
 from intake.environment import BROWSERS, OTHER_VERSION_EXAMPLE, SYSTEMS, VERSION_EXAMPLES
 from intake.i18n import N_, ngettext
@@ -366,8 +373,12 @@ def review_card(draft: TicketDraft, locale: str, *, with_account: bool) -> Promp
         # The icon alone left customers believing the refused file would go with the ticket.
         lines.append(_("⛔ Files marked so are not sent: they are not in English."))
     builder = Keyboard()
-    for step in dialogue.editable(with_account=with_account):
-        builder.button(text="✏️ " + _(step.label), callback_data=Edit(field=step.name))
+    builder.add(
+        *(
+            edit_button("✏️ " + _(s.label), s.name)
+            for s in dialogue.editable(with_account=with_account)
+        )
+    )
     builder.adjust(2)
     builder.row(
         nav_button(_("✅ Confirm and send"), "review", "confirm"),
