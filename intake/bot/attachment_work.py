@@ -104,6 +104,13 @@ class AttachmentWork:
             elapsed_ms=verdict.elapsed_ms,
         )
 
+    def unsettled(self, attachment_ids: list[int]) -> bool:
+        """A check still running or left pending: ``settle`` will have to wait for it."""
+        if any(i in self._tasks for i in attachment_ids):
+            return True
+        verdicts = attachments.attachment_verdicts(self.db, attachment_ids)
+        return any(verdicts.get(i) == "pending" for i in attachment_ids)
+
     async def settle(self, bot: Bot, chat_id: int, attachment_ids: list[int]) -> None:
         """Before submitting: wait for running checks, finish checks a restart interrupted
         (downloading again from Telegram when the bytes were not kept yet)."""

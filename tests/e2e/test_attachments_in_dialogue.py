@@ -136,9 +136,12 @@ async def test_a_check_cut_short_by_a_restart_is_finished_before_sending(intake)
     db.execute("UPDATE attachments SET verdict = 'pending'")  # as if the restart hit mid-check
     await intake.restart()
     await user.tap(lambda b: "Done" in b.text)
-    await user.wait_for("Please check your ticket", new=True)
+    review = await user.wait_for("Please check your ticket", new=True)
+    shown = review.version
     await user.tap(lambda b: "Confirm and send" in b.text)
-    await user.wait_for("OS-", timeout=20)
+    receipt = await user.wait_for("OS-", timeout=20)
+    # "⏳ Sending…" stood in the card's place while the file was checked again.
+    assert receipt.message_id == review.message_id and receipt.version == shown + 2
     assert sent.file is not None
     assert attachments.attachment_data(db, 1) == log
     assert next(db.query("SELECT verdict FROM attachments"))["verdict"] == "accepted"

@@ -126,3 +126,14 @@ async def test_confirming_the_impact_again_keeps_the_chosen_level_and_reason(int
     await user.wait_for("OS-", timeout=10)
     ticket = store.get_ticket(intake.services.db, 1)
     assert (ticket.impact, ticket.impact_reason) == ("low", "We can wait until next week")
+
+
+async def test_with_nothing_left_to_check_the_card_becomes_the_receipt_at_once(intake):
+    user = intake.user(language_code="en")
+    await reach_step(user, "review")
+    review = user.last_bot_message
+    shown = review.version
+    await user.tap(lambda b: EN["confirm"] in b.text)
+    receipt = await user.wait_for("OS-000001")
+    assert receipt.message_id == review.message_id
+    assert receipt.version == shown + 1  # one edit: no "⏳ Sending…" flashed in between

@@ -93,10 +93,11 @@ def create_router() -> Router:
         if conversation_id is None:
             await flow.repeat(callback, _("Please send /start first."))
             return
-        await flow.reply(callback, _("⏳ Sending…"), None, edit=True)
-        await attachment_work.settle(
-            bot, flow.chat_id, [ref.attachment_id for ref in draft.attachments]
-        )
+        attachment_ids = [ref.attachment_id for ref in draft.attachments]
+        if attachment_work.unsettled(attachment_ids):
+            # A file's check still runs (OCR takes seconds): say so, buttons away meanwhile.
+            await flow.reply(callback, _("⏳ Sending…"), None, edit=True)
+        await attachment_work.settle(bot, flow.chat_id, attachment_ids)
         draft = await flow.draft()
         opened_at = datetime.now(UTC)
         receipt = sink.submit(draft, conversation_id=conversation_id, opened_at=opened_at)
