@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 Target = Message | CallbackQuery
 
 
-def _tapped(target: Target) -> int | None:
+def tapped_message_id(target: Target) -> int | None:
     """The message whose button was tapped: the one an ``edit`` reply changes."""
     if isinstance(target, CallbackQuery) and target.message is not None:
         return target.message.message_id
@@ -239,7 +239,7 @@ class Flow:
     async def retire_prompts(self, *, keep: int | None = None) -> None:
         """Take the buttons off the prompt and the offers of a dialogue being dropped
         (cancel, start over), except ``keep``, the tapped message about to be edited."""
-        live = {self.session.prompt_id, *self.session.offers} - {None, keep}
+        live = {self.session.prompt_id, *self.session.offers} - {keep}
         for message_id in sorted(m for m in live if m is not None):
             await self.retire(message_id)
 
@@ -352,7 +352,7 @@ class Flow:
             conversations.end_conversation(
                 self.db, previous, ConversationStatus.CANCELLED
             )  # abandoned
-            await self.retire_prompts(keep=_tapped(target))
+            await self.retire_prompts(keep=tapped_message_id(target))
         conversation_id = conversations.start_conversation(
             self.db, self.user_id, self.chat_id, self.locale
         )

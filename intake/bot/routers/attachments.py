@@ -12,7 +12,7 @@ from intake.attachments import messages as verdict_messages
 from intake.attachments.policy import Verdict
 from intake.bot.attachment_work import AttachmentWork, IncomingFile
 from intake.bot.filters import FileMessage, PrivateChat, TextAnswer
-from intake.bot.flow import Flow
+from intake.bot.flow import Flow, tapped_message_id
 from intake.bot.keyboards import Nav, nav_button, single_row
 from intake.bot.prompts import VERDICT_ICONS
 from intake.bot.states import Intake
@@ -105,7 +105,7 @@ def create_router() -> Router:
         callback: CallbackQuery, flow: Flow, bot: Bot, attachment_work: AttachmentWork
     ) -> None:
         await callback.answer()
-        tapped = callback.message.message_id if callback.message is not None else None
+        tapped = tapped_message_id(callback)
         await attachment_work.retire_done_button(bot, flow.chat_id, keep=tapped)
         await flow.forward("attachments", callback, edit=True)
 

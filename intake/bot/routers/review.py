@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from intake import dialogue, failpoints
 from intake.bot import impact_view
 from intake.bot.attachment_work import AttachmentWork
-from intake.bot.flow import Flow
+from intake.bot.flow import Flow, tapped_message_id
 from intake.bot.keyboards import Edit, Keyboard, Nav, TicketAction, nav_button
 from intake.bot.routers.commands import cancel_current
 from intake.bot.states import Intake
@@ -60,8 +60,7 @@ def create_router() -> Router:
     @router.callback_query(Nav.filter((F.step == "review") & (F.action == "discard")))
     async def discard(callback: CallbackQuery, flow: Flow) -> None:
         await callback.answer()
-        tapped = callback.message.message_id if callback.message else None
-        await cancel_current(flow, keep=tapped)
+        await cancel_current(flow, keep=tapped_message_id(callback))
         await flow.reply(
             callback,
             _("Cancelled. Nothing was sent. Send /start whenever you want to open a request."),

@@ -200,9 +200,9 @@ def create_router() -> Router:
         await flow.save(draft)
         await flow.forward(step, callback, edit=True)
 
-    @router.message(
-        StateFilter(Intake.os_version, Intake.product_version, Intake.extra), NoAnswer()
-    )
+    free_text = StateFilter(Intake.os_version, Intake.product_version, Intake.extra)
+
+    @router.message(free_text, NoAnswer())
     async def no_answer(message: Message, flow: Flow) -> None:
         """Typed rather than tapped: as the "I don't know" or "Skip" button, nothing is
         stored."""
@@ -210,7 +210,7 @@ def create_router() -> Router:
         await leave_empty(flow, step)
         await flow.forward(step, message)
 
-    @router.message(StateFilter(Intake.os_version, Intake.product_version, Intake.extra), text)
+    @router.message(free_text, text)
     async def free_text_field(message: Message, flow: Flow) -> None:
         step = await flow.step() or ""
         value = await accepted(flow, message, step)
