@@ -137,15 +137,31 @@ def from_user_agent(text: str) -> Environment | None:
         # Most Linux User-Agents do not name the distro; the user fills it in after.
         os_family = next((d for d in ("Ubuntu", "Debian", "Fedora") if d in text), "Linux")
     os_version = _version(system.major, system.minor, system.patch) if system else ""
-    if os_family == "Windows" and "Windows NT 10.0" in text:
-        # Windows 11 still says "Windows NT 10.0": the User-Agent cannot tell 10 from 11.
-        os_version = ""
+    if version_untold(os_family, os_version):
+        os_version = ""  # asked after the user confirms
+    full = _full_version(text, browser)
+    if _REDUCED.match(full):
+        full = full.split(".")[0]  # "126.0.0.0" claims a build the User-Agent no longer has
     return Environment(
         browser=browser,
-        browser_version=_full_version(text, browser) or browser_version,
+        browser_version=full or browser_version,
         os=os_family,
         os_version=os_version,
     )
+
+
+def version_untold(os_family: str, os_version: str) -> bool:
+    """Browsers freeze the system's version in the User-Agent: Windows 11 still says
+    "Windows NT 10.0", and every macOS since 11 says 10.15 (Safari, Chrome: 10_15_7)."""
+    if os_family == "Windows":
+        return os_version in ("10", "10.0")
+    if os_family == "macOS":
+        return os_version.startswith("10.15")
+    return False
+
+
+# Chromium's reduced User-Agent (since Chrome 101): the major version, then "0.0.0".
+_REDUCED = re.compile(r"^\d+\.0\.0\.0$")
 
 
 # The token that carries each browser's full version (ua-parser reads three parts at most).
@@ -163,10 +179,3 @@ def _full_version(text: str, browser: str) -> str:
     pattern = _VERSION_TOKENS.get(browser)
     match = re.search(pattern, text) if pattern else None
     return match.group(1) if match else ""
-
-
-def system_label(env: Environment) -> str:
-    """How the confirmation names the system; "Windows 10 or 11" when the UA cannot tell."""
-    if env.os == "Windows" and not env.os_version:
-        return "Windows 10 or 11"
-    return " ".join(p for p in (env.os, env.os_version) if p)

@@ -166,6 +166,25 @@ async def test_a_user_agent_keeps_the_build_and_asks_windows_10_or_11(intake):
     await user.wait_for("Which version of Windows", new=True)
 
 
+SAFARI_ON_MACOS = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Safari/605.1.15"
+)
+
+
+async def test_a_macos_user_agent_asks_the_version_in_chinese(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "summary", ZH)
+    await user.send_text("登录后页面空白")
+    await user.wait_for(ZH["browser"])
+    await user.send_text(SAFARI_ON_MACOS)
+    read = await user.wait_for("识别到", new=True)
+    assert "macOS 10.15 或更高版本" in read.text and "Safari 17.5" in read.text
+    await user.tap("是的，没错")
+    asked = await user.wait_for("macOS", new=True)
+    assert "版本" in asked.text and "14" in asked.button_texts
+
+
 async def test_a_summary_of_invisible_characters_is_refused(intake):
     user = intake.user()
     await reach_step(user, "summary")

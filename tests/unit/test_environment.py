@@ -1,6 +1,7 @@
 """User-Agent parsing: what a pasted User-Agent fills in (browser, version, system); and
-versions and systems as customers paste them (issue 13: the build number is kept, and
-"Windows NT 10.0" is Windows 10 or 11, so the system version is left to ask)."""
+versions and systems as customers paste them (issue 13: the build number is kept when the
+User-Agent has one, and a frozen system version, "Windows NT 10.0" or macOS "10_15_7", is
+left to ask)."""
 
 import pytest
 
@@ -21,7 +22,7 @@ CHROME_WIN = (
         (
             "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
             "(KHTML, like Gecko) Version/17.2.1 Safari/605.1.15",
-            ("Safari", "17.2.1", "macOS", "10.15.7"),
+            ("Safari", "17.2.1", "macOS", ""),
         ),
         (
             "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:122.0) Gecko/20100101 Firefox/122.0",
@@ -30,7 +31,7 @@ CHROME_WIN = (
         (
             "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/120.0.0.0 Safari/537.36",
-            ("Chrome", "120.0.0.0", "Linux", ""),
+            ("Chrome", "120", "Linux", ""),
         ),
         (
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -58,7 +59,7 @@ CHROME_WIN = (
         (
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/120.0.0.0 Safari/537.36 OPR/106.0.0.0",
-            ("Opera", "106.0.0.0", "Windows", ""),
+            ("Opera", "106", "Windows", ""),
         ),
         (
             "Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko",
@@ -127,7 +128,40 @@ def test_a_user_agent_keeps_the_build_number_and_cannot_tell_windows_10_from_11(
     assert env is not None
     assert (env.browser, env.browser_version) == ("Chrome", "126.0.6478.127")
     assert (env.os, env.os_version) == ("Windows", "")
-    assert environment.system_label(env) == "Windows 10 or 11"
+
+
+def test_a_macos_user_agent_does_not_claim_catalina():
+    """Safari, Chrome and Firefox all say 10.15 on every macOS since 11: the version is asked."""
+    env = environment.from_user_agent(
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/17.5 Safari/605.1.15"
+    )
+    assert env is not None
+    assert (env.browser, env.browser_version, env.os, env.os_version) == (
+        "Safari",
+        "17.5",
+        "macOS",
+        "",
+    )
+
+
+def test_an_older_macos_user_agent_keeps_its_version():
+    env = environment.from_user_agent(
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_13_6) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/13.1.2 Safari/605.1.15"
+    )
+    assert env is not None
+    assert (env.os, env.os_version) == ("macOS", "10.13.6")
+
+
+def test_chromes_reduced_user_agent_gives_only_the_major_version():
+    """Chrome 101+ sends "126.0.0.0": the build is not in it, so none is claimed."""
+    env = environment.from_user_agent(
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/126.0.0.0 Safari/537.36"
+    )
+    assert env is not None
+    assert (env.browser, env.browser_version) == ("Chrome", "126")
 
 
 def test_an_edge_user_agent_reads_edges_own_version():

@@ -132,7 +132,7 @@ def create_router() -> Router:
         await flow.save(draft, ua=None, browser_other=False, os_other=False)
         if not draft.os:
             await flow.show("os", callback, edit=True)
-        elif not draft.os_version:  # "Windows NT 10.0" is 10 or 11: ask which
+        elif not draft.os_version:  # the User-Agent did not tell: ask which
             await flow.show("os_version", callback, edit=True)
         else:
             await flow.forward("os_version", callback, edit=True)
@@ -433,6 +433,15 @@ def remember_answer(flow: Flow, message: Message, field: str) -> None:
     flow.changed(answers=answers)
 
 
+def system_label(env: environment.Environment) -> str:
+    """How the User-Agent's reading names the system, saying so when it cannot tell the version."""
+    if not env.os_version and env.os == "Windows":
+        return _("Windows 10 or 11")
+    if not env.os_version and env.os == "macOS":
+        return _("macOS 10.15 or later")
+    return " ".join(p for p in (env.os, env.os_version) if p)
+
+
 async def confirm_user_agent(flow: Flow, message: Message, value: str) -> None:
     parsed = environment.from_user_agent(value)
     if parsed is None:
@@ -448,7 +457,7 @@ async def confirm_user_agent(flow: Flow, message: Message, value: str) -> None:
             "os_version": parsed.os_version,
         }
     )
-    system = environment.system_label(parsed) or "—"
+    system = system_label(parsed) or "—"
     builder = Keyboard()
     builder.row(nav_button(_("Yes, correct"), "ua", "yes"), nav_button(_("No"), "ua", "no"))
     await flow.reply(
