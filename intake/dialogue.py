@@ -26,7 +26,8 @@ class Answer:
     """A checked answer: the value to store, or why it was refused (``problem``)."""
 
     value: str = ""
-    problem: str = ""  # "" | "empty" | "too_long" | "not_version" | "not_name" | "no_words"
+    # "" | "empty" | "too_long" | "not_version" | "names_system" | "not_name" | "no_words"
+    problem: str = ""
     limit: int = 0
 
     @property
@@ -117,6 +118,8 @@ def a_version(raw: str, limit: int) -> Answer:
     version = environment.parse_version(answer.value)
     if not version:
         return Answer(answer.value, "not_version")
+    if environment.names_system(answer.value):
+        return Answer(answer.value, "names_system")
     return Answer(version, "too_long", limit) if len(version) > limit else Answer(version)
 
 

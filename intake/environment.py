@@ -94,6 +94,20 @@ def parse_version(text: str) -> str | None:
     return value
 
 
+# A system's name before a number: "Ubuntu 24.04" typed for the browser's version.
+_SYSTEM_WORDS = re.compile(
+    r"\b(?:windows|win|mac\s?os|os\s?x|ubuntu|debian|fedora|rhel|centos|red\s?hat|linux|"
+    r"android|i(?:pad)?os)\b",
+    re.IGNORECASE,
+)
+
+
+def names_system(text: str) -> bool:
+    """The words before the number name an operating system, not a browser."""
+    label = re.split(r"\d", unicodedata.normalize("NFKC", text), maxsplit=1)[0]
+    return bool(_SYSTEM_WORDS.search(label))
+
+
 def is_version(text: str) -> bool:
     """A browser or product version: digits with dots, optional suffix ('121.0', '17.2.1')."""
     return parse_version(text) is not None

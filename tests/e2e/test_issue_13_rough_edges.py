@@ -143,6 +143,16 @@ async def test_a_version_pasted_from_an_about_page_is_accepted_and_normalised(
     assert f"Chrome {stored}\n" in await status(user)
 
 
+async def test_a_system_typed_for_the_browser_version_is_not_taken_for_it(intake):
+    user = intake.user()
+    await reach_step(user, "browser_version")
+    await user.send_text("Ubuntu 24.04")
+    await user.wait_for("is your system's version", new=True)
+    await user.send_text("128.0.3")
+    await user.wait_for(EN["os"], new=True)
+    assert "128.0.3\n" in await status(user)
+
+
 async def test_a_version_is_not_a_browser_name(intake):
     user = intake.user()
     await reach_step(user, "summary")

@@ -148,6 +148,8 @@ def test_an_older_stored_session_still_loads():
         ("browser", " Vivaldi ", "Vivaldi", ""),
         ("browser_version", "Version 17.5 (19618.2.12.11.6)", "17.5", ""),
         ("browser_version", "soon", "soon", "not_version"),
+        ("browser_version", "Ubuntu 24.04", "Ubuntu 24.04", "names_system"),
+        ("browser_version", "Google Chrome 126", "126", ""),
     ],
 )
 def test_answers_are_checked_and_normalised_by_the_table(step, raw, value, problem):

@@ -389,6 +389,14 @@ def refusal(answer: dialogue.Answer) -> str:
             _("“{value}” does not look like a version number. It looks like 121 or 17.2.1."),
             value=short(answer.value),
         )
+    if answer.problem == "names_system":
+        return fill(
+            _(
+                "“{value}” is your system's version; the system is asked next. Here, the "
+                "browser's version, please."
+            ),
+            value=short(answer.value),
+        )
     if answer.problem == "no_words":
         return _("Please say in words what the problem is, in one line.")
     if answer.problem == "not_name":
