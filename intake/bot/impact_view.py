@@ -10,12 +10,11 @@ from aiogram.utils.i18n import gettext as _
 
 from intake.bot.keyboards import Keyboard, footer, nav_button, pick_button
 from intake.draft import TicketDraft
-from intake.i18n import ZH, normalize_locale
 from intake.impact import format as impact_format
 from intake.impact.levels import LEVELS, get_level
 from intake.impact.questions import next_question, suggest_from_text
 from intake.impact.sla import Holidays, first_response_due
-from intake.telegram_html import fill, html, plain
+from intake.telegram_html import fill, html
 
 Prompt = tuple[str, InlineKeyboardMarkup]
 
@@ -99,12 +98,10 @@ def level_card(
 def due_html(due: datetime, locale: str) -> str:
     """A due time as HTML: Pacific time (support's clock) as text, for the record.
 
-    For Chinese customers, first a Telegram ``date_time`` entity (Bot API 9.5, aiogram 3.31:
-    ``<tg-time>``) that each client shows in the reader's own time zone and format; its
-    text, shown by clients that do not know the entity, is the time in UTC.
+    First a Telegram ``date_time`` entity (Bot API 9.5, aiogram 3.31: ``<tg-time>``) that
+    each client shows in the reader's own time zone and format, wherever the customer is;
+    its text, shown by clients that do not know the entity, is the time in UTC.
     """
-    if normalize_locale(locale) != ZH:
-        return plain(impact_format.format_due(due, locale))
     # The entity already shows the instant (its fallback text in UTC): Pacific alone after it.
     pacific = impact_format.format_due(due, locale, utc=False)
     local = fill(

@@ -454,12 +454,15 @@ async def test_a_chinese_customer_sees_the_due_time_in_their_own_time_zone(intak
     assert [e["type"] for e in receipt.entities].count("date_time") == 1
 
 
-async def test_an_english_customer_keeps_the_due_time_as_text(intake):
+async def test_an_english_customer_sees_the_due_time_in_their_own_time_zone_too(intake):
+    """English customers are not all on Pacific time either: the same entity, Pacific kept."""
     user = intake.user()
     await reach_step(user, "review")
     await user.tap("✏️ Impact")
     card = await user.wait_for(lambda m: "PST" in (m.text or ""), new=True)
-    assert not [e for e in card.entities if e["type"] == "date_time"]
+    due = [e for e in card.entities if e["type"] == "date_time"]
+    assert len(due) == 1 and due[0]["date_time_format"] == "wDt"
+    assert "(Pacific time: " in card.text and card.text.count("UTC") == 1
 
 
 # --- common answers as buttons ---------------------------------------------------------------
