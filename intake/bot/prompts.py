@@ -232,7 +232,7 @@ def _description(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Promp
         )
         builder.row(
             nav_button(_("✅ Done"), "description", "done"),
-            nav_button(_("🗑 Start over"), "description", "clear"),
+            nav_button(_("🗑 Clear description"), "description", "clear"),
         )
     return text, footer(builder, locale, "description").as_markup()
 
