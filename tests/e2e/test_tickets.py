@@ -27,8 +27,9 @@ async def test_a_ticket_can_be_closed_and_reopened_from_its_card(intake):
     card = await user.wait_for(lambda m: "Problem solved" in " ".join(m.button_texts))
     assert "OS-000001" in card.text
     await user.tap(lambda b: "Problem solved" in b.text)
-    await user.wait_for("Closed.")
+    closed = await user.wait_for("Closed.")
     assert store.get_ticket(intake.services.db, 1).closed
+    assert "first response due" not in closed.text  # a closed ticket awaits no answer
     await user.tap(lambda b: "Reopen" in b.text)
     await user.wait_for("Reopened")
     assert not store.get_ticket(intake.services.db, 1).closed

@@ -166,11 +166,14 @@ def state_text(ticket: store.TicketRow, locale: str) -> str:
 
 
 def due_text(ticket: store.TicketRow, locale: str) -> str:
+    """The first response's deadline while it still matters: none once the ticket is closed."""
+    if ticket.closed:
+        return ""
     if ticket.first_response_at:
         return _("answered")
     if ticket.due is None:
         return ""
-    # As on the receipt: for Chinese customers a date_time entity in their own time zone.
+    # As on the receipt: a date_time entity, in the customer's own time zone.
     return _("first response due {due}").format(due=impact_view.due_html(ticket.due, locale))
 
 
