@@ -131,7 +131,12 @@ def duration_text(span: timedelta) -> str:
     return f"{minutes} min"
 
 
-def due_state(due_at: str | None, now: datetime, first_response_at: str | None = None) -> DueState:
+def due_state(
+    due_at: str | None,
+    now: datetime,
+    first_response_at: str | None = None,
+    closed_at: str | None = None,
+) -> DueState:
     due = parse_time(due_at)
     if due is None:
         return DueState("—")
@@ -141,6 +146,8 @@ def due_state(due_at: str | None, now: datetime, first_response_at: str | None =
         if late > timedelta(0):
             return DueState(f"answered {duration_text(late)} late")
         return DueState("answered in time")
+    if closed_at:  # nobody waits for an answer any more: no countdown, never overdue
+        return DueState("closed before a first response")
     if due <= now:
         return DueState(f"overdue by {duration_text(now - due)}", overdue=True)
     left = due - now

@@ -79,11 +79,15 @@ class Ticket:
     filed_at: str | None
     fields: dict[str, Any] = field(default_factory=dict)
     first_response_at: str | None = None  # when staff first answered; None: not yet
+    closed_at: str | None = None  # closed by the customer or in Redmine; None: open
 
     def overdue(self, now: datetime) -> bool:
-        """The first-response deadline passed with no response recorded before it."""
+        """The first-response deadline passed with no response recorded before it (a ticket
+        closed unanswered is waiting for nobody)."""
         due = parse_time(self.due_at)
         if due is None:
+            return False
+        if self.closed_at and not self.first_response_at:
             return False
         answered = parse_time(self.first_response_at)
         return due < (answered or now)
@@ -198,6 +202,7 @@ def _ticket(row: dict[str, Any]) -> Ticket:
         filed_at=row["filed_at"],
         fields=fields if isinstance(fields, dict) else {},
         first_response_at=row.get("first_response_at"),
+        closed_at=row.get("closed_at"),
     )
 
 

@@ -50,7 +50,8 @@ def list_queue(db: Database, queue: QueueFilter | None = None) -> QueuePage:
         params.update({f"s{i}": s for i, s in enumerate(statuses)})
     if queue.needs_first_response:
         where.append(
-            "t.first_response_at IS NULL AND NOT EXISTS (SELECT 1 FROM conversations c "
+            "t.first_response_at IS NULL AND t.closed_at IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM conversations c "
             "WHERE c.id = t.conversation_id AND c.status = 'cancelled')"
         )
     order = (

@@ -10,6 +10,7 @@ import pytest
 from intake.staff.present import due_state, duration_text, reason_text
 from intake.statuses import ConversationStatus
 from intake.storage import conversations, ticket_queue
+from intake.storage import tickets as tickets_store
 from intake.storage import docs as docs_store
 from tests.factories import iso
 from tests.staff.conftest import NOW
@@ -32,6 +33,11 @@ def test_due_state_left_soon_overdue_and_answered():
     answered = due_state(iso(NOW - timedelta(hours=1)), NOW, iso(NOW - timedelta(hours=2)))
     assert not answered.overdue and answered.text == "answered in time"
     assert due_state(None, NOW).text == "—"
+
+
+def test_a_ticket_closed_unanswered_counts_down_to_nothing():
+    closed = due_state(iso(NOW - timedelta(hours=1)), NOW, None, iso(NOW - timedelta(hours=2)))
+    assert not closed.overdue and closed.text == "closed before a first response"
 
 
 def test_reason_codes_are_words_and_old_sentences_stay():
@@ -57,6 +63,13 @@ def test_needs_first_response_leaves_out_answered_tickets(seeded):
     assert waiting.total == 2
 
 
+def test_needs_first_response_leaves_out_closed_tickets(seeded):
+    db = seeded.db
+    tickets_store.set_closed(db, seeded.filed_ticket, True, now=NOW)
+    waiting = ticket_queue.list_queue(db, ticket_queue.QueueFilter(needs_first_response=True))
+    assert seeded.filed_ticket not in [t.ticket.id for t in waiting.items]
+
+
 def test_the_first_response_recorded_first_is_kept(seeded):
     db = seeded.db
     ticket_queue.record_first_response(db, seeded.filed_ticket, iso(NOW))
@@ -70,6 +83,16 @@ async def test_the_tickets_page_shows_time_left_and_overdue(signed_in, seeded, s
     assert "Overdue by 1 d" in html  # the Emergency, due a day before the test clock
     assert html.count("row-overdue") == 2
     assert "kept locally" in html
+
+
+async def test_a_closed_ticket_is_marked_closed_and_never_overdue(signed_in, seeded):
+    """The customer tapped "Problem solved": staff must not chase its deadline."""
+    for ticket in (seeded.failed_ticket, seeded.queued_ticket, seeded.filed_ticket):
+        tickets_store.set_closed(seeded.db, ticket, True, now=NOW)
+    html = await (await signed_in.get("/tickets")).text()
+    assert "row-overdue" not in html and "Overdue" not in html
+    assert html.count("Closed before a first response") == 3
+    assert html.count("closed <time") == 3
 
 
 async def test_the_tickets_page_filters_needs_first_response_and_sorts(signed_in, seeded):
