@@ -354,7 +354,10 @@ def _shown(step: str, draft: TicketDraft) -> str:
     if step == "account":
         login = draft.redmine_login
         return plain(login) if login else _("none (filed by our service account)")
-    return _dash(getattr(draft, dialogue.get(step).field))
+    value = getattr(draft, dialogue.get(step).field)
+    if value in QUICK_LABELS:  # a quick answer reads as its button did, in the user's language
+        return plain(_(QUICK_LABELS[value]))
+    return _dash(value)
 
 
 def status_text(draft: TicketDraft, *, with_account: bool) -> str:

@@ -385,7 +385,7 @@ async def test_one_message_is_counted_in_the_singular(intake):
     await reach_step(user, "review")
     await user.tap("✏️ Description")
     await user.wait_for(EN["description"], new=True)
-    await user.tap(lambda b: "Start over" in b.text)
+    await user.tap(lambda b: "Clear description" in b.text)
     await user.send_text("It fails.")
     await user.wait_for("Received so far: 1 message.", new=True)
 
@@ -481,6 +481,20 @@ async def test_system_and_orangesky_versions_offer_buttons_and_still_take_text(i
     await user.wait_for(EN["extra"], new=True)
     text = await status(user)
     assert "System: macOS 15\n" in text and "Orangesky version: 4.3.0" in text
+
+
+async def test_the_cloud_button_reads_as_cloud_in_chinese_on_the_status(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "os", ZH)
+    await user.tap("Windows")
+    await user.wait_for(lambda m: "Windows" in (m.text or ""), new=True)
+    await user.tap("11")
+    await user.wait_for(ZH["product"], new=True)
+    await user.tap(lambda b: "云服务" in b.text)
+    await user.wait_for(ZH["extra"], new=True)
+    await user.send_command("/status")
+    shown = await user.wait_for("Orangesky 版本", new=True)
+    assert "Orangesky 版本：☁️ 云服务" in shown.text
 
 
 # --- documentation first ---------------------------------------------------------------------
