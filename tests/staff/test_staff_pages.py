@@ -10,8 +10,8 @@ import pytest
 from intake.staff.present import due_state, duration_text, reason_text
 from intake.statuses import ConversationStatus
 from intake.storage import conversations, ticket_queue
-from intake.storage import tickets as tickets_store
 from intake.storage import docs as docs_store
+from intake.storage import tickets as tickets_store
 from tests.factories import iso
 from tests.staff.conftest import NOW
 
