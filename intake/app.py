@@ -32,9 +32,10 @@ from intake.bot.middlewares import (
     UserI18nMiddleware,
 )
 from intake.bot.routers import create_routers
+from intake.bot.routers.commands import COMMAND_DESCRIPTIONS
 from intake.bot.session import JsonBodySession
 from intake.docs import DocsIndex, Suggestions
-from intake.i18n import EN, N_, compile_catalogs, gettext, locales_dir
+from intake.i18n import EN, compile_catalogs, gettext, locales_dir
 from intake.storage.fsm import SQLiteStorage
 from intake.tickets.accounts import Accounts, NoAccounts
 from intake.tickets.paging import Paging
@@ -147,17 +148,6 @@ async def _set_commands(bot: Bot) -> None:
             for name, text in COMMAND_DESCRIPTIONS
         ]
         await bot.set_my_commands(commands, language_code=language_code)
-
-
-COMMAND_DESCRIPTIONS = (
-    ("start", N_("Open a new support request")),
-    ("back", N_("Go back one step")),
-    ("status", N_("Show what you have entered")),
-    ("tickets", N_("Your tickets and what happened to them")),
-    ("language", N_("Switch between English and Chinese")),
-    ("cancel", N_("Discard the request")),
-    ("help", N_("What I can do")),
-)
 
 
 async def _on_error(event: ErrorEvent, **data: Any) -> bool:

@@ -42,3 +42,13 @@ async def test_a_later_language_code_does_not_override_the_stored_language(intak
     await user.send_command("/help")
     reply = await user.next_message()
     assert has_chinese(reply.text)
+
+
+async def test_help_lists_every_command_of_the_menu_in_chinese(intake):
+    """/help and Telegram's command menu read one list: /tickets is in both."""
+    user = intake.user(language_code="zh-hans")
+    await user.send_command("/help")
+    reply = await user.wait_for("/start")
+    menu = [c["command"] for c in user.commands]
+    assert menu and all(f"/{name} — " in reply.text for name in menu)
+    assert "/tickets — 您的工单" in reply.text

@@ -1,5 +1,6 @@
 """Commands that work at any step: /start /cancel /back /help /language /status,
-and the language button every step's message carries."""
+and the language button every step's message carries. ``COMMAND_DESCRIPTIONS`` is the one
+list of commands: the menu Telegram shows and /help both read it."""
 
 from __future__ import annotations
 
@@ -13,9 +14,19 @@ from intake.bot import prompts
 from intake.bot.filters import ButtonsOf, MaybeCommand, PrivateChat
 from intake.bot.flow import Flow
 from intake.bot.keyboards import InProgress, Keyboard, Lang
-from intake.i18n import LOCALES
+from intake.i18n import LOCALES, N_
 from intake.statuses import ConversationStatus
 from intake.storage import conversations
+
+COMMAND_DESCRIPTIONS = (
+    ("start", N_("Open a new support request")),
+    ("back", N_("Go back one step")),
+    ("status", N_("Show what you have entered")),
+    ("tickets", N_("Your tickets and what happened to them")),
+    ("language", N_("Switch between English and Chinese")),
+    ("cancel", N_("Discard the request")),
+    ("help", N_("What I can do")),
+)
 
 _QUIET_STEPS = dialogue.QUIET  # no draft being filled: /start asks nothing, /back goes nowhere
 
@@ -121,17 +132,9 @@ def create_router() -> Router:
 
 
 def help_text() -> str:
-    return "\n".join(
-        [
-            _("I help you open an Orangesky support ticket. Commands:"),
-            _("/start: open a new request"),
-            _("/back: go back one step"),
-            _("/status: show what you have entered"),
-            _("/language: switch between English and Chinese"),
-            _("/cancel: discard the request"),
-            _("/help: this message"),
-        ]
-    )
+    """The commands as the menu lists them, so /help never leaves one out."""
+    lines = [f"/{name} — {_(text)}" for name, text in COMMAND_DESCRIPTIONS]
+    return "\n".join([_("I help you open an Orangesky support ticket. Commands:"), *lines])
 
 
 async def cancel_current(flow: Flow, *, keep: int | None = None) -> None:
