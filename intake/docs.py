@@ -39,8 +39,14 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}|\d{3}")
 # Words too common in support summaries to say which article fits.
 _STOPWORDS = frozenset(
     "the and for not with when does doesn can cannot can't from this that are was our all "
-    "any have has get got but how why what orangesky error errors issue problem please".split()
+    "any have has get got but how why what orangesky error errors issue problem please "
+    "page pages".split()
 )
+# The same for Chinese two-character phrases ("页面" is on every page, "无法" is "cannot").
+_STOP_PAIRS = frozenset("页面 无法 不能 一直 出现 问题 错误 没有 时候".split())
+# English words this long also match their longer forms: "slow" finds "slowly", "load"
+# finds "loading" (FTS5 prefix queries; the index needs no stemmer).
+_PREFIX_FROM = 4
 
 
 @dataclass(frozen=True)
@@ -78,19 +84,26 @@ def search_terms(text: str, limit: int = 5) -> list[str]:
     words = sorted(
         {w.lower() for w in _WORD.findall(text)} - _STOPWORDS, key=lambda w: (-len(w), w)
     )
-    pairs = dict.fromkeys(
-        run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)
-    )
+    pairs = dict.fromkeys(_pairs(text))
     return (words + list(pairs))[:limit]
+
+
+def _pairs(text: str) -> list[str]:
+    """The Chinese runs' two-character phrases, but the ones too common to tell a topic."""
+    return [
+        pair
+        for run in _CJK_RUN.findall(text)
+        for i in range(len(run) - 1)
+        if (pair := run[i : i + 2]) not in _STOP_PAIRS
+    ]
 
 
 def _query(text: str) -> str:
     """An FTS5 query: any of the summary's words, and its Chinese as two-character phrases."""
     terms = {w.lower() for w in _WORD.findall(text)} - _STOPWORDS
-    phrases = {
-        f'"{run[i]} {run[i + 1]}"' for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)
-    }
-    return " OR ".join(sorted(f'"{t}"' for t in terms) + sorted(phrases))
+    words = sorted(f'"{t}"*' if len(t) >= _PREFIX_FROM else f'"{t}"' for t in terms)
+    phrases = sorted({f'"{pair[0]} {pair[1]}"' for pair in _pairs(text)})
+    return " OR ".join(words + phrases)
 
 
 class DocsIndex:

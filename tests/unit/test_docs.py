@@ -34,6 +34,23 @@ def test_an_english_summary_from_a_chinese_customer_gets_the_chinese_article(ind
     assert article.language == "zh_Hans"
 
 
+@pytest.mark.parametrize(
+    "summary, language, slug",
+    [
+        ("Reports page is slow", "en", "login-sso"),  # "page" alone is no topic
+        ("Reports page is slow", "en", "bad-gateway-502"),
+        ("登录后页面空白", "zh_Hans", "bad-gateway-502"),  # nor is "页面"
+    ],
+)
+def test_a_word_every_page_has_does_not_bring_an_article(index, summary, language, slug):
+    assert slug not in [a.slug for a in index.search(summary, language)]
+
+
+def test_a_shorter_word_finds_its_longer_forms(index):
+    """ "slow" finds "Dashboards load slowly" without a stemmer."""
+    assert [a.slug for a in index.search("Page loads slow", "en")] == ["slow-dashboards"]
+
+
 @pytest.mark.parametrize("summary", ["hello", "", "It does not work", "请帮忙"])
 def test_nothing_is_offered_without_a_topic(index, summary):
     assert index.search(summary, "en") == []
