@@ -136,10 +136,11 @@ def _browser_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> P
         short=short,
         full=full,
     )
-    if data.get("show_version_help"):
-        text += "\n\n" + browser_version_help(draft.browser)
     builder = Keyboard()
-    builder.row(nav_button(_("I don't know"), "browser_version", "help"))
+    if data.get("show_version_help"):  # the help is the answer to "I don't know": shown once
+        text += "\n\n" + browser_version_help(draft.browser)
+    else:
+        builder.row(nav_button(_("I don't know"), "browser_version", "help"))
     return text, footer(builder, locale, "browser_version").as_markup()
 
 

@@ -96,6 +96,16 @@ async def test_a_typed_i_dont_know_gets_the_help_to_find_the_version(intake):
     assert "不像版本号" not in helped.text
 
 
+async def test_i_dont_know_is_answered_once_with_where_to_look(intake):
+    """After the help, the button is gone: a second tap would have changed nothing."""
+    user = intake.user()
+    await reach_step(user, "browser_version")
+    await user.tap("I don't know")
+    helped = await user.wait_for("About Google Chrome")
+    assert "I don't know" not in helped.button_texts
+    assert any("Back" in t for t in helped.button_texts)
+
+
 async def test_a_typed_i_dont_know_leaves_the_system_version_empty(intake):
     user = intake.user()
     await reach_step(user, "os")
