@@ -119,7 +119,9 @@ def suggestions_of(services: Services) -> Suggestions:
     t = services.ticketing
     if t.client is None or t.settings is None:
         return Suggestions(local)
-    return Suggestions(local, RedmineDocsSearch(t.client, t.settings.project))
+    return Suggestions(
+        local, RedmineDocsSearch(t.client, t.settings.project, t.settings.text_formatting)
+    )
 
 
 def oncall_of(settings: Settings) -> OnCall:

@@ -9,6 +9,7 @@ import uuid
 from intake.docs import DocsIndex, Suggestions
 from intake.tickets.redmine.client import RedmineClient
 from intake.tickets.redmine.docs_search import RedmineDocsSearch
+from intake.tickets.redmine.render import REFERENCE_LABEL
 
 
 async def _enable_wiki(client: RedmineClient, project: str) -> None:
@@ -59,6 +60,43 @@ async def test_wiki_pages_and_closed_issues_are_suggested(client: RedmineClient,
     issue = next(a for a in found if a.slug == f"redmine:issue-closed:{closed['id']}")
     assert issue.title == f"Crash when {word} opens"  # "Support #N (Closed): " left out
     assert await search("nothing matches xq" + word, 3) == []
+
+
+async def test_a_customers_closed_ticket_is_never_offered_and_pages_read_as_text(
+    client: RedmineClient, settings
+) -> None:
+    """Another customer's ticket carries their words, name and Telegram id: not an article."""
+    project = settings.project
+    word = "zq" + uuid.uuid4().hex[:8]
+    await _enable_wiki(client, project)
+    await client.request(
+        "PUT",
+        f"/projects/{project}/wiki/Import_{word}.json",
+        json={
+            "wiki_page": {
+                "text": f"h1. Import {word}\n\nThe *{word}* import needs "
+                '"the new licence":https://example.com/licence.'
+            }
+        },
+    )
+    filed = await client.create_issue(
+        {
+            "project_id": project,
+            "subject": f"Import {word} crashes",
+            "description": f"h2. Summary\n\n*{REFERENCE_LABEL}* OS-000042-abc (receipt "
+            "OS-000042)\n*Customer:* <code>Li Na (Telegram id 123456)</code>",
+        }
+    )
+    statuses = await client.issue_statuses()
+    closed_status = next(s["id"] for s in statuses if s.get("is_closed"))
+    await client.update_issue(filed["id"], {"status_id": closed_status})
+
+    found = await RedmineDocsSearch(client, project)(f"{word} import crashes", 3)
+
+    assert f"redmine:issue-closed:{filed['id']}" not in {a.slug for a in found}
+    (page,) = [a for a in found if word in a.title]  # other tests' pages may say "import"
+    assert page.slug.startswith("redmine:wiki-page:")
+    assert page.excerpt == f"The {word} import needs the new licence."
 
 
 async def test_sample_articles_when_redmine_cannot_answer_in_time() -> None:

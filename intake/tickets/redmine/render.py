@@ -163,6 +163,11 @@ def render_subject(content: IssueContent) -> str:
     return subject[:250]
 
 
+# Opens the line that names the intake reference: every description the intake writes has
+# it, so a search can tell a customer's ticket from a page staff wrote for everyone.
+REFERENCE_LABEL = "Intake reference:"
+
+
 def render_description(content: IssueContent, formatting: str = "textile") -> str:
     m = Markup(formatting)
     out: list[str] = []
@@ -171,7 +176,7 @@ def render_description(content: IssueContent, formatting: str = "textile") -> st
     add(m.heading(2, "Summary"))
     add(m.block(content.summary))
     who = [
-        f"{m.bold('Intake reference:')} {content.reference} (receipt {content.receipt}, "
+        f"{m.bold(REFERENCE_LABEL)} {content.reference} (receipt {content.receipt}, "
         f"opened {format_time(content.opened_at)})",
         f"{m.bold('Customer:')} {m.inline(content.customer, in_table=False)}",
     ]
