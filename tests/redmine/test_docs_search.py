@@ -50,7 +50,7 @@ async def test_wiki_pages_and_closed_issues_are_suggested(client: RedmineClient,
 
     search = RedmineDocsSearch(client, project)
     suggestions = Suggestions(DocsIndex.from_folder(), search)
-    found = await suggestions.search(f"The {word} export crashes", "en")
+    found = await suggestions.search(f"{word} crashes when opened", "en")
 
     slugs = {a.slug for a in found}
     assert f"redmine:issue-closed:{closed['id']}" in slugs
