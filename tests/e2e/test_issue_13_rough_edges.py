@@ -312,10 +312,28 @@ async def test_chinese_text_and_captions_at_the_attachments_step_join_the_descri
     )
     verdict = await user.wait_for("app.log", timeout=20)
     assert "✅" in verdict.text
+    # One message per file: the verdict says where the caption went.
+    assert "说明文字已添加到问题描述中" in verdict.text
+    assert [m for m in visible(user) if "说明文字" in (m.text or "")] == [verdict]
     await user.tap(lambda b: "完成" in b.text, message=verdict)
     review = await user.wait_for(ZH["review"], new=True)
     assert "导出大报表时页面卡住" in review.text
     assert "这是服务器日志" in review.text
+
+
+async def test_a_caption_that_no_longer_fits_is_said_so_not_dropped(intake):
+    user = intake.user()
+    await reach_step(user, "description")
+    for n in range(5):  # nearly 20,000 characters: no room left for a caption
+        await user.send_text("x" * (3999 if n < 4 else 3989) + str(n))
+        await user.wait_for(f"Received so far: {n + 1}", new=True)
+    await user.tap(lambda b: "Done" in b.text)
+    await user.wait_for(EN["attachments"], new=True)
+    await user.send_document(
+        b"ERROR export failed\n", "app.log", "text/plain", caption="See line 1"
+    )
+    verdict = await user.wait_for("app.log", timeout=20)
+    assert "The caption was not added: the description is full." in verdict.text
 
 
 # --- noise ------------------------------------------------------------------------------

@@ -76,15 +76,20 @@ def create_router() -> Router:
         draft = await flow.draft()
         draft.attachments.append(AttachmentRef(attachment_id, name, size, mime, "pending"))
         caption = (message.caption or "").strip()
-        if caption and add_to_description(flow, draft, message, caption):
-            await flow.reply(message, _("The caption was added to the description."))
+        # The caption goes into the description (the policy never lets it decide a verdict);
+        # the file's verdict says so, one message per file rather than two.
+        note = ""
+        if caption:
+            if add_to_description(flow, draft, message, caption):
+                note = _("The caption was added to the description.")
+            else:
+                note = _("The caption was not added: the description is full.")
         await flow.save(draft)
-        # The caption went into the description; the policy never lets it decide a verdict.
         incoming = IncomingFile(
             attachment_id, flow.chat_id, file_id, name, mime, message.caption, bool(message.photo)
         )
         attachment_work.start(
-            bot, incoming, announcer(bot, flow.i18n, flow.locale, attachment_work)
+            bot, incoming, announcer(bot, flow.i18n, flow.locale, attachment_work, note)
         )
 
     @router.message(TextAnswer())
@@ -135,9 +140,10 @@ def describe_file(message: Message) -> tuple[str, str | None, int | None, str, s
     return name, "image/jpeg", photo.file_size, photo.file_id, photo.file_unique_id
 
 
-def announcer(bot: Bot, i18n: I18n, locale: str, work: AttachmentWork):
+def announcer(bot: Bot, i18n: I18n, locale: str, work: AttachmentWork, note: str = ""):
     """Tell the user one file's verdict, in their language, with the Done button (which the
-    verdict before gives up: one Done button among the verdicts, not one per file)."""
+    verdict before gives up: one Done button among the verdicts, not one per file); ``note``
+    (already translated) follows it: what became of the file's caption."""
 
     async def announce(incoming: IncomingFile, verdict: Verdict) -> None:
         with i18n.use_locale(locale):
@@ -147,6 +153,8 @@ def announcer(bot: Bot, i18n: I18n, locale: str, work: AttachmentWork):
                     verdict, locale, incoming.file_name, photo=incoming.photo
                 )
             )
+            if note:
+                text += "\n" + plain(note)
             markup = single_row(nav_button(_("✅ Done with files"), "attachments", "done"))
         sent = await bot.send_message(incoming.chat_id, text, reply_markup=markup)
         await work.move_done_button(bot, incoming.chat_id, sent.message_id)
