@@ -157,7 +157,7 @@ async def test_a_system_typed_for_the_browser_version_is_not_taken_for_it(intake
     user = intake.user()
     await reach_step(user, "browser_version")
     await user.send_text("Ubuntu 24.04")
-    await user.wait_for("is your system's version", new=True)
+    await user.wait_for("is a system's version, not the browser's", new=True)
     await user.send_text("128.0.3")
     await user.wait_for(EN["os"], new=True)
     assert "128.0.3\n" in await status(user)

@@ -391,10 +391,7 @@ def refusal(answer: dialogue.Answer) -> str:
         )
     if answer.problem == "names_system":
         return fill(
-            _(
-                "“{value}” is your system's version; the system is asked next. Here, the "
-                "browser's version, please."
-            ),
+            _("“{value}” is a system's version, not the browser's. Here, the browser's, please."),
             value=short(answer.value),
         )
     if answer.problem == "no_words":
