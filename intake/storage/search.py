@@ -66,6 +66,7 @@ class ConversationSummary:
     receipt: str | None
     ticket_status: str | None
     snippet: Snippet | None = None
+    ticket_closed: bool = False  # the customer (or Redmine) closed it
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,7 @@ def list_conversations(
     rows = db.query(
         f"""SELECT c.id, c.language, c.status, c.summary, c.started_at, c.updated_at,
                    COALESCE(t.impact, c.impact) AS impact, t.receipt, t.status AS ticket_status,
+                   t.closed_at IS NOT NULL AS ticket_closed,
                    (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id)
                        AS message_count,
                    (c.has_refused OR EXISTS (SELECT 1 FROM attachments a
@@ -253,6 +255,7 @@ def list_conversations(
             receipt=row["receipt"],
             ticket_status=row["ticket_status"],
             snippet=_snippet(db, row["id"], terms, filters.include_bot) if terms else None,
+            ticket_closed=bool(row["ticket_closed"]),
         )
         for row in rows
     ]

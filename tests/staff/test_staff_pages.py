@@ -95,6 +95,12 @@ async def test_a_closed_ticket_is_marked_closed_and_never_overdue(signed_in, see
     assert html.count("closed <time") == 3
 
 
+async def test_the_conversation_list_says_a_ticket_was_closed(signed_in, seeded):
+    tickets_store.set_closed(seeded.db, seeded.filed_ticket, True, now=NOW)
+    html = await (await signed_in.get("/conversations")).text()
+    assert html.count(" · closed") == 1
+
+
 async def test_the_tickets_page_filters_needs_first_response_and_sorts(signed_in, seeded):
     ticket_queue.record_first_response(seeded.db, seeded.failed_ticket, iso(NOW))
     html = await (await signed_in.get("/tickets", params={"first": "1"})).text()
