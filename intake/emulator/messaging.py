@@ -227,7 +227,7 @@ def edit_message_reply_markup(call: Call) -> dict:
     if markup == message.reply_markup:
         raise bad_request(E.MESSAGE_NOT_MODIFIED)
     message.reply_markup = markup
-    call.bot.message_edited(chat, message)
+    call.bot.message_edited(chat, message, markup_only=True)
     return call.bot.message_api(message, chat)
 
 

@@ -257,9 +257,13 @@ class BotState:
         self.emit(ChatEvent("message", chat.id, message.message_id, message))
         return message
 
-    def message_edited(self, chat: ChatState, message: ChatMessage) -> None:
+    def message_edited(
+        self, chat: ChatState, message: ChatMessage, *, markup_only: bool = False
+    ) -> None:
+        """``markup_only``: only the inline keyboard changed, which Telegram apps do not mark
+        "edited" (the edit is hidden); the text they show is as it was."""
         message.html = entities_to_html(message.text or "", message.entities)
-        message.edited = True
+        message.edited = message.edited or not markup_only
         message.version += 1
         message.edit_date = int(time.time())
         chat.changed.notify()

@@ -209,6 +209,15 @@ async def test_the_download_url_of_an_unknown_path_is_404(emu):
             assert resp.status == 404
 
 
+async def test_taking_the_keyboard_off_does_not_mark_the_message_edited(bot, emu):
+    """Telegram apps show "edited" for a changed text, not for a changed inline keyboard."""
+    user = emu.user(id=7)
+    sent = await bot.send_message(user.id, "verdict", reply_markup=keyboard(("Done", "d")))
+    await bot.edit_message_reply_markup(chat_id=user.id, message_id=sent.message_id)
+    message = user.messages[-1]
+    assert (message.buttons, message.edited) == ([], False)
+
+
 async def test_edit_message_text_applies_and_drops_the_keyboard_unless_resent(bot, emu):
     user = emu.user(id=7)
     sent = await bot.send_message(user.id, "step 1", reply_markup=keyboard(("Next", "n")))
