@@ -35,6 +35,7 @@ class IncomingFile:
     mime_type: str | None
     caption: str | None
     photo: bool = False  # sent as a photo: no name of its own, "your photo" to the customer
+    message_id: int | None = None  # the customer's message that carried it (its verdict replies)
 
 
 Announce = Callable[[IncomingFile, Verdict], Awaitable[None]]
@@ -76,11 +77,10 @@ class AttachmentWork:
         if previous is not None and previous != message_id:
             await _take_buttons_off(bot, chat_id, previous)
 
-    async def retire_done_button(self, bot: Bot, chat_id: int, *, keep: int | None = None) -> None:
-        """The attachments step is over: no verdict keeps its Done button (but ``keep``, the
-        tapped message, which becomes the next prompt)."""
+    async def retire_done_button(self, bot: Bot, chat_id: int) -> None:
+        """The attachments step is over: no verdict keeps its Done button."""
         previous = done_buttons.release(self.db, chat_id)
-        if previous is not None and previous != keep:
+        if previous is not None:
             await _take_buttons_off(bot, chat_id, previous)
 
     async def _download_and_check(self, bot: Bot, incoming: IncomingFile) -> Verdict:

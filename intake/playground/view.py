@@ -24,6 +24,7 @@ def message_view(message: ChatMessage) -> dict[str, Any]:
         "kind": message.kind,
         "html": display_html(message.text, message.entities),
         "edited": message.edited,
+        "reply_to": message.reply_to_message_id,
         "media_group_id": message.media_group_id,
         "buttons": [
             [

@@ -75,7 +75,7 @@ async def test_an_album_is_checked_file_by_file_with_a_chat_action(intake):
             "导出失败", ["无法导出报表，请稍后再试。", "错误代码 E42"], ["确定"], lang="zh"
         )
     )
-    await user.send_album(
+    sent = await user.send_album(
         [
             Photo(english),
             Photo(chinese),
@@ -99,6 +99,9 @@ async def test_an_album_is_checked_file_by_file_with_a_chat_action(intake):
     ]
     assert verdicts == ["accepted", "refused", "accepted"]
     assert "upload_document" in user.chat_actions
+    # Each verdict replies to its own file: in an album, which photo was refused.
+    replies = {m.reply_to_message_id: m.text for m in user.bot_messages if m.reply_to_message_id}
+    assert [replies[m.message_id][0] for m in sent] == ["✅", "⛔", "✅"]
 
 
 async def test_a_file_over_the_download_limit_is_told_at_once(intake):
@@ -112,16 +115,16 @@ async def test_a_file_over_the_download_limit_is_told_at_once(intake):
     assert row == {"verdict": "unchecked", "verdict_reason": "too_large"}
 
 
-async def test_chinese_text_typed_at_the_attachment_step_is_refused(intake):
+async def test_chinese_text_typed_at_the_attachment_step_joins_the_description(intake):
+    """Only attached files must be in English; typed text is the customer's own words."""
     user = intake.user()
     await at_attachments(user)
-    await user.send_text("这是截图的说明，页面显示错误")
-    await user.wait_for("English", new=True)
     await user.wait_for("Screenshots, logs", new=True)
-    draft_description = intake.services.db.execute(
-        "SELECT count(*) FROM messages WHERE text LIKE '%截图的说明%' AND direction = 'in'"
-    ).fetchone()[0]
-    assert draft_description == 1  # recorded in the conversation, not added to the ticket
+    await user.send_text("这是截图的说明，页面显示错误")
+    await user.wait_for("Added to the description", new=True)
+    await user.send_command("/status")
+    status = await user.wait_for("What I have so far", new=True)
+    assert "这是截图的说明，页面显示错误" in status.text
 
 
 async def test_a_check_cut_short_by_a_restart_is_finished_before_sending(intake):

@@ -604,7 +604,10 @@ async def test_verdicts_leave_no_done_buttons_behind(intake):
     review = await user.wait_for(EN["review"])
     await intake.emulator.settle()
     assert not buttons(first) and not buttons(prompt)  # the step is behind the user
-    assert review.message_id == second.message_id  # the tapped verdict became the review
+    assert not buttons(second)  # nor does the tapped verdict keep its Done
+    # The verdict stays what it said (a reply to its file); the review is a message of its own.
+    assert review.message_id != second.message_id
+    assert "two.log" in user.chat.messages[second.message_id].text
 
 
 async def test_a_restart_between_verdicts_still_leaves_one_done_button(intake):

@@ -134,6 +134,9 @@ async def test_browser_completes_a_chinese_intake_and_the_ticket_is_stored(
     assert (await page.inner_text("#upload-title")) == "发送 1 个文件"
     await page.click("#upload-send")
     await bot_says(page, "gateway-error.log")
+    # The verdict replies to the file's message and shows it, as Telegram quotes a reply.
+    quote = page.locator(".msg.in .reply-quote").last
+    assert await quote.inner_text() == "gateway-error.log"
     await tap(page, "文件发送完成")
     await bot_says(page, "请核对")
     await tap(page, "确认并提交")

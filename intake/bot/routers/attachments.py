@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, ReplyParameters
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -86,7 +86,14 @@ def create_router() -> Router:
                 note = _("The caption was not added: the description is full.")
         await flow.save(draft)
         incoming = IncomingFile(
-            attachment_id, flow.chat_id, file_id, name, mime, message.caption, bool(message.photo)
+            attachment_id,
+            flow.chat_id,
+            file_id,
+            name,
+            mime,
+            message.caption,
+            bool(message.photo),
+            message.message_id,
         )
         attachment_work.start(
             bot, incoming, announcer(bot, flow.i18n, flow.locale, attachment_work, note)
@@ -110,9 +117,12 @@ def create_router() -> Router:
         callback: CallbackQuery, flow: Flow, bot: Bot, attachment_work: AttachmentWork
     ) -> None:
         await callback.answer()
-        tapped = tapped_message_id(callback)
-        await attachment_work.retire_done_button(bot, flow.chat_id, keep=tapped)
-        await flow.forward("attachments", callback, edit=True)
+        await attachment_work.retire_done_button(bot, flow.chat_id)
+        # Skip on the step's own question turns it into the next one. A verdict's Done keeps
+        # the verdict as it was (the customer's record of what was accepted, a reply to its
+        # file) and the next step comes as a message of its own.
+        on_prompt = tapped_message_id(callback) == flow.session.prompt_id
+        await flow.forward("attachments", callback, edit=on_prompt)
 
     return router
 
@@ -156,7 +166,15 @@ def announcer(bot: Bot, i18n: I18n, locale: str, work: AttachmentWork, note: str
             if note:
                 text += "\n" + plain(note)
             markup = single_row(nav_button(_("✅ Done with files"), "attachments", "done"))
-        sent = await bot.send_message(incoming.chat_id, text, reply_markup=markup)
+        # A reply to the file's own message: in an album of photos, which one it is about.
+        replied = (
+            ReplyParameters(message_id=incoming.message_id, allow_sending_without_reply=True)
+            if incoming.message_id
+            else None
+        )
+        sent = await bot.send_message(
+            incoming.chat_id, text, reply_markup=markup, reply_parameters=replied
+        )
         await work.move_done_button(bot, incoming.chat_id, sent.message_id)
 
     return announce

@@ -14,7 +14,7 @@
   const UI = {
     en: {
       message: "Message", start: "START", bot: "bot", typing: "typing", edited: "edited",
-      menu: "Menu", photo: "Photo", file: "File", caption: "Add a caption…", send: "Send",
+      menu: "Menu", photo: "Photo", file: "File", quoted: "Message", caption: "Add a caption…", send: "Send",
       cancel: "Cancel", ok: "OK", connecting: "connecting…", today: "Today",
       whatCan: "What can this bot do?", appLanguage: "Telegram app language",
       newUser: "New user", dropHere: "Drop files here to send them",
@@ -29,7 +29,7 @@
     },
     zh: {
       message: "输入消息…", start: "开始", bot: "机器人", typing: "正在输入", edited: "已编辑",
-      menu: "菜单", photo: "图片", file: "文件", caption: "添加说明…", send: "发送",
+      menu: "菜单", photo: "图片", file: "文件", quoted: "消息", caption: "添加说明…", send: "发送",
       cancel: "取消", ok: "好的", connecting: "连接中…", today: "今天",
       whatCan: "这个机器人能做什么？", appLanguage: "Telegram 界面语言",
       newUser: "新用户", dropHere: "拖到这里即可发送",
@@ -278,9 +278,26 @@
     return box;
   }
 
+  // A reply shows what it answers, as Telegram does: a file's verdict names its photo.
+  function replyPart(msg) {
+    const target = state.messages.get(msg.reply_to);
+    const quote = document.createElement("div");
+    quote.className = "reply-quote";
+    let words = t("quoted");
+    if (target) {
+      const text = window.TgHtml.render(target.html || "").textContent.trim();
+      if (target.kind === "photo") words = text ? `${t("photo")} · ${text}` : t("photo");
+      else if (target.file) words = target.file.name || t("file");
+      else words = text || words;
+    }
+    quote.textContent = words.length > 60 ? `${words.slice(0, 59)}…` : words;
+    return quote;
+  }
+
   function bubble(msg) {
     const b = document.createElement("div");
     b.className = "bubble";
+    if (msg.reply_to) b.append(replyPart(msg));
     if (msg.file) b.append(filePart(msg));
     else if (msg.extra || (!msg.html && msg.kind !== "text")) b.append(extraPart(msg));
     if (msg.html) b.append(textPart(msg));
