@@ -15,7 +15,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlite_utils import Database
@@ -262,11 +262,14 @@ class Flow:
         markup: InlineKeyboardMarkup | None = None,
         *,
         edit: bool = False,
+        quote: bool = False,
     ) -> Message | None:
         """Edit the tapped message (``edit``) or send a new one; the message shown is returned.
 
         A tap on a message Telegram no longer gives us (an InaccessibleMessage, ``date`` 0,
         from days ago) cannot be edited: the answer is sent as a new message, never silence.
+        With ``quote`` the new message replies to the customer's (which file an answer is
+        about, in an album).
         """
         message = target.message if isinstance(target, CallbackQuery) else target
         if edit and isinstance(target, CallbackQuery) and isinstance(message, Message):
@@ -277,7 +280,14 @@ class Flow:
                 if "not modified" in str(exc):
                     return message
                 logger.info("could not edit message, sending a new one: %s", exc)
-        return await self.bot.send_message(self.chat_id, text, reply_markup=markup)
+        replied = (
+            ReplyParameters(message_id=target.message_id, allow_sending_without_reply=True)
+            if quote and isinstance(target, Message)
+            else None
+        )
+        return await self.bot.send_message(
+            self.chat_id, text, reply_markup=markup, reply_parameters=replied
+        )
 
     async def forward(self, done_step: str, target: Target, *, edit: bool = False) -> None:
         """After ``done_step`` is answered: the next step, or back to the review when editing

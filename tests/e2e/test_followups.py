@@ -31,3 +31,17 @@ async def test_a_chinese_file_after_the_receipt_is_refused(intake):
     await user.wait_for("English", new=True, timeout=20)
     row = next(intake.services.db.query("SELECT verdict FROM attachments"))
     assert row == {"verdict": "refused"}
+
+
+async def test_each_file_sent_after_the_receipt_is_answered_as_a_reply_to_it(intake):
+    """Two files at once: the answers quote their files, so the refused one is plain to see."""
+    user = intake.user()
+    await complete_intake(user)
+    await intake.emulator.settle()
+    english = await user.send_document(b"ERROR E42 export failed\n", "en.log", "text/plain")
+    chinese = await user.send_document("导出失败，请帮忙看看".encode(), "zh.txt", "text/plain")
+    await user.wait_for(lambda m: m.reply_to_message_id == chinese.message_id, timeout=20)
+    await user.wait_for(lambda m: m.reply_to_message_id == english.message_id, timeout=20)
+    replies = {m.reply_to_message_id: m.text for m in user.bot_messages if m.reply_to_message_id}
+    assert "en.log" in replies[english.message_id] and "⛔" not in replies[english.message_id]
+    assert "zh.txt" in replies[chinese.message_id] and "English" in replies[chinese.message_id]

@@ -72,7 +72,9 @@ def create_router() -> Router:
         limit = min(flow.options.download_limit_bytes, flow.options.attachment_limit_bytes)
         if size is not None and size > limit:
             await flow.reply(
-                message, plain(notices.too_large_message(flow.locale, name, size, limit))
+                message,
+                plain(notices.too_large_message(flow.locale, name, size, limit)),
+                quote=True,
             )
             return
         attachment_id = attachments.add_attachment(
@@ -94,6 +96,7 @@ def create_router() -> Router:
             await flow.reply(
                 message,
                 plain(verdict_messages.user_message(verdict, flow.locale, name, photo=photo)),
+                quote=True,
             )
             return
         shown, _ours = verdict_messages.file_label(verdict, flow.locale, name, photo=photo)
@@ -108,11 +111,13 @@ def create_router() -> Router:
                     file_name=shown,
                     receipt=ticket.receipt,
                 ),
+                quote=True,
             )
             return
         await flow.reply(
             message,
             plain(notices.followup_message(flow.locale, ticket.receipt, followup.issue_id, shown)),
+            quote=True,
         )
 
     return router
