@@ -23,6 +23,7 @@ class AttachmentRef:
     size: int | None = None
     mime_type: str | None = None
     verdict: str = "pending"  # pending | accepted | refused | unchecked
+    photo: bool = False  # sent as a photo: its name is ours ("photo_12.jpg"), not the customer's
 
 
 @dataclass

@@ -268,15 +268,23 @@ def short_name(name: str, limit: int = FILE_NAME_SHOWN) -> str:
 
 
 def file_names(draft: TicketDraft, separator: str, *, space: str = "") -> str:
-    """The files with their verdict icons, at most FILES_LISTED of them and "and N more"."""
+    """The files with their verdict icons, at most FILES_LISTED of them and "and N more".
+    A photo has no name of its own: it is "photo 1", "photo 2", in the order sent."""
+    names, photos = [], 0
+    for ref in draft.attachments[:FILES_LISTED]:
+        if ref.photo:
+            photos += 1
+            names.append(_("photo {number}").format(number=photos))
+        else:
+            names.append(short_name(ref.file_name))
     shown = [
         fill(
             "{icon}{space}{name}",
             icon=VERDICT_ICONS.get(ref.verdict, "•"),
             space=space,
-            name=short_name(ref.file_name),
+            name=name,
         )
-        for ref in draft.attachments[:FILES_LISTED]
+        for ref, name in zip(draft.attachments, names, strict=False)
     ]
     rest = len(draft.attachments) - FILES_LISTED
     if rest > 0:

@@ -102,6 +102,10 @@ async def test_an_album_is_checked_file_by_file_with_a_chat_action(intake):
     # Each verdict replies to its own file: in an album, which photo was refused.
     replies = {m.reply_to_message_id: m.text for m in user.bot_messages if m.reply_to_message_id}
     assert [replies[m.message_id][0] for m in sent] == ["✅", "⛔", "✅"]
+    # A photo has no name of its own: the review counts them in the order sent.
+    await user.tap(lambda b: "Done" in b.text)
+    review = await user.wait_for("Please check your ticket", new=True)
+    assert "Attachments: ✅ photo 1, ⛔ photo 2, ✅ trace.txt" in review.text
 
 
 async def test_a_file_over_the_download_limit_is_told_at_once(intake):

@@ -74,7 +74,9 @@ def create_router() -> Router:
             )
             return
         draft = await flow.draft()
-        draft.attachments.append(AttachmentRef(attachment_id, name, size, mime, "pending"))
+        draft.attachments.append(
+            AttachmentRef(attachment_id, name, size, mime, "pending", photo=bool(message.photo))
+        )
         caption = (message.caption or "").strip()
         # The caption goes into the description (the policy never lets it decide a verdict);
         # the file's verdict says so, one message per file rather than two.
