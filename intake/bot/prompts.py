@@ -270,22 +270,15 @@ def short_name(name: str, limit: int = FILE_NAME_SHOWN) -> str:
 def file_names(draft: TicketDraft, separator: str, *, space: str = "") -> str:
     """The files with their verdict icons, at most FILES_LISTED of them and "and N more".
     A photo has no name of its own: it is "photo 1", "photo 2", in the order sent."""
-    names, photos = [], 0
+    shown, photos = [], 0
     for ref in draft.attachments[:FILES_LISTED]:
         if ref.photo:
             photos += 1
-            names.append(_("photo {number}").format(number=photos))
+            name = _("photo {number}").format(number=photos)
         else:
-            names.append(short_name(ref.file_name))
-    shown = [
-        fill(
-            "{icon}{space}{name}",
-            icon=VERDICT_ICONS.get(ref.verdict, "•"),
-            space=space,
-            name=name,
-        )
-        for ref, name in zip(draft.attachments, names, strict=False)
-    ]
+            name = short_name(ref.file_name)
+        icon = VERDICT_ICONS.get(ref.verdict, "•")
+        shown.append(fill("{icon}{space}{name}", icon=icon, space=space, name=name))
     rest = len(draft.attachments) - FILES_LISTED
     if rest > 0:
         shown.append(_("and {count} more").format(count=rest))

@@ -16,7 +16,7 @@ from html import unescape
 
 from intake.docs import Article, search_terms
 from intake.tickets.redmine.client import RedmineClient
-from intake.tickets.redmine.markup import Formatting, to_telegram_blocks
+from intake.tickets.redmine.markup import Formatting, strip_tags, to_telegram_blocks
 from intake.tickets.redmine.render import REFERENCE_LABEL
 
 # What Redmine calls the object types we offer: a wiki page, a closed issue.
@@ -61,8 +61,7 @@ class RedmineDocsSearch:
         """The page's text without its markup, paragraphs kept; a first heading that only
         repeats the title is left out (the offer shows the title already)."""
         lines = [
-            unescape(re.sub(r"<[^>]+>", "", block))
-            for block in to_telegram_blocks(source, self.formatting)
+            unescape(strip_tags(block)) for block in to_telegram_blocks(source, self.formatting)
         ]
         while lines and lines[0].strip().lower() in ("", title.lower()):
             lines.pop(0)

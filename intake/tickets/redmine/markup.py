@@ -213,8 +213,8 @@ def to_telegram_html(text: str, formatting: Formatting) -> str:
     return "\n".join(to_telegram_blocks(text, formatting))
 
 
-def _plain(html: str) -> str:
-    """An over-long block's text, still escaped, without its tags (to cut anywhere)."""
+def strip_tags(html: str) -> str:
+    """A block's text without its tags, still escaped (cut anywhere, or unescaped as text)."""
     return re.sub(r"<[^>]+>", "", html)
 
 
@@ -231,7 +231,7 @@ def split_html(blocks: list[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
             if current:
                 messages.append(current)
                 current = ""
-            messages.extend(_cut(_plain(block), limit))
+            messages.extend(_cut(strip_tags(block), limit))
             continue
         candidate = f"{current}\n{block}" if current else block
         if len(candidate) > limit:
