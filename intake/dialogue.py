@@ -276,6 +276,15 @@ def previous_step(step: str, *, with_account: bool) -> str | None:
     return steps[index - 1] if index > 0 else None
 
 
+def passed(step: str | None, target: str, *, with_account: bool) -> bool:
+    """Whether a dialogue now at ``step`` has already asked ``target`` (its answer stands)."""
+    steps = order(with_account=with_account)
+    name = PARENT.get(step or "", step or "")
+    if name not in steps or target not in steps:
+        return False
+    return steps.index(name) > steps.index(target)
+
+
 def progress(step: str, *, with_account: bool) -> tuple[int, int] | None:
     """(n, total) for "Step n of N": each question counts; None where no counter is shown."""
     counted = [n for n in order(with_account=with_account) if BY_NAME[n].counted]

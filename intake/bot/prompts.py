@@ -327,14 +327,19 @@ def _dash(value: str) -> str:
     return plain(value) if value else "—"
 
 
-def draft_lines(draft: TicketDraft, *, with_account: bool) -> list[str]:
+def draft_lines(
+    draft: TicketDraft, *, with_account: bool, account_asked: bool = True
+) -> list[str]:
     """Every collected field, one line each (the review card and /status), in the
-    dialogue's order with the dialogue's labels."""
+    dialogue's order with the dialogue's labels. Before the Redmine login is asked, its
+    line is a dash: "none" would claim the customer chose to go without one."""
     return [
         fill(
             _("<b>{label}:</b> {value}"),
             label=_(step.label),
-            value=html(_shown(step.name, draft)),
+            value=html(
+                "—" if step.name == "account" and not account_asked else _shown(step.name, draft)
+            ),
         )
         for step in dialogue.review_lines(with_account=with_account)
     ]
@@ -362,10 +367,9 @@ def _shown(step: str, draft: TicketDraft) -> str:
     return _dash(value)
 
 
-def status_text(draft: TicketDraft, *, with_account: bool) -> str:
-    return "\n".join(
-        [_("📋 What I have so far:"), "", *draft_lines(draft, with_account=with_account)]
-    )
+def status_text(draft: TicketDraft, *, with_account: bool, account_asked: bool) -> str:
+    lines = draft_lines(draft, with_account=with_account, account_asked=account_asked)
+    return "\n".join([_("📋 What I have so far:"), "", *lines])
 
 
 def review_card(draft: TicketDraft, locale: str, *, with_account: bool) -> Prompt:

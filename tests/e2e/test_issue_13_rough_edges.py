@@ -382,6 +382,16 @@ async def test_status_at_the_review_shows_the_fields_once(intake):
     assert sum((m.text or "").count("Summary:") for m in sent) == 1
 
 
+async def test_status_before_the_redmine_login_is_asked_does_not_claim_it_was_skipped(
+    intake_redmine,
+):
+    user = intake_redmine.user()
+    await reach_step(user, "os")
+    text = await status(user)
+    assert "Redmine login: —" in text
+    assert "service account" not in text
+
+
 async def test_the_progress_counter_counts_each_question(intake):
     user = intake.user()
     await reach_step(user, "summary")

@@ -59,6 +59,14 @@ def test_back_retraces_the_order(with_account):
     assert dialogue.previous_step("impact_reason", with_account=with_account) == "impact"
 
 
+def test_a_step_counts_as_asked_only_once_the_dialogue_is_past_it():
+    assert not dialogue.passed("os", "account", with_account=True)
+    assert not dialogue.passed("account", "account", with_account=True)  # asked, not answered
+    assert dialogue.passed("review", "account", with_account=True)
+    assert dialogue.passed("impact_reason", "browser", with_account=False)
+    assert not dialogue.passed(None, "summary", with_account=False)
+
+
 @pytest.mark.parametrize("step", [s.name for s in dialogue.editable(with_account=True)])
 def test_every_edit_returns_to_the_review(step):
     assert dialogue.after_edit(step, FULL) == "review"

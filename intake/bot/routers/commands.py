@@ -110,8 +110,10 @@ def create_router() -> Router:
             await flow.show("review", message)
             return
         draft = await flow.draft()
+        with_account = flow.options.with_account
+        asked = flow.session.editing or dialogue.passed(step, "account", with_account=with_account)
         await flow.repeat(
-            message, prompts.status_text(draft, with_account=flow.options.with_account)
+            message, prompts.status_text(draft, with_account=with_account, account_asked=asked)
         )
 
     @router.message(Command("language"))
