@@ -22,14 +22,16 @@ VERSION_EXAMPLES = {
 }
 OTHER_VERSION_EXAMPLE = ("121", "121.0")
 SYSTEMS = ("Windows", "macOS", "Ubuntu", "Debian", "Fedora", "RHEL/CentOS")
-# The versions most customers run, offered as buttons at the system version question.
+# The versions most customers run, offered as buttons at the system version question: the
+# supported releases as of late 2026 (macOS numbers by year since 26; Ubuntu's LTS releases).
+# Any other version is typed. Review when a system ships a release.
 SYSTEM_VERSIONS: dict[str, tuple[str, ...]] = {
     "Windows": ("10", "11"),
-    "macOS": ("13", "14", "15"),
-    "Ubuntu": ("20.04", "22.04", "24.04"),
-    "Debian": ("11", "12"),
-    "Fedora": ("40", "41"),
-    "RHEL/CentOS": ("8", "9"),
+    "macOS": ("14", "15", "26", "27"),
+    "Ubuntu": ("22.04", "24.04", "26.04"),
+    "Debian": ("12", "13"),
+    "Fedora": ("43", "44", "45"),
+    "RHEL/CentOS": ("8", "9", "10"),
 }
 
 _VERSION = re.compile(r"^v?\d{1,5}(?:\.\d{1,6}){0,4}(?:[-+ ]?[0-9A-Za-z.\-]{1,20})?$")
