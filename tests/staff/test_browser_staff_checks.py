@@ -16,6 +16,7 @@ from intake.staff.app import create_staff_app
 from intake.staff.auth import SESSION_COOKIE, SIGN_IN_COOKIE
 from intake.storage import staff as accounts
 from intake.storage.staff import add_staff_user
+from tests.factories import make_conversation, make_ticket
 from tests.staff.browser import ARTIFACTS, axe_violations
 from tests.staff.conftest import STAFF_NAME, STAFF_PASSWORD, Clock, add_locally_stored
 
@@ -125,6 +126,23 @@ async def test_at_phone_width_each_row_is_a_card_with_labelled_cells(server, bro
     assert label == '"Status"'
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / "staff-conversations-phone.png"), full_page=True)
+
+
+async def test_a_long_description_scrolls_in_its_own_box_beside_the_transcript(
+    server, browser, seeded
+):
+    pasted = " ".join(f"line {n}: the export times out after 30 seconds." for n in range(250))
+    conversation = make_conversation(seeded.db, summary="Export times out")
+    make_ticket(seeded.db, conversation, fields={"summary": "Export", "description": [pasted]})
+    page = await new_page(browser, DESK)
+    await sign_in_with_the_keyboard(page, server)
+    await page.goto(f"{server}/conversations/{conversation}")
+    box = page.locator("dl.collected dd").filter(has_text="line 249:")
+    shown, whole = await box.evaluate("dd => [dd.clientHeight, dd.scrollHeight]")
+    assert shown < 500 < whole  # 12,000 characters no longer make the page 7,000 px tall
+    assert await box.get_attribute("tabindex") == "0"  # the keyboard can scroll it
+    assert pasted in await box.inner_text()  # nothing cut
+    assert await axe_violations(page) == []
 
 
 async def test_the_keyboard_alone_reaches_a_conversation_and_its_customer_only_view(
