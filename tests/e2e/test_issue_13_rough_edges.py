@@ -169,8 +169,19 @@ async def test_a_version_is_not_a_browser_name(intake):
     await user.send_text("Export fails")
     await user.wait_for(EN["browser"])
     await user.send_text("121.0")
-    await user.wait_for("looks like a version", new=True)
+    told = await user.wait_for("looks like a version", new=True)
+    assert "First the browser's name, please" in told.text
     assert "Browser: —" in await status(user)
+
+
+async def test_a_version_is_not_a_system_name_and_chinese_says_so_for_the_system(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "os", ZH)
+    await user.tap(lambda b: "其他" in b.text)
+    await user.wait_for("Arch Linux", new=True)
+    await user.send_text("24.04")
+    told = await user.wait_for("看起来像版本号", new=True)
+    assert "请先填写系统的名称" in told.text and "浏览器" not in told.text
 
 
 async def test_a_user_agent_keeps_the_build_and_asks_windows_10_or_11(intake):

@@ -375,8 +375,8 @@ def short(value: str, limit: int = 40) -> str:
 PASTE_PART = 4000
 
 
-def refusal(answer: dialogue.Answer) -> str:
-    """Why a typed answer was not taken, in a sentence or two."""
+def refusal(answer: dialogue.Answer, step: str) -> str:
+    """Why a typed answer to ``step`` was not taken, in a sentence or two."""
     if answer.problem == "empty":
         return _("That message was empty.")
     if answer.problem == "too_long":
@@ -396,11 +396,19 @@ def refusal(answer: dialogue.Answer) -> str:
         )
     if answer.problem == "no_words":
         return _("Please say in words what the problem is, in one line.")
+    if answer.problem == "not_name" and step == "os":
+        return fill(
+            _(
+                "“{value}” looks like a version. First the system's name, please; its version "
+                "comes next."
+            ),
+            value=short(answer.value),
+        )
     if answer.problem == "not_name":
         return fill(
             _(
-                "“{value}” looks like a version. First the browser's or system's name, please; "
-                "the version comes next."
+                "“{value}” looks like a version. First the browser's name, please; its version "
+                "comes next."
             ),
             value=short(answer.value),
         )
@@ -418,7 +426,7 @@ async def accepted(flow: Flow, message: Message, step: str) -> str | None:
         return None
     if len(raw) >= PASTE_PART:
         flow.changed(long_part=f"{step}:{int(message.date.timestamp())}")
-    await flow.repeat(message, refusal(answer))
+    await flow.repeat(message, refusal(answer, step))
     return None
 
 
@@ -516,7 +524,7 @@ async def update_answer(flow: Flow, message: Message, answered: str) -> None:
         if not answer.ok:
             await flow.reply(
                 message,
-                sentences(refusal(answer), _("I kept the answer you sent before.")),
+                sentences(refusal(answer, name), _("I kept the answer you sent before.")),
             )
             return
         value = answer.value
