@@ -1,8 +1,8 @@
 """The web chat: a page that plays a Telegram app, and the JSON/WebSocket API behind it.
 
 Each browser tab creates its own simulated user (``POST /api/users``) and keeps the returned
-key in sessionStorage. Actions go over HTTP (send text, tap a button, upload files); what the
-person would see change arrives over one WebSocket per tab, starting with a snapshot.
+key in sessionStorage. Actions go over HTTP (send or edit text, tap a button, upload files);
+what the person would see change arrives over one WebSocket per tab, starting with a snapshot.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from intake.playground.view import event_view, file_ids, keyboard_view, message_
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_UPLOAD_BYTES = 32 * 1024 * 1024  # above Telegram's 20 MB bot limit, so that case can be tried
 MAX_TEXT = 40_000  # a Telegram app splits long text into 4096-character messages
+MAX_EDIT = 4096  # one message: an edit cannot be split
 MAX_CAPTION = 1024  # Telegram's caption limit
 ALBUM_SIZE = 10  # Telegram sends at most ten items as one album
 PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
@@ -71,6 +72,7 @@ def create_chat_app(
     r.add_get("/api/chats/{key}/ws", chat_socket, name="socket")
     r.add_get("/api/chats/{key}/commands", commands, name="commands")
     r.add_post("/api/chats/{key}/messages", send_message, name="messages")
+    r.add_post("/api/chats/{key}/edits", edit_message, name="edits")
     r.add_post("/api/chats/{key}/taps", tap, name="taps")
     r.add_post("/api/chats/{key}/files", send_files, name="files")
     r.add_get("/api/chats/{key}/files/{file_id}", download, name="file")
@@ -243,6 +245,37 @@ async def send_message(request: web.Request) -> web.Response:
         raise _error(web.HTTPBadRequest, f"text longer than {MAX_TEXT} characters")
     message = await session.user.send_text(text)
     return _json({"message": message_view(message)}, status=201)
+
+
+async def edit_message(request: web.Request) -> web.Response:
+    """Edit one of the person's own text messages, as a Telegram app lets them.
+
+    The bot gets an ``edited_message`` (a leading /command is not run again: the bot decides);
+    an edit that changes nothing sends nothing, as Telegram sends nothing then.
+    """
+    session = _session(request)
+    body = await _body(request)
+    message_id, text = body.get("message_id"), body.get("text")
+    if type(message_id) is not int or not isinstance(text, str):  # JSON true is no id
+        raise _error(web.HTTPBadRequest, "message_id (number) and text (string) expected")
+    message = _own_text_message(session, message_id)
+    if not text.strip():
+        raise _error(web.HTTPBadRequest, "text must be a non-empty string")
+    if len(text) > MAX_EDIT:
+        raise _error(web.HTTPBadRequest, f"text longer than {MAX_EDIT} characters")
+    if text != message.text:
+        message = await session.user.edit_text(message, text)
+    return _json({"message": message_view(message)})
+
+
+def _own_text_message(session: ChatSession, message_id: int) -> ChatMessage:
+    """The person's own text message: a Telegram app offers to edit nothing else."""
+    message = session.user.chat.messages.get(message_id)
+    if message is None or message.from_bot:
+        raise _error(web.HTTPNotFound, "no such message of yours")
+    if message.kind != "text":
+        raise _error(web.HTTPBadRequest, "only text messages can be edited")
+    return message
 
 
 async def tap(request: web.Request) -> web.Response:

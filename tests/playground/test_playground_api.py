@@ -1,11 +1,14 @@
-"""The web chat's API with the real bot behind it: tabs, text, buttons, files, live events."""
+"""The web chat's API with the real bot behind it: tabs, text, edits, buttons, files, events."""
 
 from __future__ import annotations
 
+import pytest
+
 from intake.emulator.media import TINY_PNG
+from intake.playground.chat import MAX_EDIT
 from intake.storage.users import get_user
 from tests.e2e.steps import EN
-from tests.playground.webchat import WebChat, button_texts, plain
+from tests.playground.webchat import Message, WebChat, button_texts, plain
 
 
 async def walk_to_attachments(chat: WebChat) -> None:
@@ -88,6 +91,123 @@ async def test_an_edited_message_arrives_as_an_edit_of_the_same_message(tab):
     assert edits, "the bot edits its step messages in place"
     assert all(tab.messages[i]["edited"] for i in edits if i in tab.messages)
     assert greeting["id"] in tab.messages
+
+
+async def answer_summary(chat: WebChat, summary: str) -> Message:
+    """From /start to the browser question, answering the summary with ``summary``."""
+    await chat.send("/start")
+    await chat.tap(EN["start"])
+    await chat.wait_for(EN["summary"])
+    sent = await chat.send(summary)
+    await chat.wait_for(EN["browser"])
+    return sent
+
+
+def edits_sent(playground) -> list[dict]:
+    """The edited_message updates the emulator has queued for the bot."""
+    return [u for u in playground.emulator.bot.history.values() if "edited_message" in u]
+
+
+async def test_an_edited_summary_reaches_the_bot_which_confirms_the_fixed_answer(tab):
+    sent = await answer_summary(tab, "Exprot fails")
+    await tab.edit(sent["id"], "Export fails")
+    confirmation = await tab.wait_for("Updated")
+    assert "Summary: Export fails" in plain(confirmation)
+
+
+async def test_an_edited_summary_is_the_one_staff_see(tab, playground):
+    sent = await answer_summary(tab, "Exprot fails")
+    await tab.edit(sent["id"], "Export fails")
+    await tab.wait_for("Updated")
+    row = next(playground.services.db.query("SELECT summary FROM conversations"))
+    assert row["summary"] == "Export fails"
+
+
+async def test_an_edit_is_shown_as_an_edit_of_the_same_message(tab):
+    sent = await tab.send("Exprot fails")
+    answered = await tab.edit(sent["id"], "Export fails")
+    assert answered["id"] == sent["id"] and answered["edited"]
+
+    def edit_event() -> Message | None:
+        events = (e["message"] for e in tab.events if e["type"] == "edited")
+        return next((m for m in events if m["id"] == sent["id"]), None)
+
+    assert (await tab.until(edit_event))["edited"]
+    assert plain(tab.messages[sent["id"]]) == "Export fails"
+
+
+async def test_an_edit_that_changes_nothing_sends_nothing(tab, playground):
+    sent = await tab.send("Export fails")
+    answered = await tab.edit(sent["id"], "Export fails")
+    assert answered["edited"] is False
+    assert edits_sent(playground) == []
+
+
+async def test_the_bots_messages_cannot_be_edited(tab):
+    await tab.send("/start")
+    greeting = await tab.wait_for("Hello")
+    response = await tab.client.post(
+        tab.path("/edits"), json={"message_id": greeting["id"], "text": "Hi"}
+    )
+    assert response.status == 404
+    assert tab.messages[greeting["id"]]["edited"] is False
+
+
+async def test_a_message_of_another_chat_cannot_be_edited(client, tab):
+    other = await WebChat.open(client, "en")
+    try:
+        theirs = await other.send("their words")
+        response = await client.post(
+            tab.path("/edits"), json={"message_id": theirs["id"], "text": "mine now"}
+        )
+        assert response.status == 404
+        assert plain(other.messages[theirs["id"]]) == "their words"
+    finally:
+        await other.close()
+
+
+async def test_a_file_message_cannot_be_edited(tab):
+    sent = (await tab.upload([("notes.txt", b"hello", "text/plain")], caption="my notes"))[0]
+    response = await tab.client.post(
+        tab.path("/edits"), json={"message_id": sent["id"], "text": "other notes"}
+    )
+    assert response.status == 400
+    assert "only text" in (await response.json())["error"]
+
+
+@pytest.mark.parametrize("text", ["", "   \n "])
+async def test_an_edit_to_blank_text_is_refused(tab, text):
+    sent = await tab.send("Export fails")
+    response = await tab.client.post(
+        tab.path("/edits"), json={"message_id": sent["id"], "text": text}
+    )
+    assert response.status == 400
+
+
+async def test_an_edit_longer_than_a_message_may_be_is_refused(tab, playground):
+    sent = await tab.send("Export fails")
+    response = await tab.client.post(
+        tab.path("/edits"), json={"message_id": sent["id"], "text": "x" * (MAX_EDIT + 1)}
+    )
+    assert response.status == 400
+    assert f"longer than {MAX_EDIT}" in (await response.json())["error"]
+    assert edits_sent(playground) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"text": "Export fails"},
+        {"message_id": "1", "text": "Export fails"},
+        {"message_id": True, "text": "Export fails"},
+        {"message_id": 1},
+        {"message_id": 1, "text": ["Export fails"]},
+    ],
+)
+async def test_an_edit_names_a_message_by_number_and_gives_text(tab, body):
+    await tab.send("Exprot fails")
+    response = await tab.client.post(tab.path("/edits"), json=body)
+    assert response.status == 400
 
 
 async def test_an_uploaded_file_reaches_the_bot_and_is_listed_back(tab, playground):

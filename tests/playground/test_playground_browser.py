@@ -16,6 +16,7 @@ import pytest
 from intake.i18n import ZH
 from intake.storage import attachments
 from intake.storage import tickets as store
+from tests.e2e.steps import EN
 
 pytestmark = pytest.mark.browser
 
@@ -172,6 +173,37 @@ async def test_browser_completes_a_chinese_intake_and_the_ticket_is_stored(
     await staff.wait_for_url("**/staff/conversations")
     listing = await staff.inner_text("main")
     assert "OS-000001" in listing and "所有用户打开 Orangesky 都显示 502 错误" in listing
+
+
+async def test_browser_edits_a_sent_summary_and_the_bot_takes_the_fix(browser, served):
+    from playwright.async_api import expect
+
+    page = await open_page(browser, served, DESKTOP)
+    await page.click("#start")
+    await bot_says(page, "Hello")
+    await tap(page, EN["start"])
+    await bot_says(page, EN["summary"])
+    await write(page, "Exprot fails")
+    await bot_says(page, EN["browser"])
+
+    summary = page.locator(".msg.out", has_text="Exprot fails")
+    summary = page.locator(f'.msg[data-id="{await summary.get_attribute("data-id")}"]')
+    await summary.hover()
+    await summary.get_by_role("button", name="Edit").click()
+    await expect(page.locator("#edit-bar")).to_contain_text("Editing message")
+    await expect(page.locator("#edit-preview")).to_have_text("Exprot fails")
+    assert await page.input_value("#input") == "Exprot fails"
+    await write(page, "Export fails")
+
+    await bot_says(page, "Updated. Summary: Export fails")
+    await expect(summary.locator(".text")).to_have_text("Export fails")
+    await expect(summary.locator(".edited")).to_have_text("edited")
+    await expect(page.locator("#edit-bar")).to_be_hidden()
+    assert await page.input_value("#input") == ""
+    assert await page.locator(".msg.out").count() == 2, "an edit sends no new message"
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "playground-edit-desktop.png"))
+    assert page.problems == []
 
 
 async def test_browser_tabs_are_separate_users_and_a_reload_keeps_yours(browser, served):

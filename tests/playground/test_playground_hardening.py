@@ -32,8 +32,9 @@ async def test_a_user_cannot_be_made_by_a_simple_cross_site_request(client, body
     assert response.status == 415
 
 
-async def test_text_sent_as_a_form_is_refused(tab):
-    response = await tab.client.post(tab.path("/messages"), data={"text": "/start"})
+@pytest.mark.parametrize(("action", "form"), [("/messages", {}), ("/edits", {"message_id": "1"})])
+async def test_text_sent_as_a_form_is_refused(tab, action, form):
+    response = await tab.client.post(tab.path(action), data={**form, "text": "/start"})
     assert response.status == 415
 
 

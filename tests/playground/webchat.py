@@ -129,6 +129,14 @@ class WebChat:
         assert response.status == 201, await response.text()
         return (await response.json())["message"]
 
+    async def edit(self, message_id: int, text: str) -> Message:
+        """Edit one of this person's own text messages, as the page's ✏️ does."""
+        response = await self.client.post(
+            self.path("/edits"), json={"message_id": message_id, "text": text}
+        )
+        assert response.status == 200, await response.text()
+        return (await response.json())["message"]
+
     async def tap(self, label: str) -> str:
         """Tap the button containing ``label`` on the newest message that has one."""
         message = await self.wait_for_button(label)

@@ -26,6 +26,8 @@
       sendFiles: (n) => (n === 1 ? "Send a file" : `Send ${n} files`),
       restarted: "The playground restarted, so this chat is gone. Tap START for a new one.",
       failed: "Could not send: ", sticker: "Sticker", location: "Location", contact: "Contact",
+      edit: "Edit", editing: "Editing message", cancelEdit: "Cancel editing", save: "Save",
+      editFailed: "Could not edit: ",
     },
     zh: {
       message: "输入消息…", start: "开始", bot: "机器人", typing: "正在输入", edited: "已编辑",
@@ -40,6 +42,8 @@
       sendFiles: (n) => `发送 ${n} 个文件`,
       restarted: "演示环境已重启，这段对话已不存在。点“开始”开启新的对话。",
       failed: "发送失败：", sticker: "贴纸", location: "位置", contact: "联系人",
+      edit: "编辑", editing: "编辑消息", cancelEdit: "取消编辑", save: "保存",
+      editFailed: "编辑失败：",
     },
   };
 
@@ -55,7 +59,8 @@
     uploadList: $("upload-list"), caption: $("caption"), more: $("more"),
     moreMenu: $("more-menu"), moreNote: $("more-note"), you: $("you"),
     youName: $("you-name"), youMeta: $("you-meta"), youAvatar: $("you-avatar"),
-    dropZone: $("drop-zone"),
+    dropZone: $("drop-zone"), editBar: $("edit-bar"), editPreview: $("edit-preview"),
+    editCancel: $("edit-cancel"),
   };
 
   const state = {
@@ -69,6 +74,7 @@
     staffUrl: null,
     pendingUpload: null, // {kind, files}
     actionTimer: null,
+    editing: null, // {id, draft} while the composer edits one of your own messages
   };
 
   const t = (name, ...args) => {
@@ -102,6 +108,11 @@
     for (const node of document.querySelectorAll("[data-t-placeholder]")) {
       node.placeholder = t(node.dataset.tPlaceholder);
     }
+    for (const node of document.querySelectorAll("[data-t-label]")) {
+      node.setAttribute("aria-label", t(node.dataset.tLabel));
+      node.title = t(node.dataset.tLabel);
+    }
+    updateSendLabel();
     for (const b of document.querySelectorAll(".segmented [data-lang]")) {
       b.setAttribute("aria-checked", String(b.dataset.lang === state.lang));
     }
@@ -156,6 +167,9 @@
     return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   };
   const fileUrl = (id) => chatPath(`/files/${encodeURIComponent(id)}`);
+  const shorten = (words) => (words.length > 60 ? `${words.slice(0, 59)}…` : words);
+  // The text a person reads in a bubble (and typed, for their own text messages).
+  const plainText = (msg) => window.TgHtml.render(msg.html || "").textContent;
 
   function nearBottom() {
     const s = el.scroller;
@@ -285,12 +299,12 @@
     quote.className = "reply-quote";
     let words = t("quoted");
     if (target) {
-      const text = window.TgHtml.render(target.html || "").textContent.trim();
+      const text = plainText(target).trim();
       if (target.kind === "photo") words = text ? `${t("photo")} · ${text}` : t("photo");
       else if (target.file) words = target.file.name || t("file");
       else words = text || words;
     }
-    quote.textContent = words.length > 60 ? `${words.slice(0, 59)}…` : words;
+    quote.textContent = shorten(words);
     return quote;
   }
 
@@ -319,6 +333,8 @@
       wrap.classList.add("has-keyboard");
       stack.append(keyboard(msg));
     }
+    if (editable(msg)) wrap.append(editButton(msg));
+    wrap.classList.toggle("editing", Boolean(state.editing) && state.editing.id === msg.id);
     wrap.append(stack);
     return wrap;
   }
@@ -410,6 +426,7 @@
   }
 
   function remove(id) {
+    if (state.editing && state.editing.id === id) stopEdit();
     const msg = state.messages.get(id);
     state.messages.delete(id);
     const node = msg ? nodeFor(msg) : el.messages.querySelector(`.msg[data-id="${id}"]`);
@@ -434,6 +451,7 @@
   }
 
   function clearChat() {
+    stopEdit();
     state.messages.clear();
     el.messages.textContent = "";
   }
@@ -620,6 +638,93 @@
     });
   }
 
+  // --- editing your own text messages (all a Telegram app lets you edit) -----------------------
+
+  const editable = (msg) => Boolean(msg) && !msg.from_bot && msg.kind === "text";
+
+  // Shown on hover or keyboard focus, as Telegram apps offer "Edit" on your own messages.
+  function editButton(msg) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "edit-btn";
+    b.dataset.tLabel = "edit";
+    b.setAttribute("aria-label", t("edit"));
+    b.title = t("edit");
+    b.textContent = "✏️";
+    b.addEventListener("click", () => startEdit(msg.id));
+    return b;
+  }
+
+  // The message's text goes into the composer; sending then edits it instead of sending anew.
+  function startEdit(id) {
+    const msg = state.messages.get(id);
+    if (!editable(msg)) return;
+    const draft = state.editing ? state.editing.draft : el.input.value;
+    state.editing = { id, draft };
+    closeMenus();
+    const text = plainText(msg);
+    el.editPreview.textContent = shorten(text);
+    showEditing();
+    el.input.value = text;
+    autosize();
+    el.input.focus();
+    el.input.setSelectionRange(text.length, text.length);
+  }
+
+  // Leaving edit mode gives back what you were typing before it, as Telegram does.
+  function stopEdit() {
+    if (!state.editing) return;
+    const { draft } = state.editing;
+    state.editing = null;
+    showEditing();
+    el.input.value = draft;
+    autosize();
+  }
+
+  // The bar above the input, the highlighted message and the send button follow edit mode.
+  function showEditing() {
+    const id = state.editing ? String(state.editing.id) : null;
+    el.editBar.hidden = !id;
+    el.form.classList.toggle("editing", Boolean(id));
+    el.input.maxLength = id ? 4096 : 40000; // an edit is one message; a new text may be split
+    for (const node of el.messages.querySelectorAll(".msg")) {
+      node.classList.toggle("editing", node.dataset.id === id);
+    }
+    updateSendLabel();
+  }
+
+  // While editing, the send button saves (a check mark, as in Telegram), and says so.
+  function updateSendLabel() {
+    el.send.classList.toggle("save", Boolean(state.editing));
+    el.send.setAttribute("aria-label", t(state.editing ? "save" : "send"));
+  }
+
+  // Unchanged text sends nothing (Telegram sends no edit then); blank text keeps the message.
+  function submitEdit(text) {
+    if (!text.trim()) return;
+    const { id } = state.editing;
+    const msg = state.messages.get(id);
+    stopEdit();
+    if (msg && text !== plainText(msg)) saveEdit(id, text);
+  }
+
+  // The edit itself comes back over the WebSocket as an "edited" event, "edited" mark and all.
+  async function saveEdit(id, text) {
+    try {
+      await post(chatPath("/edits"), { message_id: id, text });
+    } catch (e) {
+      toast(t("editFailed") + e.message);
+      // Only a chat gone with a restart starts anew; a message gone leaves the chat as it is.
+      if (e.status === 404 && e.message === "unknown chat") newUser();
+    }
+  }
+
+  // The Up arrow in an empty composer edits your last text message, as in Telegram Desktop.
+  function lastEditable() {
+    const own = [...state.messages.values()].filter(editable);
+    return own.length ? own.reduce((a, b) => (b.id > a.id ? b : a)) : null;
+  }
+
   function unpend(messageId) {
     const node = el.messages.querySelector(`.msg[data-id="${messageId}"]`);
     if (node) for (const b of node.querySelectorAll(".pending")) b.classList.remove("pending");
@@ -651,6 +756,7 @@
       item.append(name, description);
       item.addEventListener("click", () => {
         closeMenus();
+        stopEdit();
         el.input.value = "";
         autosize();
         sendText(`/${c.command}`);
@@ -663,6 +769,7 @@
   }
 
   function updateCommandList() {
+    if (state.editing) return; // an edit is not sent as a command
     const value = el.input.value;
     if (/^\/\S*$/.test(value)) showCommands(value);
     else if (!el.commands.hidden && value) el.commands.hidden = true;
@@ -743,7 +850,7 @@
       li.append(name);
       el.uploadList.append(li);
     }
-    el.caption.value = el.input.value.trim();
+    el.caption.value = state.editing ? "" : el.input.value.trim();
     el.upload.showModal();
     el.caption.focus();
   }
@@ -757,7 +864,10 @@
     form.append("kind", pending.kind);
     if (el.caption.value.trim()) form.append("caption", el.caption.value.trim());
     for (const f of pending.files) form.append("file", f, f.name);
-    if (el.caption.value.trim() === el.input.value.trim()) { el.input.value = ""; autosize(); }
+    if (!state.editing && el.caption.value.trim() === el.input.value.trim()) {
+      el.input.value = "";
+      autosize();
+    }
     try {
       // The header tells the server this is its own page (a foreign form cannot send it).
       const sent = await api(chatPath("/files"), {
@@ -774,6 +884,12 @@
   el.form.addEventListener("submit", (e) => {
     e.preventDefault();
     const text = el.input.value;
+    if (state.editing) {
+      closeMenus();
+      submitEdit(text);
+      el.input.focus();
+      return;
+    }
     el.input.value = "";
     autosize();
     closeMenus();
@@ -786,8 +902,20 @@
       e.preventDefault();
       el.form.requestSubmit();
     } else if (e.key === "Escape") {
+      const menuOpen = !el.commands.hidden || !el.attachMenu.hidden;
       closeMenus();
+      if (!menuOpen) stopEdit();
+    } else if (e.key === "ArrowUp" && !el.input.value && !state.editing) {
+      const last = lastEditable();
+      if (last) {
+        e.preventDefault();
+        startEdit(last.id);
+      }
     }
+  });
+  el.editCancel.addEventListener("click", () => {
+    stopEdit();
+    el.input.focus();
   });
   el.start.addEventListener("click", startChat);
   el.menuBtn.addEventListener("click", (e) => {
@@ -849,6 +977,13 @@
     if (command) { sendText(command.textContent); return; }
     const spoiler = e.target.closest(".tg-spoiler");
     if (spoiler) spoiler.classList.add("revealed");
+  });
+  // Double-clicking your own text message edits it, as in Telegram Desktop.
+  el.messages.addEventListener("dblclick", (e) => {
+    const node = e.target.closest(".msg.out.kind-text");
+    if (!node || e.target.closest(".edit-btn")) return;
+    window.getSelection().removeAllRanges();
+    startEdit(Number(node.dataset.id));
   });
 
   // Drag and drop files onto the chat (desktop).
