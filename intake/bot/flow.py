@@ -187,18 +187,29 @@ class Flow:
         return prompts.ask(step, await self.draft(), self.locale, self._view())
 
     async def show(
-        self, step: str, target: Target, *, edit: bool = False, replace: bool = False
+        self,
+        step: str,
+        target: Target,
+        *,
+        edit: bool = False,
+        replace: bool = False,
+        note: str | None = None,
     ) -> None:
         """Enter ``step`` and ask its question (editing the tapped message when ``edit``).
 
         A new prompt takes the buttons off the one before (an answered prompt keeps no stale
         buttons); with ``replace`` the one before is deleted instead (the description's
-        running count: a long paste in parts leaves one message, not one per part).
+        running count: a long paste in parts leaves one message, not one per part). A
+        ``note`` goes above the question, in a message that replies to ``target``.
         """
         self.set_step(step)
         text, markup = await self.prompt(step)
         current_step.set(step)
-        await self._send_prompt(target, text, markup, edit=edit, replace=replace)
+        if note:
+            text = f"{note}\n\n{text}"
+        await self._send_prompt(
+            target, text, markup, edit=edit, replace=replace, quote=note is not None
+        )
         await self._retire_offers(step)
 
     async def _send_prompt(
@@ -209,8 +220,9 @@ class Flow:
         *,
         edit: bool,
         replace: bool = False,
+        quote: bool = False,
     ) -> None:
-        sent = await self.reply(target, text, markup, edit=edit)
+        sent = await self.reply(target, text, markup, edit=edit, quote=quote)
         previous = self.session.prompt_id
         if sent is None or sent.message_id == previous:
             return

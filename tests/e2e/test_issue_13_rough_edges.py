@@ -467,6 +467,47 @@ async def test_an_edited_answer_updates_the_draft(intake):
     assert row["summary"] == "Export fails"
 
 
+async def test_an_answer_edited_at_the_review_brings_an_updated_card(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    summary = next(m for m in user.messages if m.text == "Export to CSV fails with an error")
+    await user.edit_text(summary, "Export to PDF fails with an error")
+    card = await user.wait_for(EN["review"], new=True)
+    assert "Updated" in card.text and "Summary: Export to PDF fails" in card.text
+    assert card.reply_to_message_id == summary.message_id  # the edit it answers
+    await intake.emulator.settle()
+    stale = [m for m in visible(user) if EN["review"] in (m.text or "") and m is not card]
+    assert all(not m.buttons for m in stale)  # nothing confirms the old card
+
+
+async def test_an_edit_after_the_ticket_was_sent_is_told_it_changes_nothing(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    summary = next(m for m in user.messages if m.text == "Export to CSV fails with an error")
+    await user.tap(lambda b: EN["confirm"] in b.text)
+    await user.wait_for("OS-000001", timeout=10)
+    await user.edit_text(summary, "Export to PDF fails with an error")
+    told = await user.wait_for("already sent", new=True)
+    assert "OS-000001" in told.text and "new message" in told.text
+    assert told.reply_to_message_id == summary.message_id
+    fields = json.loads(store.get_ticket(intake.services.db, 1).fields)
+    assert fields["summary"] == "Export to CSV fails with an error"
+
+
+async def test_an_edit_of_a_refused_answer_asks_for_a_new_message_in_chinese(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "summary", ZH)
+    await user.send_text("导出失败")
+    await user.wait_for(ZH["browser"], new=True)
+    await user.tap(lambda b: "其他" in b.text)
+    await user.wait_for("Opera", new=True)
+    refused = await user.send_text("121.0")
+    await user.wait_for("看起来像版本号", new=True)
+    await user.edit_text(refused, "Vivaldi")
+    told = await user.wait_for("新消息", new=True)
+    assert told.reply_to_message_id == refused.message_id and has_chinese(told.text)
+
+
 async def test_the_ticket_files_with_the_edited_browser_version(intake):
     """Regression: Confirm filed the ticket without the version of a newly chosen browser."""
     user = intake.user()

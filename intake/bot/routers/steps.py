@@ -47,11 +47,14 @@ def create_router() -> Router:
 
     @router.edited_message(text)
     async def edited_answer(message: Message, flow: Flow) -> None:
-        """A fixed typo in an answer already given updates that answer (until Confirm)."""
+        """A fixed typo in an answer already given updates that answer (until Confirm); any
+        other edit is told that it changes nothing, rather than met with silence."""
         answered = flow.session.answers.get(str(message.message_id))
-        if answered is None or await flow.step() in dialogue.QUIET:
+        step = await flow.step()
+        if answered is not None and step not in dialogue.QUIET:
+            await update_answer(flow, message, answered, at_review=step == "review")
             return
-        await update_answer(flow, message, answered)
+        await flow.reply(message, edit_not_taken(flow, step), quote=True)
 
     # --- welcome -------------------------------------------------------------------
 
@@ -511,7 +514,24 @@ async def offer_language(flow: Flow, message: Message, text: str) -> None:
     flow.add_offer(await flow.reply(message, offer, builder.as_markup()))
 
 
-async def update_answer(flow: Flow, message: Message, answered: str) -> None:
+def edit_not_taken(flow: Flow, step: str | None) -> str:
+    """Why an edit changed nothing, and what does: a new message."""
+    if step == "done" and flow.session.receipt:
+        return fill(
+            _(
+                "Your ticket {receipt} is already sent, so an edit does not change it. Send "
+                "the correction as a new message and I will add it to the ticket."
+            ),
+            receipt=flow.session.receipt,
+        )
+    return _("An edit reaches me only for an answer I took. Please send this as a new message.")
+
+
+async def update_answer(
+    flow: Flow, message: Message, answered: str, *, at_review: bool = False
+) -> None:
+    """Apply the edited answer; at the review, the card comes again with it (the one above
+    no longer matches the ticket Confirm would send)."""
     name, _sep, index = answered.partition(":")
     draft = await flow.draft()
     if name == "description":
@@ -525,6 +545,7 @@ async def update_answer(flow: Flow, message: Message, answered: str) -> None:
             await flow.reply(
                 message,
                 sentences(refusal(answer, name), _("I kept the answer you sent before.")),
+                quote=True,
             )
             return
         value = answer.value
@@ -535,14 +556,15 @@ async def update_answer(flow: Flow, message: Message, answered: str) -> None:
     await flow.save(draft)
     if name == "summary" and flow.session.conversation_id is not None:
         conversations.update_conversation(flow.db, flow.session.conversation_id, summary=value)
-    await flow.reply(
-        message,
-        fill(
-            _("✏️ Updated. {label}: {value}"),
-            label=_(dialogue.get(name).label),
-            value=short(value, 80),
-        ),
+    updated = fill(
+        _("✏️ Updated. {label}: {value}"),
+        label=_(dialogue.get(name).label),
+        value=short(value, 80),
     )
+    if at_review:
+        await flow.show("review", message, note=updated)
+    else:
+        await flow.reply(message, updated, quote=True)
 
 
 def login_refusal(flow: Flow, login: str, found: str, field: str, user: object) -> str:
