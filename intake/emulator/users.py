@@ -194,6 +194,15 @@ class ChatSide:
         self.bot.push_update("edited_message", self.bot.message_api(message, self.chat))
         return message
 
+    async def edit_caption(self, message: ChatMessage, caption: str) -> ChatMessage:
+        """Edit the caption of one of the person's own photos or files (edited_message)."""
+        if message.from_bot or message.kind not in ("photo", "document"):
+            raise ValueError("a person can edit only the caption of their own photo or file")
+        message.text, message.entities = caption, []
+        self.bot.message_edited(self.chat, message)
+        self.bot.push_update("edited_message", self.bot.message_api(message, self.chat))
+        return message
+
     async def send_document(
         self,
         data: bytes,

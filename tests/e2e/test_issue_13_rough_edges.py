@@ -508,6 +508,20 @@ async def test_an_edit_of_a_refused_answer_asks_for_a_new_message_in_chinese(int
     assert told.reply_to_message_id == refused.message_id and has_chinese(told.text)
 
 
+async def test_an_edited_caption_is_told_it_changes_nothing(intake):
+    user = intake.user()
+    await reach_step(user, "description")
+    await user.send_text("Export fails with E42.")
+    await user.wait_for(lambda m: EN["done"] in " ".join(m.button_texts), new=True)
+    await user.tap(lambda b: EN["done"] in b.text)
+    await user.wait_for(EN["attachments"], new=True)
+    sent = await user.send_document(b"ERROR E42 in export\n", "app.log", "text/plain", "the log")
+    await user.wait_for("app.log", new=True, timeout=10)
+    await user.edit_caption(sent, "the export log")
+    told = await user.wait_for("new message", new=True)
+    assert told.reply_to_message_id == sent.message_id
+
+
 async def test_the_ticket_files_with_the_edited_browser_version(intake):
     """Regression: Confirm filed the ticket without the version of a newly chosen browser."""
     user = intake.user()

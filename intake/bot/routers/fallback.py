@@ -16,11 +16,13 @@ from intake.bot.filters import CommandText, PrivateChat
 from intake.bot.flow import Flow
 from intake.bot.prompts import sentences
 from intake.bot.states import Intake
+from intake.telegram_html import fill
 
 
 def create_router() -> Router:
     router = Router(name="fallback")
     router.message.filter(PrivateChat())
+    router.edited_message.filter(PrivateChat())
 
     @router.message(StateFilter(Intake.done))
     async def after_submit(message: Message, flow: Flow) -> None:
@@ -44,6 +46,12 @@ def create_router() -> Router:
             await flow.begin(message, inbound_message_id=inbound_message_id)
             return
         await flow.repeat(message, explain(message, step))
+
+    @router.edited_message()
+    async def edit_not_taken(message: Message, flow: Flow) -> None:
+        """An edit that changes nothing (an answer is edited in the steps router) is told so,
+        rather than met with silence."""
+        await flow.reply(message, edit_unused(flow, await flow.step()), quote=True)
 
     @router.callback_query()
     async def stale_button(callback: CallbackQuery, flow: Flow) -> None:
@@ -116,3 +124,16 @@ async def already_answered_album(flow: Flow, media_group_id: str) -> bool:
         return True
     flow.changed(answered_album=media_group_id)
     return False
+
+
+def edit_unused(flow: Flow, step: str | None) -> str:
+    """Why an edit changed nothing, and what does: a new message."""
+    if step == "done" and flow.session.receipt:
+        return fill(
+            _(
+                "Your ticket {receipt} is already sent, so an edit does not change it. Send "
+                "the correction as a new message and I will add it to the ticket."
+            ),
+            receipt=flow.session.receipt,
+        )
+    return _("That edit changes nothing here. Please send the correction as a new message.")

@@ -45,16 +45,18 @@ def create_router() -> Router:
 
     # --- an answer edited after it was sent ---------------------------------------------
 
-    @router.edited_message(text)
+    async def open_answer(message: Message, flow: Flow) -> bool:
+        """An edit of an answer the dialogue took, before the ticket is sent (any other edit
+        goes on to the fallback, which says it changed nothing)."""
+        answered = str(message.message_id) in flow.session.answers
+        return answered and await flow.step() not in dialogue.QUIET
+
+    @router.edited_message(text, open_answer)
     async def edited_answer(message: Message, flow: Flow) -> None:
-        """A fixed typo in an answer already given updates that answer (until Confirm); any
-        other edit is told that it changes nothing, rather than met with silence."""
-        answered = flow.session.answers.get(str(message.message_id))
-        step = await flow.step()
-        if answered is not None and step not in dialogue.QUIET:
-            await update_answer(flow, message, answered, at_review=step == "review")
-            return
-        await flow.reply(message, edit_not_taken(flow, step), quote=True)
+        """A fixed typo in an answer already given updates that answer (until Confirm)."""
+        answered = flow.session.answers[str(message.message_id)]
+        at_review = await flow.step() == "review"
+        await update_answer(flow, message, answered, at_review=at_review)
 
     # --- welcome -------------------------------------------------------------------
 
@@ -512,19 +514,6 @@ async def offer_language(flow: Flow, message: Message, text: str) -> None:
         ).format(language=language)
     builder.button(text=label, callback_data=Lang(code=target, step=step))
     flow.add_offer(await flow.reply(message, offer, builder.as_markup()))
-
-
-def edit_not_taken(flow: Flow, step: str | None) -> str:
-    """Why an edit changed nothing, and what does: a new message."""
-    if step == "done" and flow.session.receipt:
-        return fill(
-            _(
-                "Your ticket {receipt} is already sent, so an edit does not change it. Send "
-                "the correction as a new message and I will add it to the ticket."
-            ),
-            receipt=flow.session.receipt,
-        )
-    return _("An edit reaches me only for an answer I took. Please send this as a new message.")
 
 
 async def update_answer(
