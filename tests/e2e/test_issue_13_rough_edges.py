@@ -59,11 +59,17 @@ async def test_the_system_version_question_offers_that_systems_versions(intake):
     assert asked.button_texts[:4] == ["14", "15", "26", "27"]
 
 
-async def test_a_typed_system_gets_no_example_of_another_systems_version(intake):
+async def chinese_at_the_typed_system(intake):
+    """A Chinese customer who tapped "Other…" at the system question."""
     user = intake.user(language_code="zh-hans")
     await reach_step(user, "os", ZH)
     await user.tap(lambda b: "其他" in b.text)
     await user.wait_for("Arch Linux", new=True)
+    return user
+
+
+async def test_a_typed_system_gets_no_example_of_another_systems_version(intake):
+    user = await chinese_at_the_typed_system(intake)
     await user.send_text("Arch Linux")
     asked = await user.wait_for(lambda m: "Arch Linux" in (m.text or ""), new=True)
     assert "版本号输入" in asked.text and "22.04" not in asked.text
@@ -175,10 +181,7 @@ async def test_a_version_is_not_a_browser_name(intake):
 
 
 async def test_a_version_is_not_a_system_name_and_chinese_says_so_for_the_system(intake):
-    user = intake.user(language_code="zh-hans")
-    await reach_step(user, "os", ZH)
-    await user.tap(lambda b: "其他" in b.text)
-    await user.wait_for("Arch Linux", new=True)
+    user = await chinese_at_the_typed_system(intake)
     await user.send_text("24.04")
     told = await user.wait_for("看起来像版本号", new=True)
     assert "请先填写系统的名称" in told.text and "浏览器" not in told.text
