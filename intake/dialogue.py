@@ -364,6 +364,7 @@ class Session:
     language_offered: bool = False
     answered_album: str = ""  # media_group_id already explained (one note per album)
     prompt_id: int | None = None  # the message holding the current step's buttons
+    last_tap: str = ""  # "<message id>:<data>" of the last tap: the same tap again is no news
     # Offers beside the prompt (articles, the language switch): their buttons stay while the
     # step asked after them is current, and come off when the dialogue moves past it.
     offers: list[int] = field(default_factory=list)

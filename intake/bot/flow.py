@@ -245,8 +245,18 @@ class Flow:
         if session.offers_step == step:
             return
         for message_id in session.offers:
-            await self.retire(message_id)
+            if message_id != session.prompt_id:  # an offer edited into the question stays
+                await self.retire(message_id)
         self.changed(offers=[], offers_step=None)
+
+    async def retire_offers(self, *, keep: int | None = None) -> None:
+        """Take the buttons off every offer now (the language changed: they are in the old
+        one), except ``keep``, the tapped offer about to be edited."""
+        for message_id in self.session.offers:
+            if message_id not in (keep, self.session.prompt_id):
+                await self.retire(message_id)
+        if self.session.offers:
+            self.changed(offers=[], offers_step=None)
 
     async def retire_prompts(self, *, keep: int | None = None) -> None:
         """Take the buttons off the prompt and the offers of a dialogue being dropped

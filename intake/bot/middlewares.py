@@ -287,6 +287,12 @@ class OutgoingRecorder(BaseRequestMiddleware):
         )
 
 
+def tap_key(callback: CallbackQuery) -> str:
+    """Which button of which message was tapped: a double tap repeats it exactly."""
+    message_id = callback.message.message_id if callback.message is not None else 0
+    return f"{message_id}:{callback.data or ''}"
+
+
 class FlowMiddleware(BaseMiddleware):
     """Give each message and button handler a ``flow`` for its user (after i18n is set):
     its session is loaded before the handler and saved once after it."""
@@ -331,5 +337,7 @@ class FlowMiddleware(BaseMiddleware):
             await flow.commit()
             return None
         result = await handler(event, data)
+        if isinstance(event, CallbackQuery):
+            flow.changed(last_tap=tap_key(event))
         await flow.commit()  # once per update, after the handler decided
         return result

@@ -458,6 +458,54 @@ async def test_the_language_offer_is_written_in_the_language_the_user_writes(int
     assert has_chinese(offer.text) and "中文" in offer.text
 
 
+async def test_switching_from_the_offer_leaves_the_live_question_last_in_that_language(intake):
+    user = intake.user(language_code="en")
+    await reach_step(user, "description")
+    await user.send_text("导出功能报错，无法下载报表。点击导出按钮后页面一直转圈。")
+    offer = await user.wait_for(lambda m: any("切换到中文" in t for t in m.button_texts))
+    await user.wait_for("Received so far")
+    await user.tap(lambda b: "切换到中文" in b.text, message=offer)
+    await user.wait_for("已收到", new=True)
+    await intake.emulator.settle()
+    last = [m for m in visible(user) if m.from_bot][-1]
+    assert "已收到" in last.text and last.buttons  # the question to answer, in Chinese
+    live = [m for m in visible(user) if m.from_bot and m.buttons]
+    assert all(has_chinese(m.text) for m in live), [m.text[:40] for m in live]
+
+
+async def test_after_a_language_switch_no_button_is_left_live_in_the_old_language(intake):
+    user = intake.user()
+    await reach_step(user, "summary")
+    await user.send_text("Export fails")
+    await user.wait_for(EN["browser"])
+    await user.send_text(CHROME_ON_WINDOWS)
+    await user.wait_for("From your User-Agent", new=True)
+    await user.send_command("/language")
+    await user.wait_for(ZH["browser"], new=True)
+    await intake.emulator.settle()
+    live = [m for m in visible(user) if m.from_bot and m.buttons]
+    assert live and all(has_chinese(m.text) for m in live), [m.text[:40] for m in live]
+
+
+async def test_a_quick_second_tap_on_done_with_files_is_not_answered_with_noise(intake):
+    user = intake.user()
+    await reach_step(user, "description")
+    await user.send_text("Export fails with E42.")
+    await user.wait_for(lambda m: EN["done"] in " ".join(m.button_texts), new=True)
+    await user.tap(lambda b: EN["done"] in b.text)
+    await user.wait_for(EN["attachments"], new=True)
+    await user.send_document(b"ERROR E42 in export\n", "app.log", "text/plain")
+    verdict = await user.wait_for("app.log", new=True, timeout=10)
+    done = verdict.find_button(lambda b: "Done with files" in b.text)
+    before = len(visible(user))
+    for _ in range(3):  # a double (triple) tap: Telegram sends each before the edit lands
+        await user.tap_data(verdict.message_id, done.callback_data)
+    await user.wait_for(EN["review"], new=True)
+    await intake.emulator.settle()
+    after = [m for m in visible(user)[before:] if m.from_bot]
+    assert len(after) == 1, [m.text[:40] for m in after]
+
+
 async def test_an_edited_answer_updates_the_draft(intake):
     user = intake.user()
     await reach_step(user, "summary")

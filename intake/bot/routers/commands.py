@@ -11,8 +11,9 @@ from aiogram.utils.i18n import gettext as _
 
 from intake import dialogue
 from intake.bot import prompts
+from intake.bot.attachment_work import AttachmentWork
 from intake.bot.filters import ButtonsOf, MaybeCommand, PrivateChat
-from intake.bot.flow import Flow
+from intake.bot.flow import Flow, tapped_message_id
 from intake.bot.keyboards import InProgress, Keyboard, Lang
 from intake.i18n import LOCALES, N_
 from intake.statuses import ConversationStatus
@@ -117,17 +118,21 @@ def create_router() -> Router:
         )
 
     @router.message(Command("language"))
-    async def language(message: Message, flow: Flow) -> None:
+    async def language(message: Message, flow: Flow, attachment_work: AttachmentWork) -> None:
         target = "zh_Hans" if flow.locale == "en" else "en"
+        await attachment_work.retire_done_button(flow.bot, flow.chat_id)  # old language
         await switch_to(flow, target, message, edit=False)
 
     @router.callback_query(Lang.filter())
-    async def language_button(callback: CallbackQuery, callback_data: Lang, flow: Flow) -> None:
+    async def language_button(
+        callback: CallbackQuery, callback_data: Lang, flow: Flow, attachment_work: AttachmentWork
+    ) -> None:
         if callback_data.code not in LOCALES:
             await callback.answer()
             await flow.repeat(callback, _("That button no longer works."))
             return
         await callback.answer()
+        await attachment_work.retire_done_button(flow.bot, flow.chat_id)  # old language
         await switch_to(flow, callback_data.code, callback, edit=True)
 
     return router
@@ -153,12 +158,25 @@ async def cancel_current(flow: Flow, *, keep: int | None = None) -> None:
 async def switch_to(
     flow: Flow, locale: str, target: Message | CallbackQuery, *, edit: bool
 ) -> None:
-    """Change the language and ask the current step again in it; nothing is lost."""
+    """Change the language and ask the current step again in it; nothing is lost.
+
+    The question comes last in the chat, in the new language, and no button is left live in
+    the old one: a switch tapped on an offer above (not on the question) turns that offer
+    into a note and asks the question anew below.
+    """
     await flow.set_language(locale)
     step = await flow.step()
+    tapped = tapped_message_id(target)
+    on_offer = edit and tapped is not None and tapped != flow.session.prompt_id
+    await flow.retire_offers(keep=tapped if on_offer else None)
+    if on_offer:
+        await flow.reply(
+            target, _("All set: from now on I will write in this language."), edit=True
+        )
+        edit = False
     if step == "welcome":
         await flow.reply(target, *flow.welcome_prompt(), edit=edit)
     elif step and step != "done":
         await flow.show(step, target, edit=edit)
-    else:
+    elif not on_offer:
         await flow.reply(target, _("All set: from now on I will write in this language."))

@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from intake import dialogue
 from intake.bot.filters import CommandText, PrivateChat
 from intake.bot.flow import Flow
+from intake.bot.middlewares import tap_key
 from intake.bot.prompts import sentences
 from intake.bot.states import Intake
 from intake.telegram_html import fill
@@ -55,6 +56,10 @@ def create_router() -> Router:
 
     @router.callback_query()
     async def stale_button(callback: CallbackQuery, flow: Flow) -> None:
+        if tap_key(callback) == flow.session.last_tap:
+            # A double tap: the first one was answered just now, the same again is no news.
+            await callback.answer()
+            return
         step = await flow.step()
         if step == "done":  # a second tap on Confirm, or any old button after the receipt
             await callback.answer(sent_already(flow), show_alert=False)

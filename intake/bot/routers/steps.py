@@ -478,7 +478,7 @@ async def confirm_user_agent(flow: Flow, message: Message, value: str) -> None:
     system = system_label(parsed) or "—"
     builder = Keyboard()
     builder.row(nav_button(_("Yes, correct"), "ua", "yes"), nav_button(_("No"), "ua", "no"))
-    await flow.reply(
+    reading = await flow.reply(
         message,
         fill(
             _(
@@ -491,6 +491,7 @@ async def confirm_user_agent(flow: Flow, message: Message, value: str) -> None:
         ),
         builder.as_markup(),
     )
+    flow.add_offer(reading)  # beside the browser question: a language switch retires it
 
 
 async def offer_language(flow: Flow, message: Message, text: str) -> None:

@@ -110,7 +110,8 @@ async def add_information(callback: CallbackQuery, flow: Flow, ticket: store.Tic
         )
         return
     await flow.state.set_state(state_of("done"))
-    await flow.state.update_data(ticket_id=ticket.id, ticket_chosen=True)
+    flow.changed(ticket_id=ticket.id)  # a session field: through the session, saved once
+    await flow.state.update_data(ticket_chosen=True)
     await flow.reply(
         callback,
         _("Send your message, photo or file now: it goes to your ticket {receipt}.").format(
@@ -129,7 +130,8 @@ async def send_pending_to(
         text = messages.inbound_text(flow.db, flow.chat_id, message_id)
         if text:
             followup = sink.add_followup(ticket.id, key=f"{flow.chat_id}:{message_id}", text=text)
-    await flow.state.update_data(ticket_id=ticket.id, ticket_chosen=True, pending_followups=[])
+    flow.changed(ticket_id=ticket.id)
+    await flow.state.update_data(ticket_chosen=True, pending_followups=[])
     if followup is not None and followup.queued:
         text = notices.followup_message(flow.locale, ticket.receipt, followup.issue_id)
     else:
