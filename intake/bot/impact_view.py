@@ -87,7 +87,7 @@ def level_card(
                 hours=_(level.hours_text),
             ),
             fill(
-                _("If you send the ticket now, expect it by {due}."),
+                _("If you send the ticket now, expect a first response by {due}."),
                 due=html(due_html(due, locale)),
             ),
             impact_format.staffed_text(level, opened_at, locale, holidays),

@@ -357,7 +357,8 @@ def _shown(step: str, draft: TicketDraft) -> str:
         description = draft.description_text
         return _dash(description[:600] + "…" if len(description) > 600 else description)
     if step == "attachments":
-        return file_names(draft, ", ", space=" ") or "—"
+        # The list's comma is the language's: "、" in Chinese.
+        return file_names(draft, _(", "), space=" ") or "—"
     if step == "account":
         login = draft.redmine_login
         return plain(login) if login else _("none (filed by our service account)")

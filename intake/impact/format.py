@@ -95,9 +95,7 @@ def staffed_text(level: str | Level, at: datetime, locale: str, holidays: Holida
     locale = normalize_locale(locale)
     lvl = get_level(level)
     if lvl.always_staffed:
-        return gettext(
-            locale, "An on-call engineer is available right now, 24 hours a day, 7 days a week."
-        )
+        return gettext(locale, "An on-call engineer is available right now.")
     if is_staffed(lvl, at, holidays):
         return gettext(locale, "Support is staffed right now.")
     opening = next_opening(at, holidays)

@@ -42,7 +42,7 @@ async def test_a_10000_character_summary_is_refused_with_the_limit(intake):
     user = intake.user()
     await reach_step(user, "summary")
     await user.send_text("x" * 4000, split_long=False)
-    await user.wait_for("please keep it under 120", new=True)
+    await user.wait_for("please keep it to 120 at most", new=True)
     await expect_same_step(user, EN["summary"])
 
 

@@ -368,7 +368,7 @@ async def test_a_10000_character_paste_at_the_summary_gets_one_answer(intake):
     await reach_step(user, "summary")
     before = len(visible(user))
     await user.send_text("z " * 5000)
-    await user.wait_for("please keep it under 120", new=True)
+    await user.wait_for("please keep it to 120 at most", new=True)
     await intake.emulator.settle()
     assert len(visible(user)) == before + 1
 

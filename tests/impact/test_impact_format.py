@@ -105,7 +105,7 @@ STAFFED_TEXT = [
         "emergency",
         "2026-11-28T12:00-08:00",
         (),
-        "An on-call engineer is available right now, 24 hours a day, 7 days a week.",
+        "An on-call engineer is available right now.",
     ),
 ]
 
@@ -130,4 +130,4 @@ def test_staffed_text_in_chinese(impact_catalog):
     assert staffed_text("medium", at("2026-11-27T17:00-08:00"), "zh_Hans") == (
         "支持团队当前不在服务时间，将于星期日 15:00 PST 恢复服务。"
     )
-    assert "24 小时" in staffed_text("emergency", datetime.now(PACIFIC), "zh_Hans")
+    assert "值班工程师现在即可响应" in staffed_text("emergency", datetime.now(PACIFIC), "zh_Hans")

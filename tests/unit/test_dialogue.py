@@ -119,6 +119,14 @@ def test_every_step_is_asked_in_both_languages(step, locale):
     assert has_chinese is (locale == ZH)
 
 
+def test_the_review_lists_files_with_the_languages_own_comma(locale):
+    files = [AttachmentRef(1, "app.log", 10, "text/plain", "accepted"), AttachmentRef(2, "b.pdf")]
+    draft = TicketDraft.from_dict({**FULL.to_dict(), "attachments": []})
+    draft.attachments = files
+    text, _markup = prompts.review_card(draft, locale, with_account=False)
+    assert ("app.log、" in text) is (locale == ZH) and ("app.log, " in text) is (locale == EN)
+
+
 def test_the_review_card_stays_under_telegrams_limit(locale):
     files = [AttachmentRef(n, f"{n:02d}-" + "long-name-" * 30 + ".log") for n in range(40)]
     draft = TicketDraft.from_dict(

@@ -136,7 +136,9 @@ def receipt_text(draft: TicketDraft, receipt: Receipt, locale: str, channel: str
     ]
     if receipt.due_at is not None:
         lines.append(
-            _("Expect it by {due}.").format(due=impact_view.due_html(receipt.due_at, locale))
+            _("Expect a first response by {due}.").format(
+                due=impact_view.due_html(receipt.due_at, locale)
+            )
         )
     if receipt.status == TicketStatus.QUEUED:
         lines.append(_("I am filing it in Redmine now and will send you its number and link."))

@@ -386,7 +386,7 @@ def refusal(answer: dialogue.Answer, step: str) -> str:
         return _("That message was empty.")
     if answer.problem == "too_long":
         return _(
-            "That is {length} characters; please keep it under {limit}. You can add details "
+            "That is {length} characters; please keep it to {limit} at most. You can add details "
             "in the description later."
         ).format(length=len(answer.value), limit=answer.limit)
     if answer.problem == "not_version":

@@ -176,7 +176,7 @@ def due_text(ticket: store.TicketRow, locale: str) -> str:
     if ticket.due is None:
         return ""
     # As on the receipt: a date_time entity, in the customer's own time zone.
-    return _("first response due {due}").format(due=impact_view.due_html(ticket.due, locale))
+    return _("First response due {due}").format(due=impact_view.due_html(ticket.due, locale))
 
 
 def _impact(ticket: store.TicketRow) -> str:
