@@ -61,6 +61,13 @@ QUESTIONS: tuple[Question, ...] = (
         no=LOW.key,
     ),
 )
+
+
+def question_text(key: str) -> str:
+    """The question (its English text) behind an answer's key, for staff; the key if unknown."""
+    return next((q.text for q in QUESTIONS if q.key == key), key)
+
+
 BY_KEY: Mapping[str, Question] = {q.key: q for q in QUESTIONS}
 
 

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from intake import i18n
 from intake.impact.levels import LEVEL_NAMES
+from intake.impact.questions import question_text
 from intake.statuses import ConversationStatus, TicketStatus
 from intake.storage.review import parse_time
 
@@ -249,6 +250,8 @@ def _value_text(key: str, value: Any) -> str:
             else str(a)
             for a in value
         )
+    if key == "impact_answers" and isinstance(value, dict):  # the questions, not their keys
+        return "\n".join(f"{question_text(k)} {v}" for k, v in value.items())
     if isinstance(value, dict):
         return "\n".join(f"{k}: {v}" for k, v in value.items())
     if isinstance(value, list):

@@ -115,3 +115,17 @@ def test_redmine_subject_is_one_line_and_bounded():
     assert render_subject(_content(summary="a\nb " + "x" * 400)).startswith("a b x")
     assert len(render_subject(_content(summary="x" * 400))) == 250
     assert render_subject(_content(summary="  ")) == "OS-000007"
+
+
+def test_redmine_impact_answers_read_as_the_questions_the_customer_answered():
+    text = render_description(_content(impact_answers={"unusable": "no", "degraded": "yes"}))
+    assert "Is Orangesky completely unusable for everyone" in text
+    assert "<code>unusable</code>" not in text
+
+
+def test_redmine_description_is_labelled_with_the_language_it_is_written_in():
+    """A Chinese customer who switched the chat to English still wrote in Chinese."""
+    text = render_description(
+        _content(language="en", description="输入密码后页面一直转圈无法登录")
+    )
+    assert "Description (customer's words, Chinese (zh))" in text

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from intake.staff.present import due_state, duration_text, reason_text
+from intake.staff.present import collected_items, due_state, duration_text, reason_text
 from intake.statuses import ConversationStatus
 from intake.storage import conversations, ticket_queue
 from intake.storage import docs as docs_store
@@ -38,6 +38,14 @@ def test_due_state_left_soon_overdue_and_answered():
 def test_a_ticket_closed_unanswered_counts_down_to_nothing():
     closed = due_state(iso(NOW - timedelta(hours=1)), NOW, None, iso(NOW - timedelta(hours=2)))
     assert not closed.overdue and closed.text == "closed before a first response"
+
+
+def test_impact_answers_read_as_the_questions_asked():
+    rows = dict(collected_items({"impact_answers": {"unusable": "no", "degraded": "yes"}}))
+    answers = rows["Impact answers"]
+    assert (
+        "Is Orangesky completely unusable for everyone" in answers and "unusable:" not in answers
+    )
 
 
 def test_reason_codes_are_words_and_old_sentences_stay():

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from intake.i18n import language_name as english_name
 from intake.impact.levels import level_name
+from intake.impact.questions import question_text
+from intake.language import detect_language
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 ZWSP = "\u200b"
@@ -202,11 +204,13 @@ def render_description(content: IssueContent, formatting: str = "textile") -> st
         suggested = level_name(content.impact_suggested)
         rows.append(["Suggested by the questions", suggested])
         rows.append(["Customer's reason for this level", m.inline(content.impact_reason)])
-    for question, answer in content.impact_answers.items():
-        rows.append([m.inline(question), m.inline(answer)])
+    for key, answer in content.impact_answers.items():
+        rows.append([m.inline(question_text(key)), m.inline(answer)])
     add(m.table(["Impact", "Value"], rows))
 
-    add(m.heading(3, f"Description (customer's words, {language_name(content.language)})"))
+    # The language the words are in: a customer may read the chat in one and write in another.
+    written = detect_language(content.description) or content.language
+    add(m.heading(3, f"Description (customer's words, {language_name(written)})"))
     add(m.block(content.description or "(no description given)"))
 
     add(m.heading(3, "Attachments"))
