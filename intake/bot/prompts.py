@@ -24,6 +24,7 @@ from intake.bot.keyboards import (
 from intake.draft import SUMMARY_MAX, TicketDraft
 from intake.environment import BROWSERS, OTHER_VERSION_EXAMPLE, SYSTEMS, VERSION_EXAMPLES
 from intake.i18n import N_, ngettext
+from intake.impact.format import format_response_time
 from intake.telegram_html import fill, html, plain
 
 Prompt = tuple[str, InlineKeyboardMarkup]
@@ -328,7 +329,7 @@ def _dash(value: str) -> str:
 
 
 def draft_lines(
-    draft: TicketDraft, *, with_account: bool, account_asked: bool = True
+    draft: TicketDraft, locale: str, *, with_account: bool, account_asked: bool = True
 ) -> list[str]:
     """Every collected field, one line each (the review card and /status), in the
     dialogue's order with the dialogue's labels. Before the Redmine login is asked, its
@@ -338,19 +339,27 @@ def draft_lines(
             _("<b>{label}:</b> {value}"),
             label=_(step.label),
             value=html(
-                "—" if step.name == "account" and not account_asked else _shown(step.name, draft)
+                "—"
+                if step.name == "account" and not account_asked
+                else _shown(step.name, draft, locale)
             ),
         )
         for step in dialogue.review_lines(with_account=with_account)
     ]
 
 
-def _shown(step: str, draft: TicketDraft) -> str:
+def _shown(step: str, draft: TicketDraft, locale: str) -> str:
     """A field's value as the review card shows it (escaped, bounded in length)."""
     if step == "browser":
         return _dash(" ".join(p for p in (draft.browser, draft.browser_version) if p))
     if step == "os":
         return _dash(" ".join(p for p in (draft.os, draft.os_version) if p))
+    if step == "impact" and draft.impact:  # with its promise: a level chosen over the
+        # suggestion was never shown with its response time before
+        return _("{level} (first response within {time})").format(
+            level=impact_view.level_name(draft.impact),
+            time=format_response_time(draft.impact, locale),
+        )
     if step == "impact":
         return impact_view.level_name(draft.impact)
     if step == "description":
@@ -368,8 +377,10 @@ def _shown(step: str, draft: TicketDraft) -> str:
     return _dash(value)
 
 
-def status_text(draft: TicketDraft, *, with_account: bool, account_asked: bool) -> str:
-    lines = draft_lines(draft, with_account=with_account, account_asked=account_asked)
+def status_text(
+    draft: TicketDraft, locale: str, *, with_account: bool, account_asked: bool
+) -> str:
+    lines = draft_lines(draft, locale, with_account=with_account, account_asked=account_asked)
     return "\n".join([_("📋 What I have so far:"), "", *lines])
 
 
@@ -377,7 +388,7 @@ def review_card(draft: TicketDraft, locale: str, *, with_account: bool) -> Promp
     lines = [
         _("🔎 Please check your ticket before it is sent:"),
         "",
-        *draft_lines(draft, with_account=with_account),
+        *draft_lines(draft, locale, with_account=with_account),
     ]
     if any(ref.verdict == "refused" for ref in draft.attachments):
         # The icon alone left customers believing the refused file would go with the ticket.

@@ -112,6 +112,13 @@ async def test_an_old_start_over_cannot_discard_a_later_request(intake):
     await user.wait_for("Which version of Firefox", new=True)
 
 
+async def test_a_level_chosen_over_the_suggestion_shows_its_response_time_on_the_review(intake):
+    user = intake.user(language_code="en")
+    await choose_low_impact_from_the_review(user)
+    review = user.last_bot_message
+    assert "Impact: Low Impact (first response within 24 hours)" in review.text
+
+
 async def test_confirming_the_impact_again_keeps_the_chosen_level_and_reason(intake):
     """Regression: the card showed, and Confirm restored, the suggested level."""
     user = intake.user(language_code="en")

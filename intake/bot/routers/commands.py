@@ -114,7 +114,10 @@ def create_router() -> Router:
         with_account = flow.options.with_account
         asked = flow.session.editing or dialogue.passed(step, "account", with_account=with_account)
         await flow.repeat(
-            message, prompts.status_text(draft, with_account=with_account, account_asked=asked)
+            message,
+            prompts.status_text(
+                draft, flow.locale, with_account=with_account, account_asked=asked
+            ),
         )
 
     @router.message(Command("language"))
