@@ -29,6 +29,7 @@ class Answer:
     # "" | "empty" | "too_long" | "not_version" | "names_system" | "not_name" | "no_words"
     problem: str = ""
     limit: int = 0
+    implied: str = ""  # the answer to the step this one implies, typed with it ("Chrome 126")
 
     @property
     def ok(self) -> bool:
@@ -110,6 +111,31 @@ def a_name(raw: str, limit: int) -> Answer:
     return answer
 
 
+def a_browser(raw: str, limit: int) -> Answer:
+    """A browser's name; one of the buttons' as the button says it ("谷歌浏览器" is Chrome),
+    with a version typed after it taken too, so that it is not asked again."""
+    return _a_choice(raw, limit, environment.KNOWN_BROWSERS, "browser_version")
+
+
+def a_system(raw: str, limit: int) -> Answer:
+    """A system's name, read as the browser's is ("win11" is Windows 11)."""
+    return _a_choice(raw, limit, environment.KNOWN_SYSTEMS, "os_version")
+
+
+def _a_choice(raw: str, limit: int, known: environment.KnownNames, implied: str) -> Answer:
+    """A known name, and what follows it when that is a version ``implied`` accepts; any
+    other text is a name as typed (a custom browser or system)."""
+    read = known.read(environment.visible_text(raw))
+    if read is not None:
+        name, rest = read
+        if not rest:
+            return Answer(name)
+        version = check(implied, rest)
+        if version.ok and environment.is_version(rest):
+            return Answer(name, implied=version.value)
+    return a_name(raw, limit)
+
+
 def a_version(raw: str, limit: int) -> Answer:
     """A version as people paste it from an About page, normalised to the number."""
     answer = one_line(raw, 0)  # the limit applies to the number, not to what came with it
@@ -164,7 +190,7 @@ STEPS: tuple[Step, ...] = (
         N_("Browser"),
         limit=NAME_MAX,
         required=True,
-        check=a_name,
+        check=a_browser,
         quick=environment.BROWSERS,
         implies="browser_version",
     ),
@@ -184,7 +210,7 @@ STEPS: tuple[Step, ...] = (
         "os",
         N_("System"),
         limit=NAME_MAX,
-        check=a_name,
+        check=a_system,
         quick=environment.SYSTEMS,
         implies="os_version",
     ),

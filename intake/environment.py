@@ -13,6 +13,23 @@ from dataclasses import dataclass
 import ua_parser
 
 BROWSERS = ("Chrome", "Firefox", "Safari", "Edge")
+# What customers type for those browsers instead of tapping their buttons (any case, spaces
+# optional; the names themselves count too): only names that cannot mean another browser.
+BROWSER_NAMES = {
+    "google chrome": "Chrome",
+    "chrome浏览器": "Chrome",
+    "谷歌浏览器": "Chrome",
+    "谷歌": "Chrome",
+    "mozilla firefox": "Firefox",
+    "firefox浏览器": "Firefox",
+    "火狐浏览器": "Firefox",
+    "火狐": "Firefox",
+    "safari浏览器": "Safari",
+    "苹果浏览器": "Safari",
+    "microsoft edge": "Edge",
+    "edge浏览器": "Edge",
+    "微软edge": "Edge",
+}
 # A version as each browser's About page shows it (short, full): the examples its question gives.
 VERSION_EXAMPLES = {
     "Chrome": ("121", "121.0.6167.85"),
@@ -22,6 +39,18 @@ VERSION_EXAMPLES = {
 }
 OTHER_VERSION_EXAMPLE = ("121", "121.0")
 SYSTEMS = ("Windows", "macOS", "Ubuntu", "Debian", "Fedora", "RHEL/CentOS")
+# The same for the systems: "win11" is Windows 11, "苹果系统" macOS.
+SYSTEM_NAMES = {
+    "win": "Windows",
+    "mac os x": "macOS",
+    "mac os": "macOS",
+    "os x": "macOS",
+    "mac": "macOS",
+    "苹果系统": "macOS",
+    "rhel": "RHEL/CentOS",
+    "centos": "RHEL/CentOS",
+    "red hat": "RHEL/CentOS",
+}
 # The versions most customers run, offered as buttons at the system version question: the
 # supported releases as of late 2026 (macOS numbers by year since 26; Ubuntu's LTS releases).
 # Any other version is typed. Review when a system ships a release.
@@ -122,6 +151,44 @@ def normalize_version(text: str) -> str:
 def is_browser_name(text: str) -> bool:
     """A name has a letter in it: "121.0" typed at the browser question is a version."""
     return any(ch.isalpha() for ch in text)
+
+
+def _compact(name: str) -> str:
+    return "".join(name.split()).casefold()
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+class KnownNames:
+    """A table of names customers type for the buttons' choices, read at the start of a text.
+
+    Longest name first ("google chrome" before "谷歌"); spaces inside a name are optional
+    ("微软 edge"); a Latin name must end its word ("win11" is Windows, "macbook" is not macOS).
+    """
+
+    def __init__(self, choices: tuple[str, ...], names: dict[str, str]) -> None:
+        table = {**{c: c for c in choices}, **names}
+        self.canonical = {_compact(name): choice for name, choice in table.items()}
+        alternatives = [
+            r"\s*".join(map(re.escape, name)) + ("(?![a-z])" if _latin(name[-1]) else "")
+            for name in sorted(self.canonical, key=len, reverse=True)
+        ]
+        self.pattern = re.compile(f"(?:{'|'.join(alternatives)})", re.IGNORECASE)
+
+    def read(self, text: str) -> tuple[str, str] | None:
+        """(the choice, the words after its name) when ``text`` starts with a known name:
+        "Google Chrome 126" -> ("Chrome", "126"); None for any other name."""
+        value = unicodedata.normalize("NFKC", text).strip()
+        match = self.pattern.match(value)
+        if match is None:
+            return None
+        return self.canonical[_compact(match.group())], value[match.end() :].strip()
+
+
+KNOWN_BROWSERS = KnownNames(BROWSERS, BROWSER_NAMES)
+KNOWN_SYSTEMS = KnownNames(SYSTEMS, SYSTEM_NAMES)
 
 
 def looks_like_user_agent(text: str) -> bool:

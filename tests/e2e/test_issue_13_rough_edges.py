@@ -219,6 +219,78 @@ async def test_a_macos_user_agent_asks_the_version_in_chinese(intake):
     assert "版本" in asked.text and "14" in asked.button_texts
 
 
+async def browser_question(user, words: dict[str, str] = EN):
+    """A new request's browser question."""
+    await reach_step(user, "summary", words)
+    await user.send_text("Export fails" if words is EN else "导出失败")
+    await user.wait_for(words["browser"], new=True)
+
+
+async def test_a_browser_typed_with_its_version_skips_the_version_question(intake):
+    user = intake.user()
+    await browser_question(user)
+    await user.send_text("chrome 126")
+    await user.wait_for(EN["os"], new=True)
+    assert "Browser: Chrome 126\n" in await status(user)
+
+
+async def test_a_chinese_browser_name_is_that_browser_and_gets_its_help(intake):
+    user = intake.user(language_code="zh-hans")
+    await browser_question(user, ZH)
+    await user.send_text("谷歌浏览器")
+    await user.wait_for("您使用的 Chrome 是哪个版本", new=True)
+    await user.tap("我不清楚")
+    await user.wait_for("关于 Google Chrome", new=True)
+
+
+async def test_a_browser_typed_after_other_takes_the_version_after_its_name(intake):
+    user = intake.user(language_code="zh-hans")
+    await browser_question(user, ZH)
+    await user.tap(lambda b: "其他" in b.text)
+    await user.wait_for("Vivaldi", new=True)
+    await user.send_text("火狐浏览器 版本 128.0.3")
+    await user.wait_for(ZH["os"], new=True)
+    await user.send_command("/status")
+    shown = await user.wait_for("浏览器：", new=True)
+    assert "浏览器：Firefox 128.0.3\n" in shown.text
+
+
+async def test_a_browser_and_version_typed_at_an_edit_go_back_to_the_review(intake):
+    user = intake.user()
+    await reach_step(user, "review")
+    await user.tap("✏️ Browser")
+    await user.wait_for(EN["browser"], new=True)
+    await user.send_text("Mozilla Firefox 128.0.3")
+    review = await user.wait_for(EN["review"], new=True)
+    assert "Browser: Firefox 128.0.3\n" in review.text
+
+
+async def test_a_system_typed_with_its_version_skips_the_version_question(intake):
+    user = intake.user()
+    await reach_step(user, "os")
+    await user.send_text("ubuntu 24.04")
+    await user.wait_for(EN["product"], new=True)
+    assert "System: Ubuntu 24.04\n" in await status(user)
+
+
+async def test_win11_is_windows_11_in_chinese(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "os", ZH)
+    await user.send_text("win11")
+    await user.wait_for(ZH["product"], new=True)
+    await user.send_command("/status")
+    shown = await user.wait_for("系统：", new=True)
+    assert "系统：Windows 11\n" in shown.text
+
+
+async def test_a_chinese_system_name_asks_that_systems_version(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "os", ZH)
+    await user.send_text("苹果系统")
+    asked = await user.wait_for("macOS", new=True)
+    assert asked.button_texts[:4] == ["14", "15", "26", "27"]
+
+
 async def test_a_summary_of_invisible_characters_is_refused(intake):
     user = intake.user()
     await reach_step(user, "summary")

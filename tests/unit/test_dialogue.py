@@ -174,6 +174,30 @@ def test_answers_are_checked_and_normalised_by_the_table(step, raw, value, probl
     )
 
 
+@pytest.mark.parametrize(
+    "step, raw, value, implied",
+    [
+        ("browser", "chrome 126", "Chrome", "126"),
+        ("browser", "谷歌浏览器", "Chrome", ""),
+        (
+            "browser",
+            "Google Chrome 126.0.6478.127 (Official Build) (64-bit)",
+            "Chrome",
+            "126.0.6478.127",
+        ),
+        ("browser", "Chrome on Windows 11", "Chrome on Windows 11", ""),  # not the browser's
+        ("browser", "Chrome Canary", "Chrome Canary", ""),  # words, not a version: as typed
+        ("os", "win11", "Windows", "11"),
+        ("os", "Windows Server 2022", "Windows", "Server 2022"),
+        ("os", "Arch Linux", "Arch Linux", ""),
+    ],
+)
+def test_a_known_name_is_its_button_and_a_version_after_it_answers_the_next_step(
+    step, raw, value, implied
+):
+    assert dialogue.check(step, raw) == dialogue.Answer(value, implied=implied)
+
+
 def test_customer_text_cannot_break_a_message(locale):
     """One escaping point: names like "<script> & co" are shown as typed, never as markup."""
     from intake.emulator._html import parse_html

@@ -142,3 +142,55 @@ def test_an_edge_user_agent_reads_edges_own_version():
     )
     assert env is not None
     assert (env.browser, env.browser_version) == ("Edge", "126.0.2592.87")
+
+
+@pytest.mark.parametrize(
+    "typed, read",
+    [
+        ("chrome", ("Chrome", "")),
+        ("Google Chrome", ("Chrome", "")),
+        ("谷歌浏览器", ("Chrome", "")),
+        ("谷歌", ("Chrome", "")),
+        ("mozilla firefox", ("Firefox", "")),
+        ("火狐", ("Firefox", "")),
+        ("火狐浏览器", ("Firefox", "")),
+        ("SAFARI", ("Safari", "")),
+        ("苹果浏览器", ("Safari", "")),
+        ("Microsoft Edge", ("Edge", "")),
+        ("微软 Edge", ("Edge", "")),
+        ("edge浏览器", ("Edge", "")),
+        ("chrome 126", ("Chrome", "126")),
+        ("Firefox 128.0.3", ("Firefox", "128.0.3")),
+        ("Chrome 版本 126.0.6478.127", ("Chrome", "版本 126.0.6478.127")),
+        ("\uff23\uff48\uff52\uff4f\uff4d\uff45\u3000\uff11\uff12\uff16", ("Chrome", "126")),
+    ],
+)
+def test_a_typed_browser_name_is_read_as_its_button(typed, read):
+    assert environment.KNOWN_BROWSERS.read(typed) == read
+
+
+@pytest.mark.parametrize("typed", ["Vivaldi", "360安全浏览器", "Chromium", "Edgeium", "121.0"])
+def test_another_browser_is_not_read_as_a_known_one(typed):
+    assert environment.KNOWN_BROWSERS.read(typed) is None
+
+
+@pytest.mark.parametrize(
+    "typed, read",
+    [
+        ("windows 11", ("Windows", "11")),
+        ("win11", ("Windows", "11")),
+        ("Win 10", ("Windows", "10")),
+        ("mac", ("macOS", "")),
+        ("Mac OS X 10.15", ("macOS", "10.15")),
+        ("苹果系统", ("macOS", "")),
+        ("ubuntu 24.04", ("Ubuntu", "24.04")),
+        ("CentOS 9", ("RHEL/CentOS", "9")),
+    ],
+)
+def test_a_typed_system_name_is_read_as_its_button(typed, read):
+    assert environment.KNOWN_SYSTEMS.read(typed) == read
+
+
+@pytest.mark.parametrize("typed", ["Arch Linux", "macbook", "window 11", "24.04"])
+def test_another_system_is_not_read_as_a_known_one(typed):
+    assert environment.KNOWN_SYSTEMS.read(typed) is None

@@ -115,12 +115,7 @@ def create_router() -> Router:
         if environment.looks_like_user_agent(value):
             await confirm_user_agent(flow, message, value)
             return
-        name = await accepted(flow, message, "browser")
-        if name is None:
-            return
-        await choose(flow, CHOICES["browser"], name)
-        remember_answer(flow, message, "browser")
-        await flow.forward("browser", message)
+        await typed_choice(flow, message, CHOICES["browser"])
 
     browser_steps = StateFilter(Intake.browser, Intake.browser_version)
 
@@ -178,12 +173,7 @@ def create_router() -> Router:
 
     @router.message(StateFilter(Intake.os), text)
     async def typed_os(message: Message, flow: Flow) -> None:
-        value = await accepted(flow, message, "os")
-        if value is None:
-            return
-        await choose(flow, CHOICES["os"], value)
-        remember_answer(flow, message, "os")
-        await flow.forward("os", message)
+        await typed_choice(flow, message, CHOICES["os"])
 
     # --- free-text fields: system version, Orangesky version, other details -----------
 
@@ -347,15 +337,24 @@ CHOICES = {
 }
 
 
-async def choose(flow: Flow, choice: Choice, value: str) -> None:
-    """Store the choice (a typed "firefox" becomes "Firefox"); a new one clears its version."""
-    known = {option.lower(): option for option in choice.options}
-    value = known.get(value.lower(), value)
+async def choose(flow: Flow, choice: Choice, value: str, version: str = "") -> None:
+    """Store the choice; a new one clears its version, unless one was typed with it."""
     draft = await flow.draft()
-    if getattr(draft, choice.step) != value:
-        setattr(draft, dialogue.get(choice.step).implies, "")
+    if getattr(draft, choice.step) != value or version:
+        setattr(draft, choice.version_field, version)
     setattr(draft, choice.step, value)
     await flow.save(draft, **{choice.other_flag: False})
+
+
+async def typed_choice(flow: Flow, message: Message, choice: Choice) -> None:
+    """A typed browser or system: "firefox" is the Firefox button, and "chrome 126" answers
+    the version question too (the dialogue goes on past it)."""
+    answer = await checked(flow, message, choice.step)
+    if answer is None:
+        return
+    await choose(flow, choice, answer.value, answer.implied)
+    remember_answer(flow, message, choice.step)
+    await flow.forward(choice.version_field if answer.implied else choice.step, message)
 
 
 async def leave_empty(flow: Flow, step: str) -> None:
@@ -422,11 +421,18 @@ def refusal(answer: dialogue.Answer, step: str) -> str:
 
 async def accepted(flow: Flow, message: Message, step: str) -> str | None:
     """The checked, normalised answer to ``step``, or None after explaining why not."""
+    answer = await checked(flow, message, step)
+    return None if answer is None else answer.value
+
+
+async def checked(flow: Flow, message: Message, step: str) -> dialogue.Answer | None:
+    """The checked answer to ``step`` with what it implies ("Chrome 126" answers the version
+    too), or None after explaining why it was not taken."""
     raw = message.text or ""
     answer = dialogue.check(step, raw)
     if answer.ok:
         flow.changed(long_part="")
-        return answer.value
+        return answer
     if continues_refused_paste(flow, message, step):
         return None
     if len(raw) >= PASTE_PART:
@@ -539,10 +545,9 @@ async def update_answer(
             )
             return
         value = answer.value
-        if name in CHOICES:
-            known = {option.lower(): option for option in CHOICES[name].options}
-            value = known.get(value.lower(), value)
         setattr(draft, name, value)
+        if answer.implied:  # "Chrome 126": the version was edited too
+            setattr(draft, dialogue.get(name).implies, answer.implied)
     await flow.save(draft)
     if name == "summary" and flow.session.conversation_id is not None:
         conversations.update_conversation(flow.db, flow.session.conversation_id, summary=value)
