@@ -38,6 +38,9 @@ VERSION_EXAMPLES = {
     "Edge": ("121", "121.0.2277.83"),
 }
 OTHER_VERSION_EXAMPLE = ("121", "121.0")
+# A browser version the customer could not find, even with the help: stored, filed in Redmine
+# and shown to staff as this word; the customer reads it in their own language.
+UNKNOWN_VERSION = "unknown"
 SYSTEMS = ("Windows", "macOS", "Ubuntu", "Debian", "Fedora", "RHEL/CentOS")
 # The same for the systems: "win11" is Windows 11, "苹果系统" macOS.
 SYSTEM_NAMES = {

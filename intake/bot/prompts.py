@@ -22,7 +22,13 @@ from intake.bot.keyboards import (
     nav_button,
 )
 from intake.draft import SUMMARY_MAX, TicketDraft
-from intake.environment import BROWSERS, OTHER_VERSION_EXAMPLE, SYSTEMS, VERSION_EXAMPLES
+from intake.environment import (
+    BROWSERS,
+    OTHER_VERSION_EXAMPLE,
+    SYSTEMS,
+    UNKNOWN_VERSION,
+    VERSION_EXAMPLES,
+)
 from intake.i18n import N_, ngettext
 from intake.impact.format import format_response_time
 from intake.telegram_html import fill, html, plain
@@ -140,6 +146,8 @@ def _browser_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> P
     builder = Keyboard()
     if data.get("show_version_help"):  # the help is the answer to "I don't know": shown once
         text += "\n\n" + browser_version_help(draft.browser)
+        # and the way on when it does not help: no dead end
+        builder.row(nav_button(_("I still don't know"), "browser_version", "not_found"))
     else:
         builder.row(nav_button(_("I don't know"), "browser_version", "help"))
     return text, footer(builder, locale, "browser_version").as_markup()
@@ -350,6 +358,8 @@ def draft_lines(
 
 def _shown(step: str, draft: TicketDraft, locale: str) -> str:
     """A field's value as the review card shows it (escaped, bounded in length)."""
+    if step == "browser" and draft.browser_version == UNKNOWN_VERSION:
+        return fill(_("{browser} (version unknown)"), browser=draft.browser)
     if step == "browser":
         return _dash(" ".join(p for p in (draft.browser, draft.browser_version) if p))
     if step == "os":

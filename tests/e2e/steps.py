@@ -25,6 +25,8 @@ EN = {
     "skip": "Skip",
     "yes_right": "Yes, that's right",
     "confirm": "Confirm and send",
+    "dont_know": "I don't know",
+    "still_dont_know": "I still don't know",
 }
 ZH = {
     "start": "开始",
@@ -45,6 +47,8 @@ ZH = {
     "skip": "跳过",
     "yes_right": "是的",
     "confirm": "确认并提交",
+    "dont_know": "我不清楚",
+    "still_dont_know": "我还是不清楚",
 }
 
 
@@ -55,9 +59,13 @@ async def complete_intake(
     summary: str = "Orangesky shows 502 errors for all users",
     description: str = "Since 9:00 every page returns 502 Bad Gateway.",
     with_account: bool = False,
+    version_unknown: bool = False,
     before_confirm: Callable[[], None] | None = None,
 ) -> str:
-    """From /start to the receipt; returns the receipt message's text."""
+    """From /start to the receipt; returns the receipt message's text.
+
+    With ``version_unknown`` the browser's version is not found, even with the help.
+    """
     await user.send_command("/start")
     await user.wait_for(lambda m: any(words["start"] in t for t in m.button_texts))
     await user.tap(lambda b: words["start"] in b.text)
@@ -66,7 +74,12 @@ async def complete_intake(
     await user.wait_for(words["browser"])
     await user.tap("Firefox")
     await user.wait_for(words["version"])
-    await user.send_text("121.0")
+    if version_unknown:
+        await user.tap(words["dont_know"])
+        await user.wait_for(lambda m: words["still_dont_know"] in m.button_texts, new=True)
+        await user.tap(words["still_dont_know"])
+    else:
+        await user.send_text("121.0")
     await user.wait_for(words["os"])
     await user.tap("Ubuntu")
     await user.wait_for(lambda m: "Ubuntu" in (m.text or "") and words["os_version"] in m.text)

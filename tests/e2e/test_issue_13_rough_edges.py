@@ -103,13 +103,41 @@ async def test_a_typed_i_dont_know_gets_the_help_to_find_the_version(intake):
 
 
 async def test_i_dont_know_is_answered_once_with_where_to_look(intake):
-    """After the help, the button is gone: a second tap would have changed nothing."""
+    """After the help, "I don't know" is gone: the help is its answer ("I still don't know"
+    is the way on)."""
     user = intake.user()
     await reach_step(user, "browser_version")
     await user.tap("I don't know")
     helped = await user.wait_for("About Google Chrome")
     assert "I don't know" not in helped.button_texts
     assert any("Back" in t for t in helped.button_texts)
+
+
+async def test_i_still_dont_know_after_the_help_goes_on_with_the_version_unknown(intake):
+    user = intake.user()
+    await reach_step(user, "browser_version")
+    await user.tap("I don't know")
+    await user.wait_for("About Google Chrome", new=True)
+    await user.tap("I still don't know")
+    await user.wait_for(EN["os"], new=True)
+    assert "Browser: Chrome (version unknown)\n" in await status(user)
+
+
+async def test_a_second_typed_i_dont_know_goes_on_with_the_version_unknown_in_chinese(intake):
+    user = intake.user(language_code="zh-hans")
+    await browser_question(user, ZH)
+    await user.tap(lambda b: "其他" in b.text)
+    await user.wait_for("Vivaldi", new=True)
+    await user.send_text("360安全浏览器")
+    await user.wait_for("360安全浏览器", new=True)
+    await user.tap("我不清楚")
+    helped = await user.wait_for("帮助 → 关于", new=True)
+    assert "我还是不清楚" in helped.button_texts
+    await user.send_text("不知道")
+    await user.wait_for(ZH["os"], new=True)
+    await user.send_command("/status")
+    shown = await user.wait_for("浏览器：", new=True)
+    assert "浏览器：360安全浏览器（版本不清楚）\n" in shown.text
 
 
 async def test_a_typed_i_dont_know_leaves_the_system_version_empty(intake):

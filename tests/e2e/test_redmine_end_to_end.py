@@ -117,6 +117,21 @@ async def test_redmine_follow_ups_sent_while_redmine_is_down_arrive_once_in_orde
     assert [a["filename"] for a in issue["attachments"]] == ["later.log"]
 
 
+async def test_redmine_reads_unknown_for_a_browser_version_the_customer_could_not_find(
+    intake_redmine, redmine_settings
+):
+    from tests.e2e.steps import complete_intake
+
+    user = intake_redmine.user(language_code="zh-hans")
+    await complete_intake(user, ZH, with_account=True, version_unknown=True)
+    await _wait_until(lambda: store.get_ticket(intake_redmine.services.db, 1).status == "filed")
+    ticket = store.get_ticket(intake_redmine.services.db, 1)
+    async with RedmineClient(redmine_settings.url, redmine_settings.api_key) as client:
+        issue = await client.get_issue(int(ticket.external_id), include=())
+    fields = {cf["name"]: cf.get("value") for cf in issue["custom_fields"]}
+    assert (fields["Browser"], fields["Browser version"]) == ("Firefox", "unknown")
+
+
 async def _wait_until(predicate, seconds: float = 60.0) -> None:
     deadline = asyncio.get_running_loop().time() + seconds
     while not predicate():

@@ -137,6 +137,13 @@ def test_the_review_card_stays_under_telegrams_limit(locale):
     assert len(text) <= 4096
 
 
+def test_a_browser_version_not_found_reads_as_unknown_in_the_customers_language(locale):
+    draft = TicketDraft.from_dict({**FULL.to_dict(), "browser_version": "unknown"})
+    card, _markup = prompts.review_card(draft, locale, with_account=False)
+    shown = "Chrome\uff08版本不清楚\uff09" if locale == ZH else "Chrome (version unknown)"
+    assert shown in card and "Chrome unknown" not in card
+
+
 def test_quick_answers_follow_the_system():
     assert dialogue.quick_answers("os_version", TicketDraft(os="Windows")) == ("10", "11")
     assert dialogue.quick_answers("os_version", TicketDraft(os="Arch Linux")) == ()
@@ -264,6 +271,8 @@ def test_a_summary_with_words_is_taken_as_typed(summary):
         "不知道",
         "我不清楚。",
         "没有",
+        "I still don't know",  # what the button after the version help says
+        "我还是不清楚",
     ],
 )
 def test_a_typed_i_dont_know_or_nothing_is_read_as_no_answer(typed):

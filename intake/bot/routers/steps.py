@@ -148,9 +148,20 @@ def create_router() -> Router:
 
     @router.message(StateFilter(Intake.browser_version), NoAnswer())
     async def browser_version_unknown(message: Message, flow: Flow) -> None:
-        """Typed rather than tapped: the same help as the "I don't know" button."""
+        """Typed rather than tapped: the same help as the "I don't know" button; typed again
+        after the help, the same as its "I still don't know"."""
+        if flow.session.show_version_help:
+            await version_not_found(flow, message)
+            return
         flow.changed(show_version_help=True)
         await flow.show("browser_version", message)
+
+    @router.callback_query(
+        StateFilter(Intake.browser_version), Nav.filter(F.action == "not_found")
+    )
+    async def browser_version_not_found(callback: CallbackQuery, flow: Flow) -> None:
+        await callback.answer()
+        await version_not_found(flow, callback, edit=True)
 
     @router.message(StateFilter(Intake.browser_version), text)
     async def browser_version(message: Message, flow: Flow) -> None:
@@ -355,6 +366,17 @@ async def typed_choice(flow: Flow, message: Message, choice: Choice) -> None:
     await choose(flow, choice, answer.value, answer.implied)
     remember_answer(flow, message, choice.step)
     await flow.forward(choice.version_field if answer.implied else choice.step, message)
+
+
+async def version_not_found(
+    flow: Flow, target: Message | CallbackQuery, *, edit: bool = False
+) -> None:
+    """The help did not find it either: the version is recorded as unknown and the dialogue
+    goes on (a made-up number or /cancel were the only ways out)."""
+    draft = await flow.draft()
+    draft.browser_version = environment.UNKNOWN_VERSION
+    await flow.save(draft, show_version_help=False)
+    await flow.forward("browser_version", target, edit=edit)
 
 
 async def leave_empty(flow: Flow, step: str) -> None:
