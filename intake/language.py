@@ -398,6 +398,11 @@ def _arabic_language(text: str) -> str:
     return "ar"
 
 
+# Kangxi and supplementary radicals: PDF text extraction gives '⼗' for '十'. Only these are
+# mapped for the quote; other compatibility forms are shown as the file has them.
+_RADICALS = re.compile("[\u2e80-\u2fdf]")
+
+
 def _excerpt(text: str, script: str | None = None, limit: int = 60) -> str:
     """The line with the most letters of ``script`` (or the first line with text), shortened."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
@@ -406,7 +411,7 @@ def _excerpt(text: str, script: str | None = None, limit: int = 60) -> str:
         lines.sort(key=lambda line: -sum(_script(ch) == script for ch in line))
     if not lines:
         return ""
-    line = lines[0]
+    line = _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), lines[0])
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 

@@ -6,6 +6,7 @@ Every string goes through gettext; customer text enters a message only through
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
@@ -135,13 +136,25 @@ def _browser(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
     return text, footer(builder, locale, "browser").as_markup()
 
 
+# Two Chinese characters with a space between them: the Chinese questions space a name
+# such as Chrome off its sentence, which a Chinese name ("360安全浏览器") must not be.
+_CJK_GAP = re.compile("(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
+
+
+def _named(text: str) -> str:
+    """A question with a customer-typed name in it, spaced as the language wants."""
+    return _CJK_GAP.sub("", text)
+
+
 def _browser_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
     short, full = VERSION_EXAMPLES.get(draft.browser, OTHER_VERSION_EXAMPLE)
-    text = fill(
-        _("🔢 Which version of {browser}? For example {short} or {full}."),
-        browser=draft.browser or _("your browser"),
-        short=short,
-        full=full,
+    text = _named(
+        fill(
+            _("🔢 Which version of {browser}? For example {short} or {full}."),
+            browser=draft.browser or _("your browser"),
+            short=short,
+            full=full,
+        )
     )
     builder = Keyboard()
     if data.get("show_version_help"):  # the help is the answer to "I don't know": shown once
@@ -189,7 +202,7 @@ def _os_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt
         if dialogue.quick_answers("os_version", draft)
         else _("🔢 Which version of {os}? Type it as your system shows it.")
     )
-    text = fill(question, os=draft.os or _("your system"))
+    text = _named(fill(question, os=draft.os or _("your system")))
     builder.row(nav_button(_("I don't know"), "os_version", "skip"))
     return text, footer(builder, locale, "os_version").as_markup()
 

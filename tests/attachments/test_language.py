@@ -173,3 +173,10 @@ def test_detection_is_repeatable():
 )
 def test_suggest_switch(text, locale, expected):
     assert suggest_switch(text, locale) == expected
+
+
+def test_an_excerpt_from_a_pdf_shows_kangxi_radicals_as_the_characters_they_stand_for():
+    """PDF text extraction gives '⼗' (U+2F17) for '十' and '⽤' (U+2F64) for '用'."""
+    guess = analyse("请在三\u2f17秒后重试，所有\u2f64户都无法登录。")
+    assert guess.language == "zh"
+    assert "三十秒" in guess.excerpt and "所有用户" in guess.excerpt

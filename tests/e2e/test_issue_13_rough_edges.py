@@ -197,6 +197,18 @@ async def test_a_system_typed_for_the_browser_version_is_not_taken_for_it(intake
     assert "128.0.3\n" in await status(user)
 
 
+async def test_a_chinese_browser_name_sits_in_the_chinese_question_without_spaces(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "summary", ZH)
+    await user.send_text("导出失败")
+    await user.wait_for(ZH["browser"], new=True)
+    await user.tap(lambda b: "其他" in b.text)
+    await user.wait_for("Opera", new=True)
+    await user.send_text("360安全浏览器")
+    asked = await user.wait_for("是哪个版本", new=True)
+    assert "360安全浏览器是哪个版本" in asked.text
+
+
 async def test_a_version_is_not_a_browser_name(intake):
     user = intake.user()
     await reach_step(user, "summary")
