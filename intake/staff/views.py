@@ -246,6 +246,12 @@ async def conversations(request: web.Request) -> dict[str, Any]:
         "filters": filters,
         "form": kept,
         "filtered": bool(kept),
+        # "from" after "to" matches nothing: say that, not "try fewer words".
+        "dates_reversed": bool(
+            filters.started_from
+            and filters.started_to
+            and filters.started_from > filters.started_to
+        ),
         "result": page,
         "prev_url": page_url(page.page - 1) if page.page > 1 else None,
         "next_url": page_url(page.page + 1) if page.page < page.pages else None,

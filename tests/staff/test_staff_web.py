@@ -291,6 +291,12 @@ async def test_filters_from_the_query_string(signed_in: TestClient, seeded):
     assert "Export is slow" in html and "无法登录控制台" not in html
 
 
+async def test_reversed_dates_are_named_as_the_reason_nothing_matches(signed_in, seeded):
+    params = {"from": "2026-12-03", "to": "2026-11-01"}
+    html = await (await signed_in.get("/conversations", params=params)).text()
+    assert "“Started from” is after “to”" in html and "Try fewer words" not in html
+
+
 async def test_pagination_links_keep_the_filters(db, clock, seeded):
     from aiohttp.test_utils import TestServer
 
