@@ -111,10 +111,15 @@ async def test_an_album_is_checked_file_by_file_with_a_chat_action(intake):
 async def test_a_file_over_the_download_limit_is_told_at_once(intake):
     user = intake.user()
     await at_attachments(user)
-    await user.send_document(b"x", "huge.zip", "application/zip", file_size=25 * 1024 * 1024)
+    sent = await user.send_document(
+        b"x", "huge.zip", "application/zip", file_size=25 * 1024 * 1024
+    )
     told = await user.wait_for("huge.zip", new=True)
     assert "25.0 MB" in told.text
     assert "limit is 20 MB" in told.text
+    # told like any other file's verdict: a reply to it, with the way on, not the question again
+    assert told.reply_to_message_id == sent.message_id
+    assert told.button_texts == ["✅ Done with files"] and "Screenshots" not in told.text
     row = next(intake.services.db.query("SELECT verdict, verdict_reason FROM attachments"))
     assert row == {"verdict": "unchecked", "verdict_reason": "too_large"}
 

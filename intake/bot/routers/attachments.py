@@ -60,7 +60,8 @@ def create_router() -> Router:
                 excerpt="",
                 elapsed_ms=0,
             )
-            await flow.repeat(
+            # Told as every file's verdict is: a reply to it, with the one Done button.
+            sent = await flow.reply(
                 message,
                 fill(
                     _(
@@ -71,7 +72,11 @@ def create_router() -> Router:
                     size=f"{size / 1_048_576:.1f}",
                     limit=f"{limit / 1_048_576:.0f}",
                 ),
+                single_row(nav_button(_("✅ Done with files"), "attachments", "done")),
+                quote=True,
             )
+            if sent is not None:
+                await attachment_work.move_done_button(bot, flow.chat_id, sent.message_id)
             return
         draft = await flow.draft()
         draft.attachments.append(
