@@ -85,7 +85,8 @@ MESSAGES = {
         "screenshot, a PDF or a text file in English instead."
     ),
     "ocr_unavailable": N_(
-        "I couldn't read the text in {file_name} right now. Please make sure it is in English."
+        "I couldn't read the text in {file_name} right now, so it is not added to your "
+        "request. Please send the text as a file, or describe in English what it shows."
     ),
     "timeout": N_(
         "Checking {file_name} took too long. Please send a smaller file or a cropped "
@@ -95,8 +96,8 @@ MESSAGES = {
     # The bot's own failures around a check (intake/bot/attachment_work.py).
     "download_failed": N_("I could not download {file_name} from Telegram. Please send it again."),
     "error": N_(
-        "Something went wrong while checking {file_name}. It is kept with your request; "
-        "please make sure any text in it is in English."
+        "Something went wrong while checking {file_name}, so it is not added to your "
+        "request. Please send it again, or describe it in English."
     ),
 }
 

@@ -56,3 +56,10 @@ REASONS: dict[Outcome, tuple[Reason, ...]] = {
         Reason.ERROR,
     ),
 }
+
+
+def sent_with_ticket(verdict: str | None) -> bool:
+    """Whether a file goes to the ticket (Redmine): only one the check found English, or with
+    nothing to judge. A refused file is not in English; an unchecked (or still pending) one may
+    not be, and its customer was asked to send something else. Both stay in the record."""
+    return verdict == Outcome.ACCEPTED

@@ -13,6 +13,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from intake import dialogue
+from intake.attachments.reasons import Outcome
 from intake.bot import impact_view
 from intake.bot.keyboards import (
     Keyboard,
@@ -413,9 +414,7 @@ def review_card(draft: TicketDraft, locale: str, *, with_account: bool) -> Promp
         "",
         *draft_lines(draft, locale, with_account=with_account),
     ]
-    if any(ref.verdict == "refused" for ref in draft.attachments):
-        # The icon alone left customers believing the refused file would go with the ticket.
-        lines.append(_("⛔ Files marked so are not sent: they are not in English."))
+    lines.extend(held_back_notes(draft))
     builder = Keyboard()
     builder.add(
         *(
@@ -432,6 +431,20 @@ def review_card(draft: TicketDraft, locale: str, *, with_account: bool) -> Promp
         language_button(locale, "review"),
     )
     return "\n".join(lines), builder.as_markup()
+
+
+def held_back_notes(draft: TicketDraft) -> list[str]:
+    """What ⛔ and ⚠️ mean on the review card: the icons alone left customers believing those
+    files would go with the ticket (``sent_with_ticket`` keeps them off it)."""
+    verdicts = {ref.verdict for ref in draft.attachments}
+    notes = []
+    if Outcome.REFUSED in verdicts:
+        notes.append(_("⛔ Files marked so are not sent: they are not in English."))
+    if Outcome.UNCHECKED in verdicts:
+        notes.append(
+            _("⚠️ Files marked so are not sent: I could not check that they are in English.")
+        )
+    return notes
 
 
 _ASKERS = {

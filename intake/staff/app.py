@@ -16,6 +16,7 @@ import jinja2
 from aiohttp import web
 from sqlite_utils import Database
 
+from intake.attachments.reasons import sent_with_ticket
 from intake.staff import auth, present, views
 from intake.staff.addresses import Network
 from intake.staff.keys import (
@@ -98,6 +99,7 @@ def create_staff_app(
         IMPACTS=review.IMPACTS,
         LANGUAGES=review.LANGUAGES,
         is_image=present.is_image,
+        sent_with_ticket=sent_with_ticket,
         collected_items=present.collected_items,
         due_state=present.due_state,
     )

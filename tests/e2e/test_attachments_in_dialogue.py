@@ -108,6 +108,32 @@ async def test_an_album_is_checked_file_by_file_with_a_chat_action(intake):
     assert "Attachments: ✅ photo 1, ⛔ photo 2, ✅ trace.txt" in review.text
 
 
+async def test_the_review_says_files_the_bot_could_not_check_are_not_sent(intake):
+    user = intake.user()
+    await at_attachments(user)
+    await user.send_document(bytes(range(256)) * 4, "tool.exe", "application/x-msdownload")
+    verdict = await user.wait_for("tool.exe", timeout=20)
+    assert "⚠️" in verdict.text
+    await user.tap(lambda b: "Done" in b.text, message=verdict)
+    review = await user.wait_for("Please check your ticket", new=True)
+    assert "⚠️ tool.exe" in review.text
+    assert "⚠️ Files marked so are not sent: I could not check that they are in English." in (
+        review.text
+    )
+    assert "⛔" not in review.text  # no refused file: no word about one
+
+
+async def test_a_chinese_review_says_files_the_bot_could_not_check_are_not_sent(intake):
+    user = intake.user(language_code="zh-hans")
+    await reach_step(user, "review", ZH)
+    await user.tap(lambda b: "附件" in b.text)
+    await user.send_document(bytes(range(256)) * 4, "tool.exe", "application/x-msdownload")
+    verdict = await user.wait_for("tool.exe", timeout=20)
+    await user.tap(lambda b: "完成" in b.text, message=verdict)
+    review = await user.wait_for(ZH["review"], new=True)
+    assert "⚠️ 标有此符号的文件不会随工单提交：无法确认它们是英文的。" in review.text
+
+
 async def test_a_file_over_the_download_limit_is_told_at_once(intake):
     user = intake.user()
     await at_attachments(user)

@@ -33,6 +33,18 @@ async def test_a_chinese_file_after_the_receipt_is_refused(intake):
     assert row == {"verdict": "refused"}
 
 
+async def test_a_file_the_bot_cannot_check_after_the_receipt_is_not_added(intake):
+    """Told to send a screenshot, PDF or text file instead, so the file stays off the ticket."""
+    user = intake.user()
+    await complete_intake(user)
+    await user.send_document(bytes(range(256)) * 4, "tool.exe", "application/x-msdownload")
+    told = await user.wait_for("tool.exe", new=True, timeout=20)
+    assert "I can't check this type of file (tool.exe)" in told.text
+    assert "added" not in told.text and "goes to issue" not in told.text
+    row = next(intake.services.db.query("SELECT verdict, verdict_reason FROM attachments"))
+    assert row == {"verdict": "unchecked", "verdict_reason": "unsupported"}
+
+
 async def test_each_file_sent_after_the_receipt_is_answered_as_a_reply_to_it(intake):
     """Two files at once: the answers quote their files, so the refused one is plain to see."""
     user = intake.user()

@@ -118,6 +118,35 @@ async def test_redmine_attachment_over_the_limit_is_listed_not_uploaded(
     assert requests == 4 + 1 + 1 + 1
 
 
+async def test_redmine_a_file_the_bot_could_not_check_is_listed_not_attached(
+    db, factory, draft_factory, settings, client
+):
+    """The customer was told to send another file instead: this one must not reach the issue."""
+    conv = factory.conversation()
+    refs = [
+        factory.attachment(conv, "app.log", b"ERROR E42 export failed\n"),
+        factory.attachment(
+            conv,
+            "tool.exe",
+            secrets.token_bytes(256),
+            mime="application/x-msdownload",
+            verdict="unchecked",
+            reason="unsupported",
+        ),
+    ]
+    receipt = RedmineSink(db).submit(
+        draft_factory(attachments=refs), conversation_id=conv, opened_at=datetime.now(UTC)
+    )
+
+    result = await RedmineFiler(db, client, settings).file(receipt.ticket_id)
+
+    issue = await client.get_issue(result.issue_id)
+    assert [a["filename"] for a in issue["attachments"]] == ["app.log"]
+    assert "tool.exe" in issue["description"]
+    assert "not checked for English, so not sent" in issue["description"]
+    assert result.not_uploaded == ()  # nothing Redmine refused: the customer heard at intake
+
+
 async def _new_user(client, *, locked: bool = False) -> str:
     login = "tg_" + secrets.token_hex(4)
     body = await client.request(

@@ -12,7 +12,7 @@ from intake.statuses import ConversationStatus
 from intake.storage import conversations, ticket_queue
 from intake.storage import docs as docs_store
 from intake.storage import tickets as tickets_store
-from tests.factories import iso
+from tests.factories import add_attachment, iso
 from tests.staff.conftest import NOW
 
 
@@ -132,6 +132,24 @@ async def test_a_locally_kept_ticket_says_so(signed_in, stored_locally):
     assert "kept locally: Redmine is not configured" in html
     assert "not filed yet" not in html
     assert "3 h 20 min left" in html
+
+
+async def test_files_kept_off_the_ticket_are_marked_not_sent(signed_in, seeded):
+    """Refused and unchecked files are stored for staff, but never went to Redmine."""
+    add_attachment(
+        seeded.db,
+        seeded.english,
+        bytes(range(256)),
+        file_name="tool.exe",
+        mime_type="application/x-msdownload",
+        verdict="unchecked",
+        verdict_language=None,
+        verdict_reason="unsupported",
+    )
+    html = await (await signed_in.get(f"/conversations/{seeded.english}")).text()
+    assert "tool.exe" in html
+    # the refused PDF and the unchecked program; the accepted screenshot went
+    assert html.count("Not sent with the ticket") == 2
 
 
 async def test_the_customer_only_view_leaves_out_the_bot(signed_in, seeded):

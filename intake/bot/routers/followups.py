@@ -3,7 +3,8 @@
 Each text, file and album photo is accepted at once ("this goes to issue #45") and queued
 for the issue, after its filing and in the order sent, so nothing is lost while Redmine is
 down or the ticket is not filed yet. A reply to one of a ticket's messages goes to that
-ticket; anything else to the newest one. Files follow the English-only rule as at intake.
+ticket; anything else to the newest one. Files follow the English-only rule as at intake:
+only a file the check found English goes to the issue.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from intake.attachments import messages as verdict_messages
-from intake.attachments.reasons import Outcome, Reason
+from intake.attachments.reasons import sent_with_ticket
 from intake.bot.attachment_work import AttachmentWork, IncomingFile
 from intake.bot.filters import FileMessage, PrivateChat, TextAnswer
 from intake.bot.flow import Flow
@@ -92,7 +93,7 @@ def create_router() -> Router:
         incoming = IncomingFile(attachment_id, flow.chat_id, file_id, name, mime, message.caption)
         verdict = await attachment_work.check_now(bot, incoming)
         photo = bool(message.photo)
-        if verdict.verdict == Outcome.REFUSED or verdict.reason == Reason.DOWNLOAD_FAILED:
+        if not sent_with_ticket(verdict.verdict):  # told why, and what to send instead
             await flow.reply(
                 message,
                 plain(verdict_messages.user_message(verdict, flow.locale, name, photo=photo)),

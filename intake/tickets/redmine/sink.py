@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from intake.attachments.reasons import Outcome, sent_with_ticket
 from intake.draft import TicketDraft
 from intake.i18n import language_name
 from intake.impact.levels import level_name
@@ -392,7 +393,9 @@ class RedmineFiler:
             issue["uploads"] = uploads
         created = await self.client.create_issue(issue, switch_user=switch_user)
         return created, tuple(
-            line.file_name for line in lines if not line.uploaded and line.verdict != "refused"
+            line.file_name
+            for line in lines
+            if not line.uploaded and sent_with_ticket(line.verdict)
         )
 
     async def _upload_all(
@@ -415,10 +418,8 @@ class RedmineFiler:
                 verdict_reason=row.verdict_reason,
                 verdict_excerpt=row.verdict_excerpt,
             )
-            if row.verdict == "refused":
-                lines.append(
-                    dataclasses.replace(line, not_uploaded_reason="refused by the policy")
-                )
+            if not sent_with_ticket(row.verdict):
+                lines.append(dataclasses.replace(line, not_uploaded_reason=held_back(row.verdict)))
                 continue
             if row.size is not None and row.size > limit:
                 lines.append(
@@ -653,6 +654,13 @@ class RedmineFiler:
             as_customer=switch_user is not None,
             fallback=fallback,
         )
+
+
+def held_back(verdict: str) -> str:
+    """Why the English-only rule kept a file off the issue, in staff's words."""
+    if verdict == Outcome.REFUSED:
+        return "refused by the policy"
+    return "not checked for English, so not sent (policy)"
 
 
 def _marker_line(m: Markup, marker: str) -> str:
