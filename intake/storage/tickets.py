@@ -338,12 +338,15 @@ def set_closed(
     now: datetime | None = None,
     status_name: str | None = None,
 ) -> TicketRow:
-    """The customer closed (or reopened) their ticket; Redmine follows through the outbox."""
+    """The customer closed (or reopened) their ticket; Redmine follows through the outbox.
+
+    ``status_name`` is the status Redmine now has (the outbox's status effect); without it
+    the one known before is forgotten: a reopened ticket must not read "Closed"."""
     stamp = iso(now or utcnow())
     with _tx(db):
         db.execute(
-            """UPDATE tickets SET closed_at = ?, updated_at = ?,
-                   redmine_status = coalesce(?, redmine_status) WHERE id = ?""",
+            """UPDATE tickets SET closed_at = ?, updated_at = ?, redmine_status = ?
+               WHERE id = ?""",
             (stamp if closed else None, stamp, status_name, ticket_id),
         )
     return _written(db, ticket_id)
@@ -351,7 +354,8 @@ def set_closed(
 
 def record_redmine_status(db: Database, ticket_id: int, name: str, *, closed: bool) -> None:
     """What Redmine says now (the watcher): its status name, and closed or open, unless the
-    customer's own close or reopen is still on its way to Redmine."""
+    customer's own close or reopen is still on its way to Redmine (what it says is about to
+    change: a reopened ticket would read "Closed" again)."""
     stamp = iso(utcnow())
     with _tx(db):
         waiting = db.execute(
@@ -360,7 +364,6 @@ def record_redmine_status(db: Database, ticket_id: int, name: str, *, closed: bo
             (ticket_id,),
         ).fetchone()
         if waiting:
-            db.execute("UPDATE tickets SET redmine_status = ? WHERE id = ?", (name, ticket_id))
             return
         db.execute(
             """UPDATE tickets SET redmine_status = ?,

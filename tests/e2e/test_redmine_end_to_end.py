@@ -173,3 +173,50 @@ async def test_redmine_closing_and_reopening_from_telegram_reaches_the_issue(
             break
         await asyncio.sleep(0.2)
     assert (await status())["is_closed"] is False
+
+
+async def _card_of_filed_ticket(intake_redmine, user, words=EN) -> store.TicketRow:
+    """A filed ticket with its card open, as the customer gets there: /tickets, then its button."""
+    from tests.e2e.steps import complete_intake
+
+    await complete_intake(user, words, with_account=True)
+    await _wait_until(lambda: store.get_ticket(intake_redmine.services.db, 1).status == "filed")
+    await user.send_command("/tickets")
+    await user.wait_for("OS-000001", new=True)
+    await user.tap("OS-000001")
+    await user.wait_for(lambda m: len(m.button_texts) == 3)  # add, close, all my tickets
+    return store.get_ticket(intake_redmine.services.db, 1)
+
+
+async def _until_redmine_status(intake_redmine, name: str) -> None:
+    """The customer's close or reopen has reached Redmine, and the bot knows its status."""
+    db = intake_redmine.services.db
+    await _wait_until(lambda: store.get_ticket(db, 1).redmine_status == name)
+
+
+async def test_redmine_a_closed_tickets_card_names_its_issue_and_status(
+    intake_redmine, redmine_settings
+):
+    user = intake_redmine.user()
+    ticket = await _card_of_filed_ticket(intake_redmine, user)
+    await user.tap(lambda b: "Problem solved" in b.text)
+    closed = await user.wait_for("Closed.")
+    assert closed.text.startswith(f"OS-000001 · Redmine #{ticket.external_id}: Closed\n")
+
+
+async def test_redmine_a_reopened_tickets_card_no_longer_says_closed(
+    intake_redmine, redmine_settings
+):
+    user = intake_redmine.user(language_code="zh-hans")
+    ticket = await _card_of_filed_ticket(intake_redmine, user, ZH)
+    await user.tap(lambda b: "问题已解决" in b.text)
+    await user.wait_for("已关闭。")
+    await _until_redmine_status(intake_redmine, "Closed")  # Redmine has closed it too
+    await user.tap(lambda b: "重新打开" in b.text)
+    reopened = await user.wait_for("已重新打开")
+    header = reopened.text.splitlines()[0]
+    assert header == f"OS-000001 · Redmine 问题 #{ticket.external_id}：待处理"
+    await _until_redmine_status(intake_redmine, "New")  # as Redmine has it now
+    await user.send_command("/tickets")
+    listing = await user.wait_for("OS-000001", new=True)
+    assert f"Redmine 问题 #{ticket.external_id}：新建" in listing.text

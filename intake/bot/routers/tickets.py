@@ -148,23 +148,26 @@ def reopenable(ticket: store.TicketRow, now: datetime | None = None) -> bool:
 
 
 def state_text(ticket: store.TicketRow, locale: str) -> str:
+    """The card's and the list's state: a filed ticket reads "Redmine #5: New", closed or not."""
+    if ticket.status == TicketStatus.FILED and ticket.external_id:
+        return _("Redmine {issue}: {status}").format(
+            issue=f"#{ticket.external_id}", status=redmine_state(ticket, locale)
+        )
     if ticket.closed:
         return _("closed")
     if ticket.sink == "local":
         return _("with our support team")
-    if ticket.status == TicketStatus.FILED:
-        status = ticket.redmine_status
-        issue = f"#{ticket.external_id}"
-        return (
-            _("Redmine {issue}: {status}").format(
-                issue=issue, status=notices.status_name(locale, status)
-            )
-            if status
-            else _("in Redmine as {issue}").format(issue=issue)
-        )
     if ticket.status == TicketStatus.FAILED:
         return _("not filed: our team has been told")
     return _("being filed in Redmine")
+
+
+def redmine_state(ticket: store.TicketRow, locale: str) -> str:
+    """The issue's status as Redmine last told it; until Redmine has answered the customer's
+    own close or reopen, what they did (the status known before would contradict it)."""
+    if ticket.redmine_status:
+        return notices.status_name(locale, ticket.redmine_status)
+    return notices.status_name(locale, "Closed") if ticket.closed else _("Open")
 
 
 def due_text(ticket: store.TicketRow, locale: str) -> str:
