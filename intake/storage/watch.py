@@ -195,11 +195,15 @@ def _describe(item: queue.OutboxItem) -> str:
     return "; ".join(parts) or item.kind
 
 
+# A failed item's delivery state by its error class (intake.tickets.outbox.ErrorClass).
+_FAILED_STATES = {"blocked": "blocked", "unwanted": "skipped"}
+
+
 def _state(item: queue.OutboxItem) -> str:
     if item.status == queue.DONE:
         return "sent"
     if item.status == queue.FAILED:
-        return "blocked" if item.error_class == "blocked" else "failed"
+        return _FAILED_STATES.get(item.error_class or "", "failed")
     return "waiting"
 
 

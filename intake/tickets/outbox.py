@@ -53,6 +53,7 @@ class ErrorClass(StrEnum):
     BLOCKED = "blocked"  # the user blocked the bot (Telegram 403)
     BAD_REQUEST = "bad_request"  # Telegram refused the message itself
     GONE = "gone"  # the ticket or its issue no longer exists
+    UNWANTED = "unwanted"  # no longer wanted when due (a rating question, the ticket reopened)
     UNKNOWN_KIND = "unknown_kind"  # no handler for the item's kind
 
 

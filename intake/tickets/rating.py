@@ -1,7 +1,10 @@
 """Satisfaction: once a ticket is resolved, the customer rates it 1-5 and may add a comment.
 
-The watcher queues the question (``rating.ask``, once per ticket); the bot's edge stores the
-tap and the comment through here, and each becomes a private note on the issue
+The watcher queues the question (``rating.ask``, once per ticket) when ``wanted``: staff have
+answered and the ticket is resolved or closed. Nobody helped a ticket closed before any answer,
+and a ticket open again has nothing to rate yet, so the question is checked again when it is
+due (and asked later if the ticket is settled again) and a tap on it is refused. The bot's edge
+stores the tap and the comment through here, and each becomes a private note on the issue
 (``rating.note``, redmine lane, in the ticket's chain so it follows the customer's own notes).
 The note is private: a rating is feedback about staff, for staff. Staff read it in English.
 """
@@ -18,6 +21,8 @@ from intake.storage import watch
 from intake.storage.db import write_tx
 from intake.storage.tickets import TicketRow
 from intake.telegram_html import fill, html
+from intake.tickets.outbox import ErrorClass
+from intake.tickets.redmine.journals import RESOLVED_NAMES
 
 ASK = "rating.ask"
 NOTE = "rating.note"
@@ -38,6 +43,10 @@ SKIP_BUTTON = N_("Skip")
 THANKS = N_("Thank you for your rating.")
 COMMENT_THANKS = N_("Thank you, your comment is recorded with your rating.")
 ALREADY = N_("You have already rated this ticket.")
+OPEN_AGAIN = N_(
+    "Your ticket {receipt} is open again, so there is nothing to rate yet. We will ask you "
+    "once it is resolved."
+)
 
 
 def button_data(ticket_id: int, score: int) -> str:
@@ -57,9 +66,20 @@ def question(locale: str, ticket_html: str) -> str:
     return fill(gettext(locale, QUESTION), ticket=html(ticket_html))
 
 
+def settled(ticket: TicketRow) -> bool:
+    """Resolved or closed, as last known; a ticket open again has nothing to rate yet."""
+    return ticket.closed or (ticket.redmine_status or "").strip().lower() in RESOLVED_NAMES
+
+
+def wanted(ticket: TicketRow) -> bool:
+    """Whether to ask now: staff have answered (someone helped), and the ticket is settled."""
+    return ticket.first_response_at is not None and settled(ticket)
+
+
 def queue_question(db: Database, ticket: TicketRow, priority: int = 5) -> None:
-    """Ask once per ticket, after the updates queued before it (same chain)."""
-    queue.enqueue(
+    """Ask once per ticket, after the updates queued before it (same chain); a question not
+    sent because the ticket was open again when it was due goes once it is settled again."""
+    item = queue.enqueue(
         db,
         ASK,
         {"ticket_id": ticket.id},
@@ -69,6 +89,8 @@ def queue_question(db: Database, ticket: TicketRow, priority: int = 5) -> None:
         chain=f"customer:{ticket.id}",
         ticket_id=ticket.id,
     )
+    if item.status == queue.FAILED and item.error_class == ErrorClass.UNWANTED:
+        queue.requeue(db, item.id)
 
 
 def rate(db: Database, ticket: TicketRow, score: int) -> bool:

@@ -269,8 +269,9 @@ class Watcher:
         status = current_status(issue)
         if status is not None:
             store.record_redmine_status(self.db, ticket.id, status.name, closed=status.is_closed)
-        if status is not None and status.settled:
-            rating.queue_question(self.db, ticket, priority)
+        current = store.get_ticket(self.db, ticket.id)  # first response, state just recorded
+        if current is not None and rating.wanted(current):
+            rating.queue_question(self.db, current, priority)
         return queued
 
 
@@ -371,6 +372,8 @@ class WatchEffects:
         ticket, locale = self._ticket(item)
         if watch.get_rating(self.db, ticket.id) is not None:
             return  # rated already (e.g. from an earlier question)
+        if not rating.wanted(ticket):  # reopened since it was queued: asked if settled again
+            raise GiveUp("not asked: the ticket is open again", error_class=ErrorClass.UNWANTED)
         issue_id = int(ticket.external_id or 0)
         html = rating.question(
             locale, updates.ticket_link(ticket.receipt, issue_id, self.issue_url(issue_id))

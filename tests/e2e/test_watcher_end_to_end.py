@@ -140,3 +140,35 @@ async def test_engineer_answers_in_redmine_and_the_customer_reads_files_and_rate
     assert [m for m in dave.messages if m.from_bot] == []
     # note and status, the file, the resolution, the rating question
     assert [d.state for d in watch.customer_updates(db, ticket.id)] == ["sent"] * 4
+
+
+async def test_a_rating_tap_on_a_ticket_reopened_since_the_question_is_refused(
+    intake_redmine, staff
+):
+    client, engineer = staff
+    carol = intake_redmine.user(language_code="en", first_name="Carol", username="carol")
+    await complete_intake(carol, with_account=True)
+    await carol.wait_for("filed in Redmine as issue #", timeout=30)
+    db = intake_redmine.services.db
+    ticket = store.list_tickets(db, user_id=carol.id)[0]
+    await client.update_issue(
+        int(ticket.external_id), {"notes": "Please try again now."}, switch_user=engineer
+    )
+    await carol.wait_for("wrote on your ticket", timeout=20)
+    await carol.send_command("/tickets")
+    await carol.wait_for("Your tickets", new=True)
+    await carol.tap(ticket.receipt)
+    await carol.wait_for(lambda m: any("Problem solved" in t for t in m.button_texts))
+    await carol.tap(lambda b: "Problem solved" in b.text)
+    card = await carol.wait_for("Closed.")
+    question = await carol.wait_for(
+        lambda m: m.button_texts == ["1", "2", "3", "4", "5"], timeout=60
+    )
+
+    await carol.tap(lambda b: "Reopen" in b.text, card)
+    await carol.wait_for("Reopened")
+    await carol.tap("4", question)
+
+    refused = await carol.wait_for("is open again, so there is nothing to rate yet", timeout=10)
+    assert refused.message_id == question.message_id and refused.button_texts == []
+    assert watch.get_rating(db, ticket.id) is None

@@ -223,6 +223,72 @@ async def test_resolving_asks_for_a_rating_once_and_the_rating_is_noted_privatel
     assert len(messenger_.buttons) == 1
 
 
+async def customer_sets_closed(db, filer, ticket, closed: bool) -> None:
+    """The customer's tap on the card, once the outbox has brought it to Redmine."""
+    name = await filer.set_closed(ticket.id, closed)
+    store.set_closed(db, ticket.id, closed, status_name=name)
+
+
+async def test_a_ticket_the_customer_closes_before_any_staff_answer_is_not_asked_to_rate(
+    db, factory, draft_factory, client, settings, world, messenger_
+):
+    """Nobody has helped yet: there is nothing to be satisfied with."""
+    filer, outbox = world
+    watcher = Watcher(db, client, settings, interval=0)
+    await watcher.poll_once()
+    ticket, _ = await file_ticket(db, factory, draft_factory, filer)
+
+    await customer_sets_closed(db, filer, ticket, True)
+    await watcher.poll_once()
+    await outbox.run_once()
+
+    assert store.get_ticket(db, ticket.id).closed
+    assert messenger_.buttons == []
+    assert queue.get_by_key(db, f"rating.ask:{ticket.id}") is None
+
+
+async def test_a_rating_question_due_after_the_customer_reopened_is_not_sent(
+    db, factory, draft_factory, client, settings, world, messenger_, engineer
+):
+    filer, outbox = world
+    watcher = Watcher(db, client, settings, interval=0)
+    await watcher.poll_once()
+    ticket, issue_id = await file_ticket(db, factory, draft_factory, filer)
+    await staff_note(client, engineer, issue_id, "Try clearing the cache, please.")
+    await customer_sets_closed(db, filer, ticket, True)
+    await watcher.poll_once()  # answered and closed: the question is queued
+
+    await customer_sets_closed(db, filer, ticket, False)  # reopened before it went out
+    await outbox.run_once()
+
+    assert messenger_.buttons == []
+    [asked] = [d for d in watch.customer_updates(db, ticket.id) if d.what == "rating question"]
+    assert asked.state == "skipped"
+
+
+async def test_a_question_skipped_for_a_reopened_ticket_is_asked_once_it_is_resolved(
+    db, factory, draft_factory, client, settings, world, messenger_, engineer
+):
+    filer, outbox = world
+    watcher = Watcher(db, client, settings, interval=0)
+    await watcher.poll_once()
+    ticket, issue_id = await file_ticket(db, factory, draft_factory, filer)
+    await staff_note(client, engineer, issue_id, "Try clearing the cache, please.")
+    await customer_sets_closed(db, filer, ticket, True)
+    await watcher.poll_once()
+    await customer_sets_closed(db, filer, ticket, False)
+    await outbox.run_once()
+    asked_before = len(messenger_.buttons)
+
+    await staff_note(client, engineer, issue_id, "Fixed in 4.2.2.", status_id=3)
+    await watcher.poll_once()
+    await outbox.run_once()
+
+    assert len(messenger_.buttons) == asked_before + 1  # the resolution asks
+    chat, question, _ = messenger_.buttons[-1]
+    assert chat == ticket.chat_id and "is resolved" in question
+
+
 async def test_a_file_staff_attach_arrives_as_a_document(
     db, factory, draft_factory, client, settings, world, messenger_, engineer
 ):

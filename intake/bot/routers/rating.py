@@ -67,6 +67,9 @@ def create_router() -> Router:
         if ticket is None or ticket.user_id != callback.from_user.id or callback_data.score > 5:
             await callback.answer()
             return
+        if not rating.settled(ticket):
+            await open_again(callback, flow, ticket)
+            return
         if not rating.rate(flow.db, ticket, callback_data.score):
             await callback.answer(gettext(flow.locale, rating.ALREADY))
             return
@@ -95,3 +98,10 @@ def create_router() -> Router:
         await flow.reply(message, plain(gettext(flow.locale, rating.COMMENT_THANKS)))
 
     return router
+
+
+async def open_again(callback: CallbackQuery, flow: Flow, ticket: store.TicketRow) -> None:
+    """A question sent before the ticket was reopened: its buttons give way to why not now."""
+    await callback.answer()
+    text = plain(gettext(flow.locale, rating.OPEN_AGAIN, receipt=ticket.receipt))
+    await flow.reply(callback, text, edit=True)
