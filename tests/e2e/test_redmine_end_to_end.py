@@ -180,10 +180,10 @@ async def _card_of_filed_ticket(intake_redmine, user, words=EN) -> store.TicketR
     from tests.e2e.steps import complete_intake
 
     await complete_intake(user, words, with_account=True)
-    await _wait_until(lambda: store.get_ticket(intake_redmine.services.db, 1).status == "filed")
+    await user.wait_for(lambda m: "/issues/" in (m.text or ""), timeout=30)  # filed, its link
     await user.send_command("/tickets")
-    await user.wait_for("OS-000001", new=True)
-    await user.tap("OS-000001")
+    listing = await user.wait_for(lambda m: "OS-000001" in m.button_texts, new=True)
+    await user.tap("OS-000001", listing)
     await user.wait_for(lambda m: len(m.button_texts) == 3)  # add, close, all my tickets
     return store.get_ticket(intake_redmine.services.db, 1)
 
