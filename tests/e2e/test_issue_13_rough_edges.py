@@ -124,10 +124,7 @@ async def test_i_still_dont_know_after_the_help_goes_on_with_the_version_unknown
 
 
 async def test_a_second_typed_i_dont_know_goes_on_with_the_version_unknown_in_chinese(intake):
-    user = intake.user(language_code="zh-hans")
-    await browser_question(user, ZH)
-    await user.tap(lambda b: "其他" in b.text)
-    await user.wait_for("Vivaldi", new=True)
+    user = await chinese_at_the_typed_browser(intake)
     await user.send_text("360安全浏览器")
     await user.wait_for("360安全浏览器", new=True)
     await user.tap("我不清楚")
@@ -198,12 +195,7 @@ async def test_a_system_typed_for_the_browser_version_is_not_taken_for_it(intake
 
 
 async def test_a_chinese_browser_name_sits_in_the_chinese_question_without_spaces(intake):
-    user = intake.user(language_code="zh-hans")
-    await reach_step(user, "summary", ZH)
-    await user.send_text("导出失败")
-    await user.wait_for(ZH["browser"], new=True)
-    await user.tap(lambda b: "其他" in b.text)
-    await user.wait_for("Opera", new=True)
+    user = await chinese_at_the_typed_browser(intake)
     await user.send_text("360安全浏览器")
     asked = await user.wait_for("是哪个版本", new=True)
     assert "360安全浏览器是哪个版本" in asked.text
@@ -266,6 +258,15 @@ async def browser_question(user, words: dict[str, str] = EN):
     await user.wait_for(words["browser"], new=True)
 
 
+async def chinese_at_the_typed_browser(intake):
+    """A Chinese customer who tapped "Other…" at the browser question."""
+    user = intake.user(language_code="zh-hans")
+    await browser_question(user, ZH)
+    await user.tap(lambda b: "其他" in b.text)
+    await user.wait_for("Opera", new=True)
+    return user
+
+
 async def test_a_browser_typed_with_its_version_skips_the_version_question(intake):
     user = intake.user()
     await browser_question(user)
@@ -284,10 +285,7 @@ async def test_a_chinese_browser_name_is_that_browser_and_gets_its_help(intake):
 
 
 async def test_a_browser_typed_after_other_takes_the_version_after_its_name(intake):
-    user = intake.user(language_code="zh-hans")
-    await browser_question(user, ZH)
-    await user.tap(lambda b: "其他" in b.text)
-    await user.wait_for("Vivaldi", new=True)
+    user = await chinese_at_the_typed_browser(intake)
     await user.send_text("火狐浏览器 版本 128.0.3")
     await user.wait_for(ZH["os"], new=True)
     await user.send_command("/status")
@@ -658,12 +656,7 @@ async def test_an_edit_after_the_ticket_was_sent_is_told_it_changes_nothing(inta
 
 
 async def test_an_edit_of_a_refused_answer_asks_for_a_new_message_in_chinese(intake):
-    user = intake.user(language_code="zh-hans")
-    await reach_step(user, "summary", ZH)
-    await user.send_text("导出失败")
-    await user.wait_for(ZH["browser"], new=True)
-    await user.tap(lambda b: "其他" in b.text)
-    await user.wait_for("Opera", new=True)
+    user = await chinese_at_the_typed_browser(intake)
     refused = await user.send_text("121.0")
     await user.wait_for("看起来像版本号", new=True)
     await user.edit_text(refused, "Vivaldi")

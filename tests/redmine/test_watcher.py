@@ -247,9 +247,11 @@ async def test_a_ticket_the_customer_closes_before_any_staff_answer_is_not_asked
     assert queue.get_by_key(db, f"rating.ask:{ticket.id}") is None
 
 
-async def test_a_rating_question_due_after_the_customer_reopened_is_not_sent(
-    db, factory, draft_factory, client, settings, world, messenger_, engineer
+async def reopened_before_the_question_went_out(
+    db, factory, draft_factory, client, settings, world, engineer
 ):
+    """Staff answered, the customer closed (the rating question is queued), then reopened
+    before the outbox sent it. Returns (ticket, issue id, watcher)."""
     filer, outbox = world
     watcher = Watcher(db, client, settings, interval=0)
     await watcher.poll_once()
@@ -257,9 +259,17 @@ async def test_a_rating_question_due_after_the_customer_reopened_is_not_sent(
     await staff_note(client, engineer, issue_id, "Try clearing the cache, please.")
     await customer_sets_closed(db, filer, ticket, True)
     await watcher.poll_once()  # answered and closed: the question is queued
-
     await customer_sets_closed(db, filer, ticket, False)  # reopened before it went out
     await outbox.run_once()
+    return ticket, issue_id, watcher
+
+
+async def test_a_rating_question_due_after_the_customer_reopened_is_not_sent(
+    db, factory, draft_factory, client, settings, world, messenger_, engineer
+):
+    ticket, _issue_id, _watcher = await reopened_before_the_question_went_out(
+        db, factory, draft_factory, client, settings, world, engineer
+    )
 
     assert messenger_.buttons == []
     [asked] = [d for d in watch.customer_updates(db, ticket.id) if d.what == "rating question"]
@@ -269,15 +279,10 @@ async def test_a_rating_question_due_after_the_customer_reopened_is_not_sent(
 async def test_a_question_skipped_for_a_reopened_ticket_is_asked_once_it_is_resolved(
     db, factory, draft_factory, client, settings, world, messenger_, engineer
 ):
-    filer, outbox = world
-    watcher = Watcher(db, client, settings, interval=0)
-    await watcher.poll_once()
-    ticket, issue_id = await file_ticket(db, factory, draft_factory, filer)
-    await staff_note(client, engineer, issue_id, "Try clearing the cache, please.")
-    await customer_sets_closed(db, filer, ticket, True)
-    await watcher.poll_once()
-    await customer_sets_closed(db, filer, ticket, False)
-    await outbox.run_once()
+    _filer, outbox = world
+    ticket, issue_id, watcher = await reopened_before_the_question_went_out(
+        db, factory, draft_factory, client, settings, world, engineer
+    )
     asked_before = len(messenger_.buttons)
 
     await staff_note(client, engineer, issue_id, "Fixed in 4.2.2.", status_id=3)
