@@ -300,8 +300,10 @@ _CJK_CHARS = "\u3000-\u30ff\u3400-\u9fff\uff00-\uffef"  # not Hangul: Korean has
 _CJK_GAP = re.compile(f"(?<=[{_CJK_CHARS}])[ \t]+(?=[{_CJK_CHARS}])")
 
 
-def _collapse_cjk_spaces(text: str) -> str:
-    """OCR puts spaces between Han characters ('无 法 导出'); join them back."""
+def collapse_cjk_spaces(text: str) -> str:
+    """No space between two Chinese or Japanese characters: OCR puts spaces between Han
+    characters ('无 法 导出'), and a Chinese name put in a Chinese sentence must not keep the
+    spaces a Latin one needs."""
     return _CJK_GAP.sub("", text)
 
 
@@ -511,7 +513,7 @@ def _latin(prose: str, raw_text: str) -> LanguageGuess:
 
 def analyse(text: str, *, ocr: bool = False) -> LanguageGuess:
     """Decide the language of ``text``; ``ocr=True`` ignores isolated CJK glyphs (icons)."""
-    shown = _collapse_cjk_spaces(text or "") if ocr else (text or "")
+    shown = collapse_cjk_spaces(text or "") if ocr else (text or "")
     text = unicodedata.normalize("NFKC", shown)  # fullwidth Latin and digits become ASCII
     if not text.strip():
         return LanguageGuess(None, "empty", 1.0, "")

@@ -244,14 +244,12 @@ class Flow:
             return
         if session.offers_step == step:
             return
-        for message_id in session.offers:
-            if message_id != session.prompt_id:  # an offer edited into the question stays
-                await self.retire(message_id)
-        self.changed(offers=[], offers_step=None)
+        await self.retire_offers()
 
     async def retire_offers(self, *, keep: int | None = None) -> None:
-        """Take the buttons off every offer now (the language changed: they are in the old
-        one), except ``keep``, the tapped offer about to be edited."""
+        """Take the buttons off every offer now (the dialogue moved on, or the language
+        changed), except ``keep``, the tapped offer about to be edited, and an offer edited
+        into the question (it holds the question's buttons now)."""
         for message_id in self.session.offers:
             if message_id not in (keep, self.session.prompt_id):
                 await self.retire(message_id)

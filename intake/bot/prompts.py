@@ -6,7 +6,6 @@ Every string goes through gettext; customer text enters a message only through
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
@@ -33,6 +32,7 @@ from intake.environment import (
 )
 from intake.i18n import N_, ngettext
 from intake.impact.format import format_response_time
+from intake.language import collapse_cjk_spaces
 from intake.telegram_html import fill, html, plain
 
 Prompt = tuple[str, InlineKeyboardMarkup]
@@ -137,14 +137,10 @@ def _browser(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:
     return text, footer(builder, locale, "browser").as_markup()
 
 
-# Two Chinese characters with a space between them: the Chinese questions space a name
-# such as Chrome off its sentence, which a Chinese name ("360安全浏览器") must not be.
-_CJK_GAP = re.compile("(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
-
-
 def _named(text: str) -> str:
-    """A question with a customer-typed name in it, spaced as the language wants."""
-    return _CJK_GAP.sub("", text)
+    """A question with a customer-typed name in it: the Chinese questions space a name such
+    as Chrome off the sentence, which a Chinese name ("360安全浏览器") must not be."""
+    return collapse_cjk_spaces(text)
 
 
 def _browser_version(draft: TicketDraft, locale: str, data: dict[str, Any]) -> Prompt:

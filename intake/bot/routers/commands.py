@@ -123,8 +123,7 @@ def create_router() -> Router:
     @router.message(Command("language"))
     async def language(message: Message, flow: Flow, attachment_work: AttachmentWork) -> None:
         target = "zh_Hans" if flow.locale == "en" else "en"
-        await attachment_work.retire_done_button(flow.bot, flow.chat_id)  # old language
-        await switch_to(flow, target, message, edit=False)
+        await switch_to(flow, target, message, attachment_work, edit=False)
 
     @router.callback_query(Lang.filter())
     async def language_button(
@@ -135,8 +134,7 @@ def create_router() -> Router:
             await flow.repeat(callback, _("That button no longer works."))
             return
         await callback.answer()
-        await attachment_work.retire_done_button(flow.bot, flow.chat_id)  # old language
-        await switch_to(flow, callback_data.code, callback, edit=True)
+        await switch_to(flow, callback_data.code, callback, attachment_work, edit=True)
 
     return router
 
@@ -159,7 +157,12 @@ async def cancel_current(flow: Flow, *, keep: int | None = None) -> None:
 
 
 async def switch_to(
-    flow: Flow, locale: str, target: Message | CallbackQuery, *, edit: bool
+    flow: Flow,
+    locale: str,
+    target: Message | CallbackQuery,
+    attachment_work: AttachmentWork,
+    *,
+    edit: bool,
 ) -> None:
     """Change the language and ask the current step again in it; nothing is lost.
 
@@ -172,6 +175,7 @@ async def switch_to(
     tapped = tapped_message_id(target)
     on_offer = edit and tapped is not None and tapped != flow.session.prompt_id
     await flow.retire_offers(keep=tapped if on_offer else None)
+    await attachment_work.retire_done_button(flow.bot, flow.chat_id)  # a verdict's, old language
     if on_offer:
         await flow.reply(
             target, _("All set: from now on I will write in this language."), edit=True
